@@ -1,0 +1,73 @@
+import { readFile, stat } from 'node:fs/promises';
+import { decodeFlac, decodeOggOpus } from './compressed.js';
+import { downmix } from './downmix.js';
+import { AudioFormatError } from './errors.js';
+import { resample } from './resampler.js';
+import { TARGET_SAMPLE_RATE, type DecodedAudio } from './types.js';
+import { decodeWav } from './wav.js';
+
+/** Files above this are refused before being read: 2 GiB is past what a WAV header can even describe. */
+export const MAX_AUDIO_FILE_BYTES = 2 ** 31;
+
+export type Container = 'wav' | 'flac' | 'ogg';
+
+function startsWith(bytes: Uint8Array, ascii: string): boolean {
+  if (bytes.length < ascii.length) return false;
+  for (let i = 0; i < ascii.length; i++) if (bytes[i] !== ascii.charCodeAt(i)) return false;
+  return true;
+}
+
+/** Sniffs the container from magic bytes, never from the file name. */
+export function detectContainer(bytes: Uint8Array): Container {
+  if (bytes.length === 0) throw new AudioFormatError('EMPTY', 'the file is empty');
+  if (startsWith(bytes, 'RIFF')) return 'wav';
+  if (startsWith(bytes, 'fLaC')) return 'flac';
+  if (startsWith(bytes, 'OggS')) return 'ogg';
+  throw new AudioFormatError('UNKNOWN_CONTAINER', 'unrecognised audio container: expected WAV (RIFF), FLAC or Ogg Opus');
+}
+
+/** Decodes WAV, FLAC or Ogg Opus bytes to per-channel float samples at their own rate. */
+export async function decodeAudio(bytes: Uint8Array): Promise<DecodedAudio> {
+  switch (detectContainer(bytes)) {
+    case 'wav':
+      return decodeWav(bytes);
+    case 'flac':
+      return decodeFlac(bytes);
+    case 'ogg':
+      return decodeOggOpus(bytes);
+  }
+}
+
+/** Mono 16 kHz samples: what the front end consumes. */
+export interface PreparedAudio {
+  samples: Float32Array;
+  sampleRate: typeof TARGET_SAMPLE_RATE;
+  source: { sampleRate: number; channels: number; encoding: string; seconds: number };
+}
+
+/** Decodes, downmixes and resamples to 16 kHz. */
+export async function prepareAudio(bytes: Uint8Array): Promise<PreparedAudio> {
+  const decoded = await decodeAudio(bytes);
+  const mono = downmix(decoded.channels);
+  const samples = await resample(mono, decoded.sampleRate, TARGET_SAMPLE_RATE);
+  return {
+    samples,
+    sampleRate: TARGET_SAMPLE_RATE,
+    source: {
+      sampleRate: decoded.sampleRate,
+      channels: decoded.channels.length,
+      encoding: decoded.encoding,
+      seconds: mono.length / decoded.sampleRate,
+    },
+  };
+}
+
+/** Reads an audio file from disk and prepares it; refuses absurd sizes before reading. */
+export async function readAudioFile(path: string): Promise<PreparedAudio> {
+  const info = await stat(path);
+  if (!info.isFile()) throw new AudioFormatError('UNKNOWN_CONTAINER', `${path} is not a regular file`);
+  if (info.size > MAX_AUDIO_FILE_BYTES) {
+    throw new AudioFormatError('TOO_LARGE', `${path} is ${info.size} bytes; the limit is ${MAX_AUDIO_FILE_BYTES}`);
+  }
+  return prepareAudio(await readFile(path));
+}

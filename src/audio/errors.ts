@@ -1,0 +1,29 @@
+/** Machine-readable reason an audio input was refused. */
+export type AudioErrorCode =
+  | 'EMPTY'
+  | 'NOT_RIFF'
+  | 'NOT_WAVE'
+  | 'TRUNCATED_HEADER'
+  | 'TRUNCATED_DATA'
+  | 'MISSING_FMT'
+  | 'MISSING_DATA'
+  | 'UNSUPPORTED_CODEC'
+  | 'UNSUPPORTED_BIT_DEPTH'
+  | 'BAD_CHANNELS'
+  | 'BAD_SAMPLE_RATE'
+  | 'BAD_BLOCK_ALIGN'
+  | 'TOO_LARGE'
+  | 'UNKNOWN_CONTAINER'
+  | 'DECODE_FAILED'
+  | 'BAD_PCM_FORMAT';
+
+/** Every refusal of audio input is an AudioFormatError with a code and a message a person can act on. */
+export class AudioFormatError extends Error {
+  readonly code: AudioErrorCode;
+
+  constructor(code: AudioErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'AudioFormatError';
+    this.code = code;
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * `hearken lm ...` sub-commands: build an ARPA model from text, inspect one, or measure
+ * perplexity. Exported as a factory so src/cli.ts can register it; also runnable directly with
+ * `npx tsx src/cli/lm.ts build ...`.
+ */
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { Command, InvalidArgumentError } from 'commander';
+import { loadArpaFile } from '../lm/arpa.js';
+import { buildArpaWithStats } from '../lm/build.js';
+import { prepareCorpusLine } from '../lm/corpus.js';
+import { perplexity } from '../lm/perplexity.js';
+
+function* fileLines(paths: readonly string[]): Generator<string> {
+  for (const p of paths) {
+    const text = readFileSync(p, 'utf8');
+    let start = 0;
+    for (;;) {
+      const nl = text.indexOf('\n', start);
+      if (nl < 0) {
+        if (start < text.length) yield text.slice(start);
+        break;
+      }
+      yield text.slice(start, nl);
+      start = nl + 1;
+    }
+  }
+}
+
+function positiveInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+}
+
+function nonNegativeInt(v: string, prev: number[] | undefined): number[] {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected non-negative integers');
+  return [...(prev ?? []), n];
+}
+
+export function lmCommand(): Command {
+  const lm = new Command('lm').description('n-gram language model tools');
+
+  lm.command('build')
+    .description('build an interpolated modified Kneser-Ney ARPA model from text files (one sentence per line)')
+    .argument('<files...>', 'text files')
+    .requiredOption('-o, --output <file>', 'output ARPA file')
+    .option('--order <n>', 'n-gram order', positiveInt, 3)
+    .option('--prune <counts...>', 'per-order count thresholds, e.g. 0 1 1 drops singleton bigrams and trigrams', nonNegativeInt)
+    .action((files: string[], opts: { output: string; order: number; prune?: number[] }) => {
+      const t0 = performance.now();
+      const { arpa, stats } = buildArpaWithStats(fileLines(files), { order: opts.order, prune: opts.prune });
+      writeFileSync(opts.output, arpa);
+      const secs = ((performance.now() - t0) / 1000).toFixed(1);
+      process.stdout.write(
+        `${opts.output}: ${stats.sentences} sentences, ${stats.tokens} tokens, vocabulary ${stats.vocabulary}\n` +
+          stats.counts.map((c, i) => `  ${i + 1}-grams: ${c}  D=${stats.discounts[i]!.map((d) => d.toFixed(3)).join('/')}`).join('\n') +
+          `\n  ${(statSync(opts.output).size / 1e6).toFixed(1)} MB in ${secs} s\n`,
+      );
+    });
+
+  lm.command('ppl')
+    .description('perplexity of an ARPA model on text files (normalised like the training text)')
+    .argument('<arpa>', 'ARPA model')
+    .argument('<files...>', 'text files')
+    .action((arpa: string, files: string[]) => {
+      const t0 = performance.now();
+      const model = loadArpaFile(arpa);
+      const loadMs = performance.now() - t0;
+      const sentences = [...fileLines(files)].map(prepareCorpusLine).filter((s): s is string[] => s !== null);
+      const r = perplexity(model, sentences);
+      process.stdout.write(
+        `loaded ${model.counts.join('/')} n-grams in ${loadMs.toFixed(0)} ms\n` +
+          `perplexity ${r.perplexity.toFixed(1)} over ${r.tokens} tokens, ${r.sentences} sentences, ${r.oovs} OOV\n`,
+      );
+    });
+
+  return lm;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  lmCommand().name('lm').parseAsync(process.argv).catch((err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,142 @@
+/**
+ * Word and character error rates over a corpus. Errors are summed over utterances and divided
+ * by the summed reference length (the standard corpus-level WER), not averaged per utterance,
+ * so short utterances do not dominate.
+ */
+import { normalizeText } from './normalize.js';
+
+export interface EditCounts {
+  substitutions: number;
+  deletions: number;
+  insertions: number;
+}
+
+export interface WerResult extends EditCounts {
+  /** (S + D + I) / refWords over the corpus; 0 when there are no reference words and no insertions. */
+  wer: number;
+  /** Character edits / refChars. Characters include the single spaces between words. */
+  cer: number;
+  /** Character-level breakdown behind `cer`. */
+  charEdits: EditCounts;
+  refWords: number;
+  refChars: number;
+  utterances: number;
+}
+
+/**
+ * Minimum edit alignment of two sequences, returning the S/D/I breakdown of one optimal
+ * alignment. Among equal-cost alignments the backtrace prefers substitution, then deletion,
+ * then insertion, so counts are deterministic.
+ */
+export function editCounts<T>(ref: readonly T[], hyp: readonly T[]): EditCounts {
+  const n = ref.length;
+  const m = hyp.length;
+  if (n === 0) return { substitutions: 0, deletions: 0, insertions: m };
+  if (m === 0) return { substitutions: 0, deletions: n, insertions: 0 };
+  const w = m + 1;
+  const cost = new Int32Array((n + 1) * w);
+  for (let j = 0; j <= m; j++) cost[j] = j;
+  for (let i = 1; i <= n; i++) {
+    const row = i * w;
+    cost[row] = i;
+    const r = ref[i - 1];
+    for (let j = 1; j <= m; j++) {
+      const diag = cost[row - w + j - 1]! + (r === hyp[j - 1] ? 0 : 1);
+      const del = cost[row - w + j]! + 1;
+      const ins = cost[row + j - 1]! + 1;
+      cost[row + j] = Math.min(diag, del, ins);
+    }
+  }
+  const out: EditCounts = { substitutions: 0, deletions: 0, insertions: 0 };
+  let i = n;
+  let j = m;
+  while (i > 0 || j > 0) {
+    const here = cost[i * w + j]!;
+    if (i > 0 && j > 0) {
+      const same = ref[i - 1] === hyp[j - 1];
+      if (cost[(i - 1) * w + j - 1]! + (same ? 0 : 1) === here) {
+        if (!same) out.substitutions++;
+        i--;
+        j--;
+        continue;
+      }
+    }
+    if (i > 0 && cost[(i - 1) * w + j]! + 1 === here) {
+      out.deletions++;
+      i--;
+    } else {
+      out.insertions++;
+      j--;
+    }
+  }
+  return out;
+}
+
+export interface WerOptions {
+  /** Apply `normalizeText` to both sides first (default true). */
+  normalize?: boolean;
+}
+
+/** Accumulates utterance pairs; call `result()` at any time for the corpus figures so far. */
+export class WerAccumulator {
+  private readonly normalize: boolean;
+  private words: EditCounts = { substitutions: 0, deletions: 0, insertions: 0 };
+  private chars: EditCounts = { substitutions: 0, deletions: 0, insertions: 0 };
+  private refWords = 0;
+  private refChars = 0;
+  private utterances = 0;
+
+  constructor(options: WerOptions = {}) {
+    this.normalize = options.normalize ?? true;
+  }
+
+  /** Adds one utterance and returns its own word-level edit counts. */
+  add(reference: string, hypothesis: string): EditCounts & { refWords: number } {
+    const ref = this.normalize ? normalizeText(reference) : reference.trim().replace(/\s+/g, ' ');
+    const hyp = this.normalize ? normalizeText(hypothesis) : hypothesis.trim().replace(/\s+/g, ' ');
+    const refW = ref.length ? ref.split(' ') : [];
+    const hypW = hyp.length ? hyp.split(' ') : [];
+    const w = editCounts(refW, hypW);
+    const c = editCounts([...ref], [...hyp]);
+    addInto(this.words, w);
+    addInto(this.chars, c);
+    this.refWords += refW.length;
+    this.refChars += ref.length;
+    this.utterances++;
+    return { ...w, refWords: refW.length };
+  }
+
+  result(): WerResult {
+    return {
+      wer: rate(this.words, this.refWords),
+      cer: rate(this.chars, this.refChars),
+      ...this.words,
+      charEdits: { ...this.chars },
+      refWords: this.refWords,
+      refChars: this.refChars,
+      utterances: this.utterances,
+    };
+  }
+}
+
+function addInto(acc: EditCounts, e: EditCounts): void {
+  acc.substitutions += e.substitutions;
+  acc.deletions += e.deletions;
+  acc.insertions += e.insertions;
+}
+
+function rate(e: EditCounts, refLen: number): number {
+  const errors = e.substitutions + e.deletions + e.insertions;
+  if (refLen === 0) return errors === 0 ? 0 : Infinity;
+  return errors / refLen;
+}
+
+/** Corpus WER/CER over (reference, hypothesis) pairs. */
+export function computeWer(
+  pairs: Iterable<{ reference: string; hypothesis: string }>,
+  options: WerOptions = {},
+): WerResult {
+  const acc = new WerAccumulator(options);
+  for (const p of pairs) acc.add(p.reference, p.hypothesis);
+  return acc.result();
+}

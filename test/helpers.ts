@@ -1,0 +1,50 @@
+import { fileURLToPath } from 'node:url';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const SAMPLES = join(ROOT, 'audio-samples');
+export const SAMPLE_MANIFEST = join(SAMPLES, 'manifest.tsv');
+
+export function tempDir(prefix = 'hearken-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Deterministic PRNG (mulberry32) so every random split and fuzz case can be replayed. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Cuts [0, length) into random packet sizes, including single samples. */
+export function randomSplits(length: number, random: () => number, maxPacket = 4000): number[] {
+  const cuts: number[] = [];
+  let pos = 0;
+  while (pos < length) {
+    const r = random();
+    const size = r < 0.1 ? 1 : r < 0.2 ? 1 + Math.floor(random() * 7) : 1 + Math.floor(random() * maxPacket);
+    pos = Math.min(length, pos + size);
+    cuts.push(pos);
+  }
+  return cuts;
+}
+
+export function sine(freq: number, rate: number, seconds: number, amplitude = 0.5): Float32Array {
+  const n = Math.round(rate * seconds);
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = amplitude * Math.sin((2 * Math.PI * freq * i) / rate);
+  return out;
+}
+
+export function rms(x: Float32Array, from = 0, to = x.length): number {
+  let s = 0;
+  for (let i = from; i < to; i++) s += x[i]! * x[i]!;
+  return Math.sqrt(s / Math.max(1, to - from));
+}

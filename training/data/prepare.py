@@ -1,0 +1,545 @@
+#!/usr/bin/python3
+"""Hearken training DATA stage.
+
+Builds 16 kHz mono 16-bit WAV sets + manifests (file<TAB>transcript, header, paths relative to the
+manifest's folder):
+  OUT/real-train   real speech (Libri-light part minus 2 held-out speakers, FSDD, dctts reader)
+  OUT/real-dev     the 2 held-out Libri-light speakers
+  OUT/real-aug     --aug-copies sox/numpy augmented copies of every real-train utterance
+  OUT/synth-train  TTS (espeak-ng, flite, festival) of normalised corpus sentences, --synth-hours
+  OUT/synth-dev    ~300 TTS utterances, held-out voices and held-out sentences
+  OUT/summary.json
+Deterministic given --seed (every utterance gets its own RNG derived from seed + its name), resumable
+(existing outputs are skipped; files are written to a temp name and renamed), parallel (--jobs, default 2).
+Usage: /usr/bin/python3 training/data/prepare.py --out training/work/data [--seed 1] [--synth-hours 8] [--aug-copies 2]
+"""
+import argparse
+import hashlib
+import json
+import logging
+import multiprocessing as mp
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+import wave
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import textnorm  # noqa: E402
+
+SR = 16000
+SHARED = "/work/shared"
+REAL = os.path.join(SHARED, "train/real")
+CORPUS = os.path.join(SHARED, "corpus")
+log = logging.getLogger("prepare")
+
+# ---------------------------------------------------------------- voices
+ESPEAK_TRAIN_BASES = ["en-us", "en-gb", "en-gb-scotland", "en-gb-x-rp", "en-gb-x-gbclan", "en-gb-x-gbcwmd",
+                      "en-us-nyc"]
+ESPEAK_TRAIN_VARIANTS = ["m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8", "f1", "f2", "f3", "f5",
+                         "klatt", "klatt2", "klatt3", "klatt4", "Alex", "Alicia", "Andrea", "Andy", "Annie",
+                         "adam", "anika", "aunty", "belinda", "benjamin", "caleb", "david", "ed", "edward",
+                         "iven", "john", "linda", "max", "michel", "paul", "rob", "robert", "steph", "steph2",
+                         "quincy", "zac", "shelby", "travis", "victor", "norbert", "Denis", "Gene", "Lee",
+                         "Michael", "Mike", "grandpa", "grandma"]
+ESPEAK_DEV_BASES = ["en-029"]                      # never used in synth-train
+ESPEAK_DEV_VARIANTS = ["f4", "steph3", "edward2"]  # never used in synth-train
+FLITE_TRAIN = ["kal16", "awb", "slt", "kal"]
+FLITE_DEV = ["rms"]                                # never used in synth-train
+FESTIVAL_TRAIN = ["kal_diphone", "ked_diphone", "cmu_us_slt_arctic_hts"]  # only installed ones are used
+ENGINE_WEIGHTS = [("espeak", 0.55), ("flite", 0.30), ("festival", 0.15)]
+
+
+def check_voices():
+    """Drop TTS voices that are not installed here (logged); a missing dev voice is fatal."""
+    import glob
+    global FLITE_TRAIN, FESTIVAL_TRAIN
+    fl = run(["flite", "-lv"]).decode().split(":", 1)[-1].split()
+    fest = {os.path.basename(p) for p in glob.glob("/usr/share/festival/voices/*/*")}
+    for name, have, lst in (("flite", fl, FLITE_TRAIN), ("festival", fest, FESTIVAL_TRAIN)):
+        missing = [v for v in lst if v not in have]
+        if missing:
+            log.warning("%s voices not installed, not used: %s", name, missing)
+    FLITE_TRAIN = [v for v in FLITE_TRAIN if v in fl]
+    FESTIVAL_TRAIN = [v for v in FESTIVAL_TRAIN if v in fest]
+    assert all(v in fl for v in FLITE_DEV), "flite dev voice missing"
+    log.info("voices: flite %s, festival %s", FLITE_TRAIN, FESTIVAL_TRAIN)
+
+
+def rng_for(seed, *tag):
+    h = hashlib.sha256(("%d|" % seed + "|".join(map(str, tag))).encode()).digest()
+    return np.random.default_rng(int.from_bytes(h[:8], "little"))
+
+
+# ---------------------------------------------------------------- audio helpers
+def run(cmd, inp=None, timeout=300):
+    p = subprocess.run(cmd, input=inp, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout)
+    if p.returncode != 0:
+        raise RuntimeError("%s failed (%d): %s" % (cmd[0], p.returncode, p.stderr.decode(errors="replace")[-300:]))
+    return p.stdout
+
+
+def read_wav(path):
+    with wave.open(path, "rb") as w:
+        assert w.getsampwidth() == 2 and w.getnchannels() == 1 and w.getframerate() == SR, path
+        x = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2")
+    return x.astype(np.float32) / 32768.0
+
+
+def write_wav(path, x):
+    """Write float [-1,1] as 16-bit mono WAV atomically (no dither: deterministic)."""
+    peak = float(np.max(np.abs(x))) if len(x) else 0.0
+    if peak > 0.99:
+        x = x * (0.99 / peak)
+    y = np.clip(np.round(x * 32767.0), -32768, 32767).astype("<i2")
+    tmp = path + ".part"
+    with wave.open(tmp, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(SR)
+        w.writeframes(y.tobytes())
+    os.replace(tmp, path)
+
+
+def wav_seconds(path):
+    with wave.open(path, "rb") as w:
+        return w.getnframes() / float(w.getframerate())
+
+
+def sox_float(src_args, effects):
+    """Run sox on an input (list of args) and return float32 mono 16k samples."""
+    out = run(["sox", "-D", "-R", "-V1"] + src_args +
+              ["-t", "raw", "-e", "floating-point", "-b", "32", "-c", "1", "-r", str(SR), "-"] + effects)
+    return np.frombuffer(out, dtype=np.float32).copy()
+
+
+def sox_float_pipe(x, effects):
+    """Run sox effects on float32 samples via pipes."""
+    return np.frombuffer(run(
+            ["sox", "-D", "-R", "-V1", "-t", "raw", "-e", "floating-point", "-b", "32", "-c", "1", "-r", str(SR),
+             "-", "-t", "raw", "-e", "floating-point", "-b", "32", "-c", "1", "-r", str(SR), "-"] + effects,
+            inp=x.astype(np.float32).tobytes()), dtype=np.float32).copy()
+
+
+def active_rms(x):
+    if len(x) < 320:
+        return float(np.sqrt(np.mean(x ** 2) + 1e-12))
+    n = len(x) // 320
+    e = np.mean(x[:n * 320].reshape(n, 320) ** 2, axis=1)
+    thr = e.max() * 10 ** (-40 / 10)
+    act = e[e > thr]
+    return float(np.sqrt(np.mean(act) + 1e-12)) if len(act) else float(np.sqrt(np.mean(e) + 1e-12))
+
+
+def colored_noise(rng, n, kind):
+    if kind == "white":
+        return rng.standard_normal(n).astype(np.float32)
+    w = rng.standard_normal(n)
+    f = np.fft.rfftfreq(n, 1.0 / SR)
+    f[0] = f[1] if n > 1 else 1.0
+    spec = np.fft.rfft(w) / (np.sqrt(f) if kind == "pink" else f)
+    spec[f < 20] = 0
+    y = np.fft.irfft(spec, n)
+    return (y / (np.std(y) + 1e-9)).astype(np.float32)
+
+
+def babble(rng, n, pool, exclude):
+    k = int(rng.integers(3, 7))
+    out = np.zeros(n, np.float32)
+    got = 0
+    for _ in range(k * 3):
+        if got >= k:
+            break
+        p = pool[int(rng.integers(len(pool)))]
+        if p == exclude:
+            continue
+        try:
+            y = read_wav(p)
+        except Exception:
+            continue
+        if len(y) < 1600:
+            continue
+        y = y / (active_rms(y) + 1e-9)
+        reps = int(np.ceil((n + len(y)) / len(y)))
+        y = np.tile(y, reps)
+        off = int(rng.integers(len(y) - n + 1))
+        out += y[off:off + n]
+        got += 1
+    return out / (np.std(out) + 1e-9)
+
+
+def augment(src, dst, rng, babble_pool=None, mild=False):
+    """Random combo of speed / reverb / noise (white, pink, brown, babble) / telephone band / gain."""
+    desc = []
+    eff = []
+    if rng.random() < (0.3 if mild else 0.6):
+        lo, hi = (0.95, 1.05) if mild else (0.9, 1.1)
+        sp = float(rng.uniform(lo, hi))
+        eff += ["speed", "%.3f" % sp, "rate", "-h", str(SR)]
+        desc.append("speed%.2f" % sp)
+    if rng.random() < (0.15 if mild else 0.3):
+        rev = (float(rng.uniform(10, 50 if mild else 90)), float(rng.uniform(10, 90)),
+               float(rng.uniform(10, 100)), float(rng.uniform(0, 30)))
+        eff += ["reverb", "%.0f" % rev[0], "%.0f" % rev[1], "%.0f" % rev[2], "100", "%.0f" % rev[3]]
+        desc.append("reverb%.0f" % rev[0])
+    x = sox_float([src], eff)
+    use_noise = rng.random() < (0.5 if mild else 0.7)
+    use_tel = rng.random() < (0.1 if mild else 0.2)
+    if not desc and not use_noise and not use_tel and not mild:
+        use_noise = True
+    if use_noise:
+        kinds = ["white", "pink", "brown"] + (["babble", "babble"] if babble_pool else [])
+        kind = kinds[int(rng.integers(len(kinds)))]
+        snr = float(rng.uniform(15, 30) if mild else rng.uniform(5, 30))
+        nz = babble(rng, len(x), babble_pool, src) if kind == "babble" else colored_noise(rng, len(x), kind)
+        x = x + nz * (active_rms(x) / (10 ** (snr / 20)))
+        desc.append("%s%.0fdB" % (kind, snr))
+    if use_tel:
+        teff = ["sinc", "300-3400"]
+        if rng.random() < 0.5:
+            teff += ["rate", "8000", "rate", str(SR)]
+            desc.append("tel8k")
+        else:
+            desc.append("tel")
+        x = sox_float_pipe(x, teff)
+    g = float(rng.uniform(-3, 3) if mild else rng.uniform(-6, 6))
+    x = x * (10 ** (g / 20))
+    desc.append("gain%+.1f" % g)
+    if len(x) < 1600 or not np.isfinite(x).all():
+        raise RuntimeError("augment produced bad audio")
+    write_wav(dst, x)
+    return "+".join(desc)
+
+
+# ---------------------------------------------------------------- TTS
+def tts(engine, voice, text, rng, raw_path):
+    if engine == "espeak":
+        base, var = voice.split("+", 1)
+        rate = int(rng.integers(130, 201))
+        pitch = int(rng.integers(30, 71))
+        run(["espeak-ng", "-v", voice, "-s", str(rate), "-p", str(pitch), "-w", raw_path, text])
+        return "s%d p%d" % (rate, pitch)
+    if engine == "flite":
+        st = float(rng.uniform(0.85, 1.2))
+        run(["flite", "-voice", voice, "--setf", "duration_stretch=%.2f" % st, "-t", text, "-o", raw_path])
+        return "stretch%.2f" % st
+    if engine == "festival":
+        st = float(rng.uniform(0.85, 1.2))
+        with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
+            f.write(text + "\n")
+            tpath = f.name
+        try:
+            run(["text2wave", "-eval", "(voice_%s)" % voice, "-eval",
+                 "(Parameter.set 'Duration_Stretch %.2f)" % st, tpath, "-o", raw_path])
+        finally:
+            os.unlink(tpath)
+        return "stretch%.2f" % st
+    raise ValueError(engine)
+
+
+# ---------------------------------------------------------------- jobs (run in worker processes)
+G = {}
+
+
+def init_worker(babble_pool):
+    G["babble"] = babble_pool
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+
+def do_job(job):
+    kind, dst = job["kind"], job["dst"]
+    try:
+        if os.path.exists(dst):
+            return ("skip", job, None)
+        os.makedirs(os.path.dirname(dst), exist_ok=True)
+        tmp = dst + ".part.wav"
+        if kind == "convert":
+            src = job["src"]
+            if src.endswith(".opus"):
+                run(["opusdec", "--quiet", "--rate", str(SR), src, tmp])
+                run(["sox", "-D", "-R", "-V1", tmp, "-r", str(SR), "-c", "1", "-b", "16", tmp + ".2.wav"])
+                os.replace(tmp + ".2.wav", dst)
+                os.unlink(tmp)
+            else:
+                run(["sox", "-D", "-R", "-V1", src, "-r", str(SR), "-c", "1", "-b", "16", tmp])
+                os.replace(tmp, dst)
+            return ("ok", job, None)
+        if kind == "aug":
+            rng = rng_for(job["seed"], "aug", job["key"])
+            d = augment(job["src"], dst, rng, babble_pool=G.get("babble"))
+            return ("ok", job, d)
+        if kind == "synth":
+            rng = rng_for(job["seed"], "synth", job["key"])
+            raw = tmp + ".raw.wav"
+            try:
+                info = tts(job["engine"], job["voice"], job["text"], rng, raw)
+                lvl = float(rng.uniform(1, 8))
+                run(["sox", "-D", "-R", "-V1", raw, "-r", str(SR), "-c", "1", "-b", "16", tmp,
+                     "rate", "-h", str(SR), "norm", "-%.1f" % lvl])
+                x = read_wav(tmp)
+                if len(x) < 0.3 * SR or np.max(np.abs(x)) < 1e-3:
+                    raise RuntimeError("TTS output empty/too short")
+                if job.get("aug") and rng.random() < 0.5:
+                    info += " " + augment(tmp, dst, rng, babble_pool=None, mild=True)
+                    os.unlink(tmp)
+                else:
+                    os.replace(tmp, dst)
+            finally:
+                for p in (raw, tmp):
+                    if os.path.exists(p):
+                        os.unlink(p)
+            return ("ok", job, info)
+        raise ValueError(kind)
+    except Exception as e:  # logged and skipped, never fatal
+        for p in (dst + ".part", dst + ".part.wav", dst + ".part.wav.2.wav"):
+            if os.path.exists(p):
+                try:
+                    os.unlink(p)
+                except OSError:
+                    pass
+        return ("fail", job, "%s: %s" % (type(e).__name__, str(e)[:300]))
+
+
+def run_jobs(name, jobs, pool):
+    todo = [j for j in jobs if not os.path.exists(j["dst"])]
+    log.info("[%s] %d jobs, %d already done, %d to do", name, len(jobs), len(jobs) - len(todo), len(todo))
+    t0 = time.time()
+    last = t0
+    done = fails = 0
+    for status, job, info in pool.imap_unordered(do_job, todo, chunksize=4):
+        done += 1
+        if status == "fail":
+            fails += 1
+            log.warning("[%s] FAILED %s: %s", name, job["dst"], info)
+        now = time.time()
+        if now - last > 30 or done == len(todo):
+            rate = done / max(now - t0, 1e-6)
+            log.info("[%s] %d/%d done (%d failed), %.1f/s, ETA %.0f s", name, done, len(todo), fails, rate,
+                     (len(todo) - done) / max(rate, 1e-6))
+            last = now
+    return fails
+
+
+# ---------------------------------------------------------------- manifests
+def read_manifest(folder):
+    rows = []
+    with open(os.path.join(folder, "manifest.tsv"), encoding="utf-8") as f:
+        header = f.readline().rstrip("\n").split("\t")
+        assert header == ["file", "transcript"], header
+        for line in f:
+            line = line.rstrip("\n")
+            if line:
+                a, b = line.split("\t")
+                rows.append((a, b))
+    return rows
+
+
+def write_manifest(setdir, rows):
+    """rows: (abs wav path, transcript); only existing files are written. Returns (n, seconds)."""
+    os.makedirs(setdir, exist_ok=True)
+    n, secs = 0, 0.0
+    tmp = os.path.join(setdir, "manifest.tsv.part")
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write("file\ttranscript\n")
+        for path, text in rows:
+            if not os.path.exists(path):
+                continue
+            try:
+                d = wav_seconds(path)
+            except Exception as e:
+                log.warning("unreadable %s: %s", path, e)
+                continue
+            f.write("%s\t%s\n" % (os.path.relpath(path, setdir), text))
+            n += 1
+            secs += d
+    os.replace(tmp, os.path.join(setdir, "manifest.tsv"))
+    return n, secs
+
+
+# ---------------------------------------------------------------- sentences
+def load_sentences(seed):
+    pool, seen = [], set()
+    stats = {}
+    for name in ("ljspeech.txt", "gutenberg.txt", "wikitext2-valid-test.txt"):
+        kept = 0
+        with open(os.path.join(CORPUS, name), encoding="utf-8") as f:
+            for line in f:
+                line = line.strip()
+                if not line:
+                    continue
+                if name.startswith("wikitext"):
+                    line = textnorm.wikitext_fix(line)
+                for s in textnorm.split_sentences(line):
+                    n = textnorm.normalise(s)
+                    if n and n not in seen:
+                        seen.add(n)
+                        pool.append((name, n))
+                        kept += 1
+        stats[name] = kept
+    random.Random(seed).shuffle(pool)
+    return pool, stats
+
+
+def est_seconds(text, engine):
+    # ~165 wpm average speaking rate + leading/trailing silence; calibrated roughly on these engines
+    return (len(text.split()) * 60.0 / 165.0 * 1.05 + 0.4) * 0.85
+
+
+def pick_voice(rng, dev):
+    if dev:
+        if rng.random() < 0.5:
+            return "espeak", "%s+%s" % (ESPEAK_DEV_BASES[int(rng.integers(len(ESPEAK_DEV_BASES)))],
+                                        ESPEAK_DEV_VARIANTS[int(rng.integers(len(ESPEAK_DEV_VARIANTS)))])
+        return "flite", FLITE_DEV[0]
+    r = rng.random()
+    acc = 0.0
+    for eng, w in ENGINE_WEIGHTS:
+        acc += w
+        if r < acc:
+            break
+    if eng == "espeak":
+        return eng, "%s+%s" % (ESPEAK_TRAIN_BASES[int(rng.integers(len(ESPEAK_TRAIN_BASES)))],
+                               ESPEAK_TRAIN_VARIANTS[int(rng.integers(len(ESPEAK_TRAIN_VARIANTS)))])
+    if eng == "flite":
+        return eng, FLITE_TRAIN[int(rng.integers(len(FLITE_TRAIN)))]
+    return eng, FESTIVAL_TRAIN[int(rng.integers(len(FESTIVAL_TRAIN)))]
+
+
+def synth_job(out, setname, idx, text, seed, dev):
+    rng = rng_for(seed, "voice", setname, idx)
+    eng, voice = pick_voice(rng, dev)
+    vtag = voice.replace("+", "_").replace(" ", "")
+    dst = os.path.join(out, setname, "wav", "%06d-%s-%s.wav" % (idx, eng, vtag))
+    return {"kind": "synth", "dst": dst, "key": "%s/%d" % (setname, idx), "seed": seed, "engine": eng,
+            "voice": voice, "text": text, "aug": not dev, "setname": setname}
+
+
+# ---------------------------------------------------------------- main
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--synth-hours", type=float, default=8.0)
+    ap.add_argument("--synth-dev-utts", type=int, default=300)
+    ap.add_argument("--aug-copies", type=int, default=2)
+    ap.add_argument("--dev-speakers", default="",
+                    help="comma-separated Libri-light speaker ids for real-dev (default: first two by numeric id)")
+    ap.add_argument("--jobs", type=int, default=2)
+    args = ap.parse_args()
+
+    out = os.path.abspath(args.out)
+    os.makedirs(out, exist_ok=True)
+    fmt = logging.Formatter("%(asctime)s %(levelname)s %(message)s")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
+    fh = logging.FileHandler(os.path.join(out, "prepare.log"))
+    fh.setFormatter(fmt)
+    log.addHandler(fh)
+    t_start = time.time()
+    log.info("start: %s", " ".join(sys.argv))
+    check_voices()
+
+    # ---- real data
+    train_rows, dev_rows, convert = [], [], []
+    libri = read_manifest(os.path.join(REAL, "librilight-10h-part"))
+    spk = sorted({os.path.basename(f).split("-")[0] for f, _ in libri}, key=int)
+    dev_spk = args.dev_speakers.split(",") if args.dev_speakers else spk[:2]
+    log.info("Libri-light speakers: %d; held out for real-dev: %s", len(spk), dev_spk)
+    for src_name in ("librilight-10h-part", "fsdd", "dctts-philippmatthes"):
+        for f, text in read_manifest(os.path.join(REAL, src_name)):
+            base = os.path.splitext(os.path.basename(f))[0]
+            is_dev = src_name.startswith("librilight") and base.split("-")[0] in dev_spk
+            setname = "real-dev" if is_dev else "real-train"
+            dst = os.path.join(out, setname, "wav", src_name, base + ".wav")
+            convert.append({"kind": "convert", "src": os.path.join(REAL, src_name, f), "dst": dst})
+            (dev_rows if is_dev else train_rows).append((dst, text, src_name))
+
+    summary = {"seed": args.seed, "args": vars(args), "sets": {}}
+    # real-train wavs are babble sources, known up-front (only existing ones are used)
+    babble_pool = [d for d, _, s in train_rows]
+    with mp.Pool(args.jobs, initializer=init_worker, initargs=(babble_pool,)) as pool:
+        t = time.time()
+        run_jobs("real", convert, pool)
+        timings = {"real": time.time() - t}
+        n, s = write_manifest(os.path.join(out, "real-train"), [(d, x) for d, x, _ in train_rows])
+        summary["sets"]["real-train"] = {"utterances": n, "hours": round(s / 3600, 3),
+                                         "sources": sorted({x for _, _, x in train_rows})}
+        n, s = write_manifest(os.path.join(out, "real-dev"), [(d, x) for d, x, _ in dev_rows])
+        summary["sets"]["real-dev"] = {"utterances": n, "hours": round(s / 3600, 3),
+                                       "speakers": dev_spk, "sources": ["librilight-10h-part"]}
+
+        # ---- augmentation of real-train
+        t = time.time()
+        aug_jobs, aug_rows = [], []
+        for d, text, src_name in train_rows:
+            if not os.path.exists(d):
+                continue
+            base = os.path.splitext(os.path.basename(d))[0]
+            for k in range(args.aug_copies):
+                dst = os.path.join(out, "real-aug", "wav", src_name, "%s-a%d.wav" % (base, k))
+                aug_jobs.append({"kind": "aug", "src": d, "dst": dst, "seed": args.seed,
+                                 "key": "%s/%s/%d" % (src_name, base, k)})
+                aug_rows.append((dst, text))
+        run_jobs("aug", aug_jobs, pool)
+        timings["aug"] = time.time() - t
+        n, s = write_manifest(os.path.join(out, "real-aug"), aug_rows)
+        summary["sets"]["real-aug"] = {"utterances": n, "hours": round(s / 3600, 3), "copies": args.aug_copies}
+
+        # ---- synthetic
+        t = time.time()
+        sentences, cstats = load_sentences(args.seed)
+        log.info("normalised sentence pool: %d %s", len(sentences), cstats)
+        ndev = args.synth_dev_utts
+        dev_sent, train_sent = sentences[:ndev], sentences[ndev:]
+        dev_jobs = [synth_job(out, "synth-dev", i, txt, args.seed, True) for i, (_, txt) in enumerate(dev_sent)]
+        run_jobs("synth-dev", dev_jobs, pool)
+        n, s = write_manifest(os.path.join(out, "synth-dev"), [(j["dst"], j["text"]) for j in dev_jobs])
+        summary["sets"]["synth-dev"] = {"utterances": n, "hours": round(s / 3600, 3),
+                                        "voices": sorted({"%s:%s" % (j["engine"], j["voice"]) for j in dev_jobs
+                                                          if os.path.exists(j["dst"])})}
+
+        target = args.synth_hours * 3600
+        train_jobs = []
+        nxt = 0
+        for rnd in range(4):   # plan by estimate, generate, measure, top up (deterministic)
+            have = sum(wav_seconds(j["dst"]) for j in train_jobs if os.path.exists(j["dst"]))
+            short = target - have
+            if short <= 0.02 * target or nxt >= len(train_sent):
+                break
+            est, new = 0.0, []
+            while est < short and nxt < len(train_sent):
+                j = synth_job(out, "synth-train", nxt, train_sent[nxt][1], args.seed, False)
+                est += est_seconds(j["text"], j["engine"])
+                new.append(j)
+                nxt += 1
+            log.info("[synth-train] round %d: have %.2f h, planning %d more utterances (~%.2f h)",
+                     rnd, have / 3600, len(new), est / 3600)
+            train_jobs += new
+            run_jobs("synth-train", new, pool)
+        timings["synth"] = time.time() - t
+        n, s = write_manifest(os.path.join(out, "synth-train"), [(j["dst"], j["text"]) for j in train_jobs])
+        used = [j for j in train_jobs if os.path.exists(j["dst"])]
+        by_engine = {}
+        for j in used:
+            by_engine.setdefault(j["engine"], set()).add(j["voice"])
+        summary["sets"]["synth-train"] = {"utterances": n, "hours": round(s / 3600, 3),
+                                          "voices": {k: sorted(v) for k, v in by_engine.items()},
+                                          "n_voices": sum(len(v) for v in by_engine.values()),
+                                          "sentence_pool": cstats}
+    dev_text = {t for _, t in dev_sent}
+    overlap = sum(1 for j in used if j["text"] in dev_text)
+    assert overlap == 0, "synth-dev sentences leaked into synth-train"
+    summary["timings_s"] = {k: round(v, 1) for k, v in timings.items()}
+    summary["total_s"] = round(time.time() - t_start, 1)
+    with open(os.path.join(out, "summary.json"), "w") as f:
+        json.dump(summary, f, indent=2)
+    for k, v in summary["sets"].items():
+        log.info("%-12s %6d utts %7.2f h", k, v["utterances"], v["hours"])
+    log.info("done in %.1f s", time.time() - t_start)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,222 @@
+"""Reading `hearken features` dumps (numpy only), normalisation statistics, epoch plans and batches.
+
+Dump layout: DIR/index.json = {"featureConfig", "dim", "shards": [{"file", "frames"}],
+"utterances": [{"id", "file", "transcript", "shard", "offset", "frames", "seconds"}], "failures"}; shards are
+raw little-endian float32 [frames, dim].  A 30 ms step stacks 10 ms frames 3j, 3j+1, 3j+2 (trailing partial
+group dropped), see docs/model-format.md.
+"""
+import json
+import math
+import os
+import random
+
+import numpy as np
+
+from model import encode
+
+STACK = 3
+
+
+class Dump:
+    def __init__(self, path, name=None):
+        self.path = path
+        self.name = name or os.path.basename(os.path.normpath(path))
+        with open(os.path.join(path, "index.json")) as f:
+            self.index = json.load(f)
+        self.dim = int(self.index["dim"])
+        self.feature_config = self.index.get("featureConfig")
+        self.utts = self.index["utterances"]
+        self._maps = {}
+
+    def shard(self, i):
+        m = self._maps.get(i)
+        if m is None:
+            sh = self.index["shards"][i]
+            m = np.memmap(os.path.join(self.path, sh["file"]), dtype="<f4", mode="r",
+                          shape=(int(sh["frames"]), self.dim))
+            self._maps[i] = m
+        return m
+
+    def steps(self, i):
+        return int(self.utts[i]["frames"]) // STACK
+
+    def features(self, i):
+        """Stacked raw features [steps, 3*dim] float32."""
+        u = self.utts[i]
+        n = self.steps(i)
+        off = int(u["offset"])
+        a = np.asarray(self.shard(int(u["shard"]))[off:off + n * STACK], dtype=np.float32)
+        return a.reshape(n, STACK * self.dim)
+
+    def seconds(self):
+        return sum(float(u.get("seconds", u["frames"] * 0.01)) for u in self.utts)
+
+    def __len__(self):
+        return len(self.utts)
+
+
+class Item:
+    __slots__ = ("dump", "idx", "steps", "labels")
+
+    def __init__(self, dump, idx, steps, labels):
+        self.dump, self.idx, self.steps, self.labels = dump, idx, steps, labels
+
+
+def load_items(dump, max_steps=None, min_steps=1, feasible_only=True):
+    """Usable utterances of a dump: label length <= steps (CTC feasibility; off for evaluation), optional
+    length cap."""
+    items, skipped = [], 0
+    for i, u in enumerate(dump.utts):
+        steps = dump.steps(i)
+        labels = encode(u.get("transcript", ""))
+        if steps < min_steps or (feasible_only and (not labels or len(labels) > steps)) or (max_steps and steps > max_steps):
+            skipped += 1
+            continue
+        items.append(Item(dump, i, steps, labels))
+    return items, skipped
+
+
+def compute_stats(dumps, max_steps_total=3_000_000, seed=0):
+    """Global mean/std of stacked features over (a random sample of) the utterances of `dumps`."""
+    rng = random.Random(seed)
+    pairs = [(d, i) for d in dumps for i in range(len(d))]
+    rng.shuffle(pairs)
+    s = s2 = None
+    n = 0
+    for d, i in pairs:
+        a = d.features(i).astype(np.float64)
+        if a.shape[0] == 0:
+            continue
+        if s is None:
+            s = np.zeros(a.shape[1]); s2 = np.zeros(a.shape[1])
+        s += a.sum(0); s2 += (a * a).sum(0); n += a.shape[0]
+        if n >= max_steps_total:
+            break
+    mean = s / n
+    std = np.sqrt(np.maximum(s2 / n - mean * mean, 1e-8))
+    std = np.maximum(std, 1e-3)
+    return mean.astype(np.float32), std.astype(np.float32), n
+
+
+# ---------------------------------------------------------------------------------------------- epoch plan
+def group_shares(group_seconds, mix=None, real_min_share=0.5):
+    """Target fraction of each group's seconds per epoch.  `mix` = explicit {group: fraction}; otherwise the
+    natural shares with group "real" lifted to at least `real_min_share` (others scaled down)."""
+    total = sum(group_seconds.values())
+    if mix:
+        z = sum(mix.get(g, 0.0) for g in group_seconds)
+        return {g: mix.get(g, 0.0) / z for g in group_seconds}
+    shares = {g: s / total for g, s in group_seconds.items()}
+    if "real" in shares and len(shares) > 1 and shares["real"] < real_min_share:
+        rest = 1.0 - shares["real"]
+        shares = {g: (real_min_share if g == "real" else v * (1 - real_min_share) / rest)
+                  for g, v in shares.items()}
+    return shares
+
+
+def epoch_items(groups, shares, epoch_seconds, rng):
+    """groups: {name: [Item]}.  Each group contributes shares[g]*epoch_seconds of audio: whole copies of the
+    group (oversampling) plus a random subset for the fractional part."""
+    out = []
+    for g, items in groups.items():
+        if not items:
+            continue
+        gsec = sum(it.steps for it in items) * 0.03
+        factor = shares.get(g, 0.0) * epoch_seconds / gsec
+        whole = int(factor)
+        for _ in range(whole):
+            out.extend(items)
+        frac = factor - whole
+        if frac > 0:
+            k = int(round(frac * len(items)))
+            out.extend(rng.sample(items, k))
+    return out
+
+
+def make_batches(items, batch_steps, max_utts, chunk, lookahead):
+    """Consecutive items (already ordered) -> batches whose padded size B * (K*C + R) <= batch_steps."""
+    batches, cur, cur_max = [], [], 0
+    for it in items:
+        t = max(1, math.ceil(it.steps / chunk)) * chunk + lookahead
+        m = max(cur_max, t)
+        if cur and (m * (len(cur) + 1) > batch_steps or len(cur) >= max_utts):
+            batches.append(cur)
+            cur, m = [], t
+        cur.append(it)
+        cur_max = m
+    if cur:
+        batches.append(cur)
+    return batches
+
+
+def epoch_plan(groups, shares, epoch_seconds, epoch, seed, batch_steps, max_utts, chunk, lookahead,
+               world, sortagrad=True):
+    """List of steps; each step is a list of `world` batches (one per rank).  Deterministic in (seed, epoch) so
+    every rank computes the same plan and a resumed run can skip the steps already done.
+    Epoch 0 (sortagrad): shortest utterances first.  Later: length-bucketed random batches."""
+    rng = random.Random(seed * 1000003 + epoch)
+    items = epoch_items(groups, shares, epoch_seconds, rng)
+    if epoch == 0 and sortagrad:
+        items.sort(key=lambda it: it.steps)
+        batches = make_batches(items, batch_steps, max_utts, chunk, lookahead)
+        steps = [batches[i:i + world] for i in range(0, len(batches) - world + 1, world)]
+    else:
+        rng.shuffle(items)
+        pool = max(1, max_utts) * 64
+        batches = []
+        for p in range(0, len(items), pool):
+            part = sorted(items[p:p + pool], key=lambda it: it.steps)
+            batches.extend(make_batches(part, batch_steps, max_utts, chunk, lookahead))
+        # neighbouring batches have similar lengths: deal them to the ranks together (balanced work)
+        steps = [batches[i:i + world] for i in range(0, len(batches) - world + 1, world)]
+        rng.shuffle(steps)
+    return steps
+
+
+# ---------------------------------------------------------------------------------------------- collate
+def collate(batch, mean, std, chunk, lookahead, augment=None, rng=None):
+    """-> x [B, K*C+R, D] normalised features (padding = 0 = normalised mean), targets, input_lengths,
+    target_lengths, real steps.  input_lengths = each utterance's own chunk-padded length (K_i*C): the model
+    learns to emit blanks over the padding the stream will see in its last window."""
+    B = len(batch)
+    Ks = [max(1, math.ceil(it.steps / chunk)) for it in batch]
+    T = max(Ks) * chunk + lookahead
+    D = mean.shape[0]
+    x = np.zeros((B, T, D), dtype=np.float32)
+    for b, it in enumerate(batch):
+        f = it.dump.features(it.idx)
+        x[b, :f.shape[0]] = (f - mean) / std
+        if augment is not None:
+            augment(x[b, :f.shape[0]], rng)
+    targets = np.concatenate([np.asarray(it.labels, dtype=np.int64) for it in batch])
+    in_len = np.asarray([k * chunk for k in Ks], dtype=np.int64)
+    tg_len = np.asarray([len(it.labels) for it in batch], dtype=np.int64)
+    return x, targets, in_len, tg_len, sum(it.steps for it in batch)
+
+
+class SpecAugment:
+    """Mild masking on normalised stacked features (0 = mean).  Frequency masks hit the same coefficients
+    in all three stacked frames; time masks are counted per second of audio."""
+
+    def __init__(self, coeffs=30, stack=STACK, freq_masks=2, freq_width=4, time_masks_per_sec=0.3,
+                 time_width=4):
+        self.coeffs, self.stack = coeffs, stack
+        self.freq_masks, self.freq_width = freq_masks, freq_width
+        self.time_rate, self.time_width = time_masks_per_sec, time_width
+
+    def __call__(self, a, rng):
+        T = a.shape[0]
+        for _ in range(self.freq_masks):
+            w = rng.randint(0, self.freq_width)
+            if w == 0:
+                continue
+            f0 = rng.randint(0, self.coeffs - w)
+            for s in range(self.stack):
+                a[:, s * self.coeffs + f0: s * self.coeffs + f0 + w] = 0.0
+        n = int(T * 0.03 * self.time_rate + rng.random())
+        for _ in range(n):
+            w = rng.randint(1, self.time_width)
+            if T <= w:
+                break
+            t0 = rng.randint(0, T - w)
+            a[t0:t0 + w] = 0.0

@@ -1,0 +1,455 @@
+"""CTC training of the LC-BLSTM acoustic model on `hearken features` dumps (2 CPU processes, DDP over gloo).
+
+  /usr/bin/python3 training/train.py --workdir training/work/train \
+      --train real=training/work/features/real-train --train real=training/work/features/real-aug \
+      --train synth=training/work/features/synth-train \
+      --dev real-dev=training/work/features/real-dev --dev synth-dev=training/work/features/synth-dev \
+      --minutes 90 [--layers 3 --hidden 256 --chunk 16 --lookahead 8 --cell lstm|gru --unidirectional]
+
+* Resumes from WORKDIR/last.pt when it exists (unless --fresh); the architecture then comes from the checkpoint.
+  `--minutes N` is the wall-clock budget of this invocation; the LR schedule spans (time already trained + N).
+* `--init-onnx models/<name>/model.onnx`: warm start from an exported model (weights and normalisation read from
+  the ONNX initializers; architecture from the model.json next to it).
+* Every --eval-every minutes: greedy CER/WER on the dev sets (split over the ranks); the best checkpoint by
+  --select dev set WER (tie: CER) is WORKDIR/best.pt.  With --publish-dir the best model is also exported there
+  (ONNX parity verified) whenever it beats the model evaluated at the start (continue.sh).
+* Data mix: each --train is GROUP=DIR; per epoch group g contributes share_g of the epoch's audio (whole copies
+  plus a random part; epoch size = total train audio unless --epoch-hours).  Shares come from --mix
+  (e.g. real=0.6,synth=0.4); default = natural shares with group "real" lifted to >= 0.5.
+"""
+import argparse
+import json
+import math
+import os
+import random
+import signal
+import socket
+import sys
+import time
+
+import numpy as np
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from dataset import (Dump, SpecAugment, collate, compute_stats, epoch_plan, group_shares,  # noqa: E402
+                     load_items)
+from evaluate import eval_items, rates  # noqa: E402
+from model import LCRNN  # noqa: E402
+
+STOP = False
+
+
+def parse_args(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--workdir", default="training/work/train")
+    ap.add_argument("--train", action="append", default=[], help="GROUP=DUMPDIR (repeatable)")
+    ap.add_argument("--dev", action="append", default=[], help="NAME=DUMPDIR (repeatable)")
+    ap.add_argument("--select", help="dev set that selects the best checkpoint (default: first --dev)")
+    ap.add_argument("--mix", help="group shares per epoch, e.g. real=0.6,synth=0.4")
+    ap.add_argument("--real-min-share", type=float, default=0.5)
+    ap.add_argument("--epoch-hours", type=float, help="audio per epoch (default: total train audio)")
+    ap.add_argument("--minutes", type=float, default=60.0, help="wall-clock budget of this invocation")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--fresh", action="store_true", help="ignore WORKDIR/last.pt")
+    ap.add_argument("--init-onnx", help="warm start from an exported model.onnx (model.json next to it)")
+    # model
+    ap.add_argument("--layers", type=int, default=3)
+    ap.add_argument("--hidden", type=int, default=256)
+    ap.add_argument("--cell", choices=["lstm", "gru"], default="lstm")
+    ap.add_argument("--unidirectional", action="store_true")
+    ap.add_argument("--chunk", type=int, default=16)
+    ap.add_argument("--lookahead", type=int, default=8)
+    # optimisation
+    ap.add_argument("--lr", type=float, default=2.5e-3, help="peak Adam learning rate")
+    ap.add_argument("--warmup", type=int, default=300, help="linear warmup (updates)")
+    ap.add_argument("--decay-start", type=float, default=0.55, help="fraction of the time budget at which decay starts")
+    ap.add_argument("--final-lr", type=float, default=0.05, help="final LR as a fraction of the peak (exponential decay)")
+    ap.add_argument("--clip", type=float, default=5.0)
+    ap.add_argument("--batch-steps", type=int, default=3000, help="max padded 30 ms steps per batch per rank")
+    ap.add_argument("--max-utts", type=int, default=24, help="max utterances per batch per rank")
+    ap.add_argument("--max-seconds", type=float, default=25.0, help="skip longer training utterances")
+    ap.add_argument("--no-sortagrad", action="store_true")
+    ap.add_argument("--no-specaug", action="store_true")
+    ap.add_argument("--freq-masks", type=int, default=2)
+    ap.add_argument("--freq-width", type=int, default=4)
+    ap.add_argument("--time-masks-per-sec", type=float, default=0.25)
+    ap.add_argument("--time-width", type=int, default=4)
+    # processes, evaluation, checkpoints
+    ap.add_argument("--ranks", type=int, default=2, help="processes (1 thread each)")
+    ap.add_argument("--eval-every", type=float, default=10.0, help="minutes between dev evaluations")
+    ap.add_argument("--eval-at-start", action="store_true")
+    ap.add_argument("--dev-max-utts", type=int, default=1000, help="per dev set, for periodic evaluations")
+    ap.add_argument("--save-every", type=float, default=5.0, help="minutes between last.pt saves")
+    ap.add_argument("--log-every", type=int, default=50, help="updates between log lines")
+    ap.add_argument("--publish-dir", help="export the best model here when it beats the start model (continue.sh)")
+    ap.add_argument("--publish-name")
+    ap.add_argument("--ref-dump", action="append", default=[], help="dump for reference.json when publishing")
+    ap.add_argument("--max-updates", type=int, default=0, help="stop after this many updates (tests)")
+    return ap.parse_args(argv)
+
+
+def split_spec(s, default_name=None):
+    if "=" in s:
+        a, b = s.split("=", 1)
+        return a, b
+    return default_name or os.path.basename(os.path.normpath(s)), s
+
+
+class Logger:
+    def __init__(self, path, rank):
+        self.path, self.rank = path, rank
+
+    def __call__(self, msg):
+        if self.rank != 0:
+            return
+        line = time.strftime("%Y-%m-%d %H:%M:%S ") + msg
+        print(line, flush=True)
+        with open(self.path, "a") as f:
+            f.write(line + "\n")
+
+
+def lr_at(args, updates, frac):
+    w = min(1.0, (updates + 1) / max(1, args.warmup))
+    if frac <= args.decay_start:
+        d = 1.0
+    else:
+        p = min(1.0, (frac - args.decay_start) / max(1e-9, 1 - args.decay_start))
+        d = args.final_lr ** p
+    return args.lr * w * d
+
+
+def save(path, obj):
+    tmp = path + ".tmp"
+    torch.save(obj, tmp)
+    os.replace(tmp, path)
+
+
+def build_model(args, ck, init_meta):
+    if ck is not None:
+        return LCRNN(**ck["model_config"])
+    if init_meta is not None:
+        return LCRNN(input_dim=init_meta["inputDim"], layers=init_meta["layers"], hidden=init_meta["hidden"],
+                     cell=init_meta["cell"], bidirectional=init_meta["bidirectional"],
+                     chunk=init_meta["chunkFrames"], lookahead=init_meta["lookaheadFrames"],
+                     vocab=len(init_meta["vocabulary"]))
+    return LCRNN(layers=args.layers, hidden=args.hidden, cell=args.cell, bidirectional=not args.unidirectional,
+                 chunk=args.chunk, lookahead=args.lookahead)
+
+
+def evaluate_all(model, devs, rank, world, max_utts):
+    import torch.distributed as dist
+    out = {}
+    for name, items in devs.items():
+        sub = items[:max_utts] if max_utts else items
+        counts, _ = eval_items(model, sub, rank=rank, world=world)
+        t = torch.tensor(counts, dtype=torch.float64)
+        if world > 1:
+            dist.all_reduce(t)
+        out[name] = rates(t.numpy())
+    model.train()
+    return out
+
+
+def better(a, b):
+    """a, b: (wer, cer) tuples or None."""
+    return b is None or (a[0], a[1]) < (b[0], b[1])
+
+
+def worker(rank, world, args, port):
+    import torch.distributed as dist
+    from torch.nn.parallel import DistributedDataParallel as DDP
+    global STOP
+    torch.set_num_threads(1)
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    if rank == 0:
+        def _stop(signum, frame):
+            global STOP
+            STOP = True
+        signal.signal(signal.SIGINT, _stop)
+        signal.signal(signal.SIGTERM, _stop)
+    else:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    t_start = time.time()
+    dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{port}", rank=rank, world_size=world)
+    log = Logger(os.path.join(args.workdir, "train.log"), rank)
+    last_path = os.path.join(args.workdir, "last.pt")
+    best_path = os.path.join(args.workdir, "best.pt")
+
+    ck = torch.load(last_path, map_location="cpu") if (os.path.exists(last_path) and not args.fresh) else None
+    init_meta = None
+    if ck is None and args.init_onnx:
+        with open(os.path.join(os.path.dirname(os.path.abspath(args.init_onnx)), "model.json")) as f:
+            init_meta = json.load(f)
+
+    # ------------------------------------------------------------------ data
+    groups, data_info = {}, []
+    feature_config = None
+    max_steps = int(args.max_seconds / 0.03)
+    for spec in args.train:
+        g, d = split_spec(spec, "train")
+        dump = Dump(d)
+        if feature_config is None:
+            feature_config = dump.feature_config
+        elif dump.feature_config != feature_config:
+            log(f"WARNING: featureConfig of {d} differs from the first train dump")
+        items, skipped = load_items(dump, max_steps=max_steps)
+        groups.setdefault(g, []).extend(items)
+        hours = sum(it.steps for it in items) * 0.03 / 3600
+        data_info.append({"name": dump.name, "path": d, "group": g, "utterances": len(items), "skipped": skipped,
+                          "hours": hours})
+    if not groups:
+        raise SystemExit("no --train data")
+    group_seconds = {g: sum(it.steps for it in its) * 0.03 for g, its in groups.items()}
+    mix = None
+    if args.mix:
+        mix = {k: float(v) for k, v in (p.split("=") for p in args.mix.split(","))}
+    shares = group_shares(group_seconds, mix, args.real_min_share)
+    epoch_seconds = args.epoch_hours * 3600 if args.epoch_hours else sum(group_seconds.values())
+    for di in data_info:
+        gsec = group_seconds[di["group"]]
+        di["share"] = shares[di["group"]] * (di["hours"] * 3600 / gsec if gsec else 0)
+    devs = {}
+    for spec in args.dev:
+        name, d = split_spec(spec)
+        its, _ = load_items(Dump(d), feasible_only=False)
+        random.Random(0).shuffle(its)  # fixed subset for --dev-max-utts
+        devs[name] = its
+    select = args.select or (next(iter(devs)) if devs else None)
+
+    # ------------------------------------------------------------------ model, normalisation
+    model = build_model(args, ck, init_meta)
+    if ck is not None:
+        model.load_state_dict(ck["model"])
+    elif args.init_onnx:
+        from export import load_from_onnx
+        load_from_onnx(args.init_onnx, model)
+    else:
+        stats_path = os.path.join(args.workdir, "stats.json")
+        if rank == 0:
+            if not os.path.exists(stats_path):
+                dumps = list({id(it.dump): it.dump for its in groups.values() for it in its}.values())
+                mean, std, n = compute_stats(dumps, seed=args.seed)
+                with open(stats_path, "w") as f:
+                    json.dump({"mean": mean.tolist(), "std": std.tolist(), "steps": n}, f)
+                log(f"normalisation statistics from {n} steps -> {stats_path}")
+        dist.barrier()
+        with open(stats_path) as f:
+            st = json.load(f)
+        model.set_normalization(st["mean"], st["std"])
+    mean = model.mean.numpy().copy()
+    std = model.std.numpy().copy()
+    C, R = model.chunk, model.lookahead
+    ddp = DDP(model, broadcast_buffers=False) if world > 1 else model
+    opt = torch.optim.Adam(model.parameters(), lr=args.lr)
+
+    state = {"epoch": 0, "step": 0, "updates": 0, "trained_seconds": 0.0, "history": [], "best": None,
+             "start_metric": None, "warm_start": args.init_onnx, "prior_history": [], "prior_minutes": 0.0}
+    if ck is not None:
+        opt.load_state_dict(ck["optimizer"])
+        state.update(ck["state"])
+        log(f"resumed from {last_path}: epoch {state['epoch']} step {state['step']} updates {state['updates']} "
+            f"trained {state['trained_seconds'] / 60:.1f} min")
+    elif init_meta is not None:
+        tr = init_meta.get("training", {})
+        state["prior_history"] = tr.get("devHistory", [])
+        state["prior_minutes"] = float(tr.get("minutes", 0.0))
+        log(f"warm start from {args.init_onnx}")
+    n_params = sum(p.numel() for p in model.parameters())
+    log(f"rank {rank}/{world}: model {model.config()} {n_params} parameters; groups "
+        + ", ".join(f"{g}: {len(its)} utts {group_seconds[g] / 3600:.2f} h share {shares[g]:.2f}"
+                    for g, its in groups.items())
+        + f"; epoch {epoch_seconds / 3600:.2f} h; dev " + ", ".join(f"{k}: {len(v)}" for k, v in devs.items()))
+
+    trained_at_start = state["trained_seconds"]
+    budget = args.minutes * 60.0
+    total_seconds = trained_at_start + budget
+    specaug = None if args.no_specaug else SpecAugment(
+        coeffs=model.input_dim // 3, freq_masks=args.freq_masks, freq_width=args.freq_width,
+        time_masks_per_sec=args.time_masks_per_sec, time_width=args.time_width)
+
+    def summary():
+        return {
+            "data": data_info, "shares": shares, "epochHours": epoch_seconds / 3600,
+            "settings": {k: v for k, v in vars(args).items()
+                         if k not in ("workdir", "train", "dev", "publish_dir", "ref_dump", "fresh", "max_updates")},
+            "minutes": state["prior_minutes"] + state["trained_seconds"] / 60,
+            "updates": state["updates"], "epochs": state["epoch"] + state["step"] / max(1, plan_len[0]),
+            "hardware": f"{world} CPU processes x 1 thread", "parameters": n_params,
+            "devHistory": state["prior_history"] + state["history"], "warmStart": state["warm_start"],
+            "select": select,
+        }
+
+    def checkpoint(path):
+        save(path, {"model": model.state_dict(), "model_config": model.config(), "optimizer": opt.state_dict(),
+                    "state": state, "feature_config": feature_config, "training_summary": summary(),
+                    "args": vars(args)})
+
+    plan_len = [1]
+
+    def do_eval():
+        t0 = time.time()
+        res = evaluate_all(model, devs, rank, world, args.dev_max_utts)
+        entry = {"minutes": state["prior_minutes"] + state["trained_seconds"] / 60, "updates": state["updates"],
+                 "dev": res}
+        msg = "  ".join(f"{k}: CER {100 * v['cer']:.2f}% WER {100 * v['wer']:.2f}% ({v['utterances']})"
+                        for k, v in res.items())
+        log(f"eval @ {state['updates']} updates: {msg}  [{time.time() - t0:.0f} s]")
+        return entry
+
+    def after_eval(entry, initial=False):
+        """rank 0 only: history, best checkpoint, publishing."""
+        if select is None or select not in entry["dev"]:
+            return
+        m = (entry["dev"][select]["wer"], entry["dev"][select]["cer"])
+        if initial:
+            if state["start_metric"] is None:  # a resumed continue run keeps the published model's metric
+                state["start_metric"] = m
+            log(f"start model: {select} WER {100 * m[0]:.2f}% CER {100 * m[1]:.2f}%")
+            return
+        state["history"].append(entry)
+        if better(m, state["best"]):
+            state["best"] = m
+            checkpoint(best_path)
+            log(f"new best {select}: WER {100 * m[0]:.2f}% CER {100 * m[1]:.2f}% -> {best_path}")
+            if args.publish_dir and better(m, state["start_metric"]):
+                from export import export_model
+                name = args.publish_name or os.path.basename(os.path.normpath(args.publish_dir))
+                tr = summary()
+                tr["eval"] = entry["dev"]
+                try:
+                    export_model(model, args.publish_dir, name, tr, feature_config, args.ref_dump, verify=True)
+                    state["start_metric"] = m
+                    log(f"published -> {args.publish_dir}")
+                except Exception as e:  # keep training; the old model stays in place
+                    log(f"publish FAILED: {e}")
+
+    if args.eval_at_start and devs:
+        entry = do_eval()
+        if rank == 0:
+            after_eval(entry, initial=True)
+        dist.barrier()
+
+    # ------------------------------------------------------------------ training loop
+    ddp.train()
+    last_eval = last_save = time.time()
+    run_t0 = time.time()
+    seconds_base = state["trained_seconds"]
+    flags = torch.zeros(3)
+    win = {"loss": 0.0, "chars": 0, "steps": 0, "padded": 0, "t": 0.0, "n": 0}
+    stopped = False
+    while not stopped:
+        plan = epoch_plan(groups, shares, epoch_seconds, state["epoch"], args.seed, args.batch_steps,
+                          args.max_utts, C, R, world, sortagrad=not args.no_sortagrad)
+        plan_len[0] = len(plan)
+        if state["step"] == 0:
+            log(f"epoch {state['epoch']}: {len(plan)} steps x {world} batches")
+        while state["step"] < len(plan):
+            now = time.time()
+            state["trained_seconds"] = seconds_base + (now - run_t0)
+            if rank == 0:
+                elapsed = now - t_start
+                flags[0] = float(STOP or elapsed >= budget or (args.max_updates and state["updates"] >= args.max_updates))
+                flags[1] = float(bool(devs) and now - last_eval >= args.eval_every * 60)
+                flags[2] = float(now - last_save >= args.save_every * 60)
+            if world > 1:
+                dist.broadcast(flags, 0)
+            if flags[0]:
+                stopped = True
+                break
+            if flags[1]:
+                entry = do_eval()
+                if rank == 0:
+                    after_eval(entry)
+                    checkpoint(last_path)
+                dist.barrier()
+                last_eval = last_save = time.time()
+                continue
+            if flags[2]:
+                if rank == 0:
+                    checkpoint(last_path)
+                last_save = time.time()
+
+            t0 = time.time()
+            batch = plan[state["step"]][rank]
+            rng = random.Random((args.seed, state["epoch"], state["step"], rank).__hash__())
+            x, tg, il, tl, real = collate(batch, mean, std, C, R, specaug, rng)
+            lr = lr_at(args, state["updates"], state["trained_seconds"] / total_seconds)
+            for g in opt.param_groups:
+                g["lr"] = lr
+            lp = ddp(torch.from_numpy(x), normalized=True)
+            loss = torch.nn.functional.ctc_loss(lp.transpose(0, 1), torch.from_numpy(tg), torch.from_numpy(il),
+                                                torch.from_numpy(tl), blank=0, reduction="sum", zero_infinity=True)
+            nchar = int(tl.sum())
+            opt.zero_grad(set_to_none=True)
+            (loss / nchar).backward()
+            gn = torch.nn.utils.clip_grad_norm_(model.parameters(), args.clip)
+            if torch.isfinite(gn):
+                opt.step()
+            state["updates"] += 1
+            state["step"] += 1
+            win["loss"] += float(loss); win["chars"] += nchar; win["steps"] += real
+            win["padded"] += x.shape[0] * x.shape[1]; win["t"] += time.time() - t0; win["n"] += 1
+            if state["updates"] % args.log_every == 0:
+                log(f"ep {state['epoch']} step {state['step']}/{len(plan)} upd {state['updates']} "
+                    f"loss/char {win['loss'] / max(1, win['chars']):.3f} lr {lr:.2e} gnorm {float(gn):.2f} "
+                    f"{win['steps'] / max(1e-9, win['t']):.0f} steps/s/proc "
+                    f"(padded {win['padded'] / max(1e-9, win['t']):.0f}) "
+                    f"{state['trained_seconds'] / 60:.1f} min")
+                win = {k: 0 for k in win}
+        else:
+            state["epoch"] += 1
+            state["step"] = 0
+            continue
+    state["trained_seconds"] = seconds_base + (time.time() - run_t0)
+    log(f"stopping after {state['updates']} updates, {state['trained_seconds'] / 60:.1f} min trained")
+    if devs and (time.time() - last_eval > 60 or not state["history"]):
+        entry = do_eval()
+        if rank == 0:
+            after_eval(entry)
+    if rank == 0:
+        checkpoint(last_path)
+        if not devs or not os.path.exists(best_path):
+            checkpoint(best_path)
+        with open(os.path.join(args.workdir, "status.json"), "w") as f:
+            json.dump({"updates": state["updates"], "minutes": state["trained_seconds"] / 60,
+                       "best": state["best"], "history": state["history"]}, f, indent=1)
+        log(f"saved {last_path}")
+    dist.barrier()
+    dist.destroy_process_group()
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+def main():
+    args = parse_args()
+    os.makedirs(args.workdir, exist_ok=True)
+    with open(os.path.join(args.workdir, "args.json"), "w") as f:
+        json.dump(vars(args), f, indent=1)
+    port = free_port()
+    if args.ranks == 1:
+        worker(0, 1, args, port)
+        return
+    import torch.multiprocessing as mp
+    ctx = mp.spawn(worker, args=(args.ranks, args, port), nprocs=args.ranks, join=False)
+
+    def forward(signum, frame):  # rank 0 saves and tells the others to stop
+        try:
+            os.kill(ctx.processes[0].pid, signal.SIGTERM)
+        except OSError:
+            pass
+    signal.signal(signal.SIGINT, forward)
+    signal.signal(signal.SIGTERM, forward)
+    while not ctx.join():
+        pass
+
+
+if __name__ == "__main__":
+    main()
