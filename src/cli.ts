@@ -1,11 +1,17 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { evalCommand } from './cli/eval.js';
 import { featuresCommand } from './cli/features.js';
+import { lmCommand } from './cli/lm.js';
+import { transcribeCommand } from './cli/transcribe.js';
 
 const program = new Command('hearken')
   .description('Hearken: offline streaming English speech recognition')
   .version('0.1.0');
+program.addCommand(transcribeCommand());
+program.addCommand(evalCommand());
 program.addCommand(featuresCommand());
+program.addCommand(lmCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`hearken: ${err instanceof Error ? err.message : String(err)}\n`);

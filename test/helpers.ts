@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -47,4 +47,33 @@ export function rms(x: Float32Array, from = 0, to = x.length): number {
   let s = 0;
   for (let i = from; i < to; i++) s += x[i]! * x[i]!;
   return Math.sqrt(s / Math.max(1, to - from));
+}
+
+export const TINY_MODEL = join(ROOT, 'test', 'fixtures', 'tiny-model');
+
+/** Model folders under models/ (each with model.json), i.e. the shipped acoustic models. */
+export function shippedModels(): string[] {
+  const dir = join(ROOT, 'models');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .map((name) => join(dir, name))
+    .filter((path) => existsSync(join(path, 'model.json')));
+}
+
+/** The model named in models/default.json, or null before one ships. */
+export function defaultModelDir(): string | null {
+  const path = join(ROOT, 'models', 'default.json');
+  if (!existsSync(path)) return null;
+  const json = JSON.parse(readFileSync(path, 'utf8')) as { acousticModel: string };
+  return join(ROOT, 'models', json.acousticModel);
+}
+
+export function concatFloat32(parts: readonly Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
 }

@@ -1,0 +1,53 @@
+import { Command } from 'commander';
+import { WerAccumulator } from '../text/wer.js';
+import { readManifest } from '../util/manifest.js';
+import { transcribeFiles } from '../recognizer/batch.js';
+import { positiveInt, recognizerOptions, withDecodingFlags, type DecodingFlags } from './options.js';
+
+interface EvalFlags extends DecodingFlags {
+  workers?: number;
+  verbose?: boolean;
+  json?: boolean;
+}
+
+export function evalCommand(): Command {
+  const command = new Command('eval')
+    .description('word and character error rates of the recognizer on a manifest (file<TAB>transcript)')
+    .argument('<manifest>', 'manifest.tsv; paths relative to it')
+    .option('--workers <n>', 'worker threads (default: all cores)', positiveInt)
+    .option('--verbose', 'print each reference and hypothesis')
+    .option('--json', 'print the summary as JSON');
+  return withDecodingFlags(command).action(async (manifest: string, flags: EvalFlags) => {
+    const entries = await readManifest(manifest);
+    const wer = new WerAccumulator();
+    let failed = 0;
+    let audio = 0;
+    let compute = 0;
+    const outcomes = await transcribeFiles(entries.map((e) => e.path), { recognizer: recognizerOptions(flags), workers: flags.workers });
+    outcomes.forEach((outcome, i) => {
+      const entry = entries[i]!;
+      if (!outcome.ok) {
+        failed++;
+        process.stderr.write(`hearken: skipped ${entry.file}: ${outcome.error}\n`);
+        return;
+      }
+      audio += outcome.audioSeconds;
+      compute += outcome.computeSeconds;
+      const edits = wer.add(entry.transcript, outcome.result.text);
+      if (flags.verbose) {
+        const errors = edits.substitutions + edits.deletions + edits.insertions;
+        process.stdout.write(`${entry.file}\t${errors}/${edits.refWords}\nREF: ${entry.transcript}\nHYP: ${outcome.result.text}\n\n`);
+      }
+    });
+    const r = wer.result();
+    const summary = { manifest, utterances: r.utterances, failed, wer: r.wer, cer: r.cer, substitutions: r.substitutions, deletions: r.deletions, insertions: r.insertions, refWords: r.refWords, audioSeconds: audio, rtf: compute / Math.max(audio, 1e-9) };
+    if (flags.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+    else {
+      process.stdout.write(
+        `${manifest}: ${r.utterances} utterances, WER ${(r.wer * 100).toFixed(2)}% (S ${r.substitutions} D ${r.deletions} I ${r.insertions} / ${r.refWords} words), ` +
+          `CER ${(r.cer * 100).toFixed(2)}%, RTF ${summary.rtf.toFixed(4)}${failed ? `, ${failed} failed` : ''}\n`,
+      );
+    }
+    if (failed > 0) process.exitCode = 1;
+  });
+}

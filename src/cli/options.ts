@@ -1,0 +1,64 @@
+import { InvalidArgumentError } from 'commander';
+import type { Hotword } from '../decoder/hotwords.js';
+import type { WorkerRecognizerOptions } from '../recognizer/transcribe-worker.js';
+
+export function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
+  return n;
+}
+
+export function finiteNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n)) throw new InvalidArgumentError('must be a number');
+  return n;
+}
+
+/** `word` or `phrase:boost`, repeatable. */
+export function collectHotword(value: string, previous: Hotword[] = []): Hotword[] {
+  const colon = value.lastIndexOf(':');
+  if (colon > 0) {
+    const boost = Number(value.slice(colon + 1));
+    if (!Number.isFinite(boost) || boost <= 0) throw new InvalidArgumentError(`hotword boost in "${value}" must be a positive number`);
+    return [...previous, { phrase: value.slice(0, colon), boost }];
+  }
+  if (value.trim() === '') throw new InvalidArgumentError('hotword must not be empty');
+  return [...previous, { phrase: value }];
+}
+
+export interface DecodingFlags {
+  model?: string;
+  lm: string | boolean;
+  beam?: number;
+  greedy?: boolean;
+  alpha?: number;
+  beta?: number;
+  endpoint: boolean;
+}
+
+/** Recognizer settings from the shared decoding flags. */
+export function recognizerOptions(flags: DecodingFlags): WorkerRecognizerOptions {
+  return {
+    model: flags.model,
+    lm: flags.lm === false ? false : typeof flags.lm === 'string' ? flags.lm : undefined,
+    decoding: flags.greedy ? 'greedy' : 'beam',
+    beamWidth: flags.beam,
+    alpha: flags.alpha,
+    beta: flags.beta,
+    endpoint: flags.endpoint ? undefined : false,
+  };
+}
+
+/** Adds the decoding flags shared by `transcribe` and `eval`. */
+export function withDecodingFlags<T extends import('commander').Command>(command: T): T {
+  command
+    .option('--model <dir>', 'acoustic model folder (default: the shipped model)')
+    .option('--lm <file>', 'ARPA language model (default: the shipped LM)')
+    .option('--no-lm', 'decode without a language model')
+    .option('--beam <n>', 'beam width (default 16)', positiveInt)
+    .option('--greedy', 'greedy CTC decoding (no beam, no LM)')
+    .option('--alpha <x>', 'LM weight (default 0.5)', finiteNumber)
+    .option('--beta <x>', 'word insertion bonus (default 1.0)', finiteNumber)
+    .option('--no-endpoint', 'decode each file as one utterance (no endpoint splitting)');
+  return command;
+}

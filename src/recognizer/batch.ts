@@ -1,0 +1,39 @@
+import { availableParallelism } from 'node:os';
+import { Piscina } from 'piscina';
+import type { Hotword } from '../decoder/hotwords.js';
+import { siblingWorker } from '../util/worker-path.js';
+import type { TranscribeOutcome, TranscribeTask, WorkerRecognizerOptions } from './transcribe-worker.js';
+
+export interface BatchOptions {
+  recognizer?: WorkerRecognizerOptions;
+  hotwords?: Hotword[];
+  /** Worker threads; default min(files, cores). */
+  workers?: number;
+  /** Called as each file finishes, in completion order. */
+  onResult?: (path: string, outcome: TranscribeOutcome, index: number) => void;
+}
+
+/** Transcribes files on a pool of worker threads, one recognizer per thread. Never throws for a bad file. */
+export async function transcribeFiles(paths: readonly string[], options: BatchOptions = {}): Promise<TranscribeOutcome[]> {
+  const worker = siblingWorker(import.meta.url, 'transcribe-worker');
+  const pool = new Piscina<TranscribeTask, TranscribeOutcome>({
+    filename: worker.filename,
+    workerData: worker.workerData,
+    maxThreads: Math.max(1, options.workers ?? Math.min(paths.length, availableParallelism())),
+    minThreads: 1,
+    idleTimeout: 1000,
+  });
+  try {
+    return await Promise.all(
+      paths.map(async (path, index) => {
+        const outcome = await pool
+          .run({ path, options: options.recognizer ?? {}, hotwords: options.hotwords ?? [] })
+          .catch((err: unknown): TranscribeOutcome => ({ ok: false, error: `worker failed: ${String(err)}` }));
+        options.onResult?.(path, outcome, index);
+        return outcome;
+      }),
+    );
+  } finally {
+    await pool.destroy();
+  }
+}

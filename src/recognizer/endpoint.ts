@@ -1,0 +1,84 @@
+/**
+ * Endpointing rules in the Kaldi/sherpa style, evaluated per model step so that where an utterance ends
+ * depends only on the audio, never on how it was cut into packets. A step is silent when its most likely
+ * symbol is blank or space.
+ */
+export interface EndpointConfig {
+  /** End after this much silence when nothing was recognised yet (seconds). Default 2.4. */
+  silenceWithoutSpeech: number;
+  /** End after this much silence following speech (seconds). Default 1.2. */
+  trailingSilence: number;
+  /** End an utterance that reaches this length whatever it holds (seconds). Default 20. */
+  maxUtterance: number;
+}
+
+export const DEFAULT_ENDPOINT_CONFIG: Readonly<EndpointConfig> = Object.freeze({
+  silenceWithoutSpeech: 2.4,
+  trailingSilence: 1.2,
+  maxUtterance: 20,
+});
+
+export class EndpointConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EndpointConfigError';
+  }
+}
+
+export function checkEndpointConfig(partial: Partial<EndpointConfig> | undefined): EndpointConfig {
+  const config = { ...DEFAULT_ENDPOINT_CONFIG, ...(partial ?? {}) };
+  for (const [key, value] of Object.entries(config)) {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+      throw new EndpointConfigError(`endpoint setting "${key}" must be a positive number of seconds, got ${JSON.stringify(value)}`);
+    }
+  }
+  return config;
+}
+
+export class EndpointDetector {
+  private readonly silenceNoSpeechSteps: number;
+  private readonly trailingSteps: number;
+  private readonly maxSteps: number;
+  private steps = 0;
+  private silentRun = 0;
+  private speech = false;
+
+  constructor(config: EndpointConfig, stepSeconds: number, private readonly vocabSize: number, private readonly silent: (token: number) => boolean) {
+    this.silenceNoSpeechSteps = Math.round(config.silenceWithoutSpeech / stepSeconds);
+    this.trailingSteps = Math.round(config.trailingSilence / stepSeconds);
+    this.maxSteps = Math.round(config.maxUtterance / stepSeconds);
+  }
+
+  /** Steps seen in the current utterance. */
+  get length(): number {
+    return this.steps;
+  }
+
+  /**
+   * Scans `frames` rows of log-probs and returns how many of them belong to the current utterance
+   * (an endpoint right after them), or -1 when the utterance goes on past these rows.
+   */
+  scan(logProbs: Float32Array, frames: number, from = 0): number {
+    const v = this.vocabSize;
+    for (let t = from; t < frames; t++) {
+      const row = t * v;
+      let best = 0;
+      for (let k = 1; k < v; k++) if (logProbs[row + k]! > logProbs[row + best]!) best = k;
+      this.steps++;
+      if (this.silent(best)) this.silentRun++;
+      else {
+        this.silentRun = 0;
+        this.speech = true;
+      }
+      const ended = this.speech ? this.silentRun >= this.trailingSteps : this.silentRun >= this.silenceNoSpeechSteps;
+      if (ended || this.steps >= this.maxSteps) return t + 1 - from;
+    }
+    return -1;
+  }
+
+  reset(): void {
+    this.steps = 0;
+    this.silentRun = 0;
+    this.speech = false;
+  }
+}

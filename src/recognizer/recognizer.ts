@@ -1,0 +1,149 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
+import { readAudioFile } from '../audio/decode.js';
+import { TARGET_SAMPLE_RATE } from '../audio/types.js';
+import { BeamSearchDecoder, type Hotword } from '../decoder/beam.js';
+import { loadArpaFile } from '../lm/arpa.js';
+import type { NgramLM } from '../lm/ngram-lm.js';
+import { AcousticModel } from '../model/acoustic-model.js';
+import { directRunner, type WindowRunner } from '../model/encoder.js';
+import { ModelLoadError } from '../model/errors.js';
+import { checkEndpointConfig, type EndpointConfig } from './endpoint.js';
+import { GreedyDecoder } from './greedy-decoder.js';
+import { RecognizerStream } from './stream.js';
+import type { RecognitionResult, StreamingDecoder } from './types.js';
+
+/** The folder of shipped models, beside src/ and dist/. */
+export const MODELS_DIR = fileURLToPath(new URL('../../models/', import.meta.url));
+
+interface DefaultModels {
+  acousticModel: string;
+  languageModel: string | null;
+}
+
+/** `models/default.json` names the shipped acoustic model and LM, relative to models/. */
+export function defaultModels(): DefaultModels {
+  const path = join(MODELS_DIR, 'default.json');
+  if (!existsSync(path)) throw new ModelLoadError('NOT_FOUND', `no default model: ${path} is missing`);
+  const json = JSON.parse(readFileSync(path, 'utf8')) as DefaultModels;
+  return {
+    acousticModel: resolve(MODELS_DIR, json.acousticModel),
+    languageModel: json.languageModel ? resolve(MODELS_DIR, json.languageModel) : null,
+  };
+}
+
+export interface RecognizerOptions {
+  /** Model folder (model.json + model.onnx). Default: the shipped model named in models/default.json. */
+  model?: string;
+  /** ARPA file, a loaded LM, or false for none. Default: the shipped LM. Greedy decoding ignores it. */
+  lm?: string | NgramLM | false;
+  /** 'beam' (CTC prefix beam search with LM and hotwords, default) or 'greedy'. */
+  decoding?: 'beam' | 'greedy';
+  /** Beam width (default 16). */
+  beamWidth?: number;
+  /** LM weight (default 0.5). */
+  alpha?: number;
+  /** Word insertion bonus (default 1.0). */
+  beta?: number;
+  /** n-best alternatives kept per result besides the best (default 4). */
+  maxAlternatives?: number;
+  /** ONNX Runtime intra-op threads (default 1). */
+  intraOpThreads?: number;
+  /** Endpointing for every stream unless a stream overrides it; false disables (default: on, with the defaults). */
+  endpoint?: Partial<EndpointConfig> | false;
+  /** How model windows are run: directly (default) or through a shared batcher. */
+  runner?: WindowRunner;
+}
+
+export interface StreamOptions {
+  /** Words or phrases to favour, with optional boosts (natural-log units). */
+  hotwords?: readonly Hotword[];
+  /** Endpointing for this stream: settings, or false to decode the whole stream as one utterance. */
+  endpoint?: Partial<EndpointConfig> | false;
+}
+
+export class Recognizer {
+  private constructor(
+    readonly model: AcousticModel,
+    readonly lm: NgramLM | null,
+    private readonly options: RecognizerOptions,
+  ) {}
+
+  static async create(options: RecognizerOptions = {}): Promise<Recognizer> {
+    const defaults = options.model === undefined || options.lm === undefined ? safeDefaults() : null;
+    const modelDir = options.model ?? defaults?.acousticModel;
+    if (!modelDir) throw new ModelLoadError('NOT_FOUND', 'no model given and no default model is installed');
+    const model = await AcousticModel.load(modelDir, { intraOpThreads: options.intraOpThreads });
+    let lm: NgramLM | null = null;
+    if ((options.decoding ?? 'beam') === 'beam') {
+      const source = options.lm === undefined ? defaults?.languageModel ?? false : options.lm;
+      lm = typeof source === 'string' ? loadArpaFile(source) : source === false ? null : source;
+    }
+    if (options.endpoint !== undefined && options.endpoint !== false) checkEndpointConfig(options.endpoint);
+    return new Recognizer(model, lm, options);
+  }
+
+  createStream(options: StreamOptions = {}): RecognizerStream {
+    const endpointSetting = options.endpoint !== undefined ? options.endpoint : this.options.endpoint;
+    return new RecognizerStream({
+      model: this.model,
+      runner: this.options.runner ?? directRunner,
+      decoder: this.createDecoder(options.hotwords ?? []),
+      endpoint: endpointSetting === false ? null : checkEndpointConfig(endpointSetting),
+    });
+  }
+
+  /** Batch transcription: one stream over the whole signal, the same code path as live audio. */
+  async transcribe(samples: Float32Array, sampleRate: number = TARGET_SAMPLE_RATE, options: StreamOptions = {}): Promise<RecognitionResult> {
+    const stream = this.createStream(options);
+    stream.acceptWaveform(samples, sampleRate);
+    return stream.finish();
+  }
+
+  async transcribeFile(path: string, options: StreamOptions = {}): Promise<RecognitionResult> {
+    const audio = await readAudioFile(path);
+    return this.transcribe(audio.samples, audio.sampleRate, options);
+  }
+
+  async close(): Promise<void> {
+    await this.model.release();
+  }
+
+  private createDecoder(hotwords: readonly Hotword[]): StreamingDecoder {
+    const { card } = this.model;
+    if ((this.options.decoding ?? 'beam') === 'greedy') return new GreedyDecoder(card.vocabulary, card.blank);
+    const beam = new BeamSearchDecoder({
+      vocabulary: card.vocabulary,
+      blank: card.blank,
+      beamWidth: this.options.beamWidth,
+      lm: this.lm,
+      alpha: this.options.alpha,
+      beta: this.options.beta,
+      hotwords,
+      maxAlternatives: this.options.maxAlternatives,
+    });
+    return {
+      acceptFrames: (logProbs, frames) => beam.acceptFrames(logProbs, frames),
+      partial: () => beam.partial(),
+      reset: () => beam.reset(),
+      finalize: () => {
+        const r = beam.finalize();
+        return { text: r.text, words: r.words, alternatives: [{ text: r.text, score: r.score }, ...r.alternatives] };
+      },
+    };
+  }
+}
+
+function safeDefaults(): DefaultModels | null {
+  try {
+    return defaultModels();
+  } catch {
+    return null;
+  }
+}
+
+/** Loads a model (and LM) and returns a recognizer that makes streams. */
+export function createRecognizer(options: RecognizerOptions = {}): Promise<Recognizer> {
+  return Recognizer.create(options);
+}

@@ -1,0 +1,201 @@
+import { Resampler } from '../audio/resampler.js';
+import { TARGET_SAMPLE_RATE } from '../audio/types.js';
+import { MfccExtractor } from '../features/mfcc.js';
+import type { AcousticModel } from '../model/acoustic-model.js';
+import { ChunkedEncoder, type StepLogProbs, type WindowRunner } from '../model/encoder.js';
+import { EndpointDetector, type EndpointConfig } from './endpoint.js';
+import type { DecoderOutput, PartialResult, RecognitionResult, StreamingDecoder } from './types.js';
+
+export class StreamStateError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StreamStateError';
+  }
+}
+
+export interface StreamParts {
+  model: AcousticModel;
+  runner: WindowRunner;
+  decoder: StreamingDecoder;
+  endpoint: EndpointConfig | null;
+}
+
+/** Joins consecutive utterance results into one (text, words and span); alternatives only survive alone. */
+export function mergeResults(results: readonly RecognitionResult[]): RecognitionResult {
+  if (results.length === 1) return results[0]!;
+  const spoken = results.filter((r) => r.text !== '');
+  return {
+    text: spoken.map((r) => r.text).join(' '),
+    words: spoken.flatMap((r) => r.words),
+    alternatives: [],
+    start: results[0]?.start ?? 0,
+    end: results[results.length - 1]?.end ?? 0,
+  };
+}
+
+/**
+ * One audio stream: `acceptWaveform` queues samples (never dropping any), `decode` runs the pipeline as far
+ * as the audio allows, finished utterances wait in a queue (`isEndpoint` / `popResult`), and `finish` flushes
+ * the rest. The results depend only on the audio, not on how it was cut into packets.
+ */
+export class RecognizerStream {
+  private readonly features: MfccExtractor;
+  private readonly encoder: ChunkedEncoder;
+  private readonly decoder: StreamingDecoder;
+  private readonly endpoint: EndpointDetector | null;
+  private readonly stepSeconds: number;
+  private queued: { samples: Float32Array; rate: number }[] = [];
+  private resampler: Resampler | null = null;
+  private inputRate: number | null = null;
+  private finished = false;
+  private utteranceStart = 0;
+  private readonly done: RecognitionResult[] = [];
+  private work: Promise<unknown> = Promise.resolve();
+  private secondsIn = 0;
+
+  constructor(private readonly parts: StreamParts) {
+    const { card } = parts.model;
+    this.features = new MfccExtractor(card.featureConfig);
+    this.encoder = new ChunkedEncoder(parts.model, parts.runner);
+    this.decoder = parts.decoder;
+    this.stepSeconds = card.frameShiftMs / 1000;
+    const silentTokens = new Set([card.blank, card.vocabulary.indexOf(' ')]);
+    this.endpoint = parts.endpoint
+      ? new EndpointDetector(parts.endpoint, this.stepSeconds, card.vocabulary.length, (t) => silentTokens.has(t))
+      : null;
+  }
+
+  /** Seconds of audio accepted so far (at the input rate). */
+  get secondsAccepted(): number {
+    return this.secondsIn;
+  }
+
+  /** Queues audio (float samples in [-1, 1]); one stream keeps one sample rate until `reset`. */
+  acceptWaveform(samples: Float32Array, sampleRate: number = TARGET_SAMPLE_RATE): void {
+    if (this.finished) throw new StreamStateError('acceptWaveform() after finish(); call reset() to start again');
+    if (!(samples instanceof Float32Array)) throw new TypeError('acceptWaveform() takes a Float32Array');
+    if (this.inputRate !== null && sampleRate !== this.inputRate) {
+      throw new StreamStateError(`this stream carries ${this.inputRate} Hz audio; got ${sampleRate} Hz (reset() to change)`);
+    }
+    this.inputRate = sampleRate;
+    this.secondsIn += samples.length / sampleRate;
+    this.queued.push({ samples: samples.slice(), rate: sampleRate });
+  }
+
+  /** Processes all queued audio as far as complete windows allow. */
+  decode(): Promise<void> {
+    return this.serial(() => this.process(false));
+  }
+
+  /** A finished utterance is waiting in the queue. */
+  isEndpoint(): boolean {
+    return this.done.length > 0;
+  }
+
+  /** The oldest finished utterance, or undefined. */
+  popResult(): RecognitionResult | undefined {
+    return this.done.shift();
+  }
+
+  /** Best guess for the utterance in progress. */
+  partial(): PartialResult {
+    return { text: this.decoder.partial() };
+  }
+
+  /**
+   * Ends the input, decodes everything, and returns the utterances not yet popped merged into one result
+   * (times from the stream start). The stream then only accepts `reset()`.
+   */
+  finish(): Promise<RecognitionResult> {
+    return this.serial(async () => {
+      if (!this.finished) await this.process(true);
+      this.finished = true;
+      const rest = this.done.splice(0);
+      return rest.length > 0 ? mergeResults(rest) : this.emptyResult();
+    });
+  }
+
+  /** Forgets everything: a new stream from time zero. */
+  reset(): void {
+    this.resampler?.destroy();
+    this.resampler = null;
+    this.inputRate = null;
+    this.queued = [];
+    this.features.reset();
+    this.encoder.reset();
+    this.decoder.reset();
+    this.endpoint?.reset();
+    this.done.length = 0;
+    this.finished = false;
+    this.utteranceStart = 0;
+    this.secondsIn = 0;
+  }
+
+  private serial<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.work.then(task, task);
+    this.work = run.catch(() => undefined);
+    return run;
+  }
+
+  private async process(final: boolean): Promise<void> {
+    const queued = this.queued;
+    this.queued = [];
+    for (const { samples, rate } of queued) {
+      if (rate !== TARGET_SAMPLE_RATE && !this.resampler) this.resampler = await Resampler.create(rate, TARGET_SAMPLE_RATE);
+      const audio = this.resampler ? this.resampler.push(samples) : samples;
+      this.encoder.pushFrames(this.features.push(audio));
+    }
+    if (final) {
+      if (this.resampler) this.encoder.pushFrames(this.features.push(this.resampler.flush()));
+      this.encoder.pushFrames(this.features.flush());
+      this.encoder.finishInput();
+    }
+    while (this.encoder.ready()) {
+      const out = await this.encoder.next();
+      if (out) this.consume(out);
+    }
+    if (final) this.closeUtterance(this.encoder.stepsEmitted);
+  }
+
+  private consume(out: StepLogProbs): void {
+    let from = 0;
+    while (from < out.steps) {
+      const taken = this.endpoint ? this.endpoint.scan(out.data, out.steps, from) : -1;
+      const count = taken < 0 ? out.steps - from : taken;
+      this.decoder.acceptFrames(out.data.subarray(from * out.vocab, (from + count) * out.vocab), count);
+      from += count;
+      if (taken >= 0) this.closeUtterance(out.firstStep + from);
+    }
+  }
+
+  /** Finalises the utterance that ends before step `endStep` and starts the next one there. */
+  private closeUtterance(endStep: number): void {
+    const output = this.decoder.finalize();
+    this.done.push(this.toResult(output, this.utteranceStart, endStep));
+    this.decoder.reset();
+    this.endpoint?.reset();
+    this.utteranceStart = endStep;
+  }
+
+  private toResult(output: DecoderOutput, startStep: number, endStep: number): RecognitionResult {
+    const s = this.stepSeconds;
+    const round = (x: number): number => Math.round(x * 1000) / 1000;
+    return {
+      text: output.text,
+      words: output.words.map((w) => ({
+        word: w.word,
+        start: round((startStep + w.start) * s),
+        end: round((startStep + w.end) * s),
+        conf: Math.round(w.conf * 1000) / 1000,
+      })),
+      alternatives: output.alternatives,
+      start: round(startStep * s),
+      end: round(endStep * s),
+    };
+  }
+
+  private emptyResult(): RecognitionResult {
+    const at = Math.round(this.utteranceStart * this.stepSeconds * 1000) / 1000;
+    return { text: '', words: [], alternatives: [], start: at, end: at };
+  }
+}

@@ -1,0 +1,39 @@
+import { readAudioFile } from '../audio/decode.js';
+import type { Hotword } from '../decoder/hotwords.js';
+import { createRecognizer, type Recognizer, type RecognizerOptions } from './recognizer.js';
+import type { RecognitionResult } from './types.js';
+
+/** Options that survive structured cloning into a worker (no loaded LM, no runner). */
+export type WorkerRecognizerOptions = Omit<RecognizerOptions, 'runner' | 'lm'> & { lm?: string | false };
+
+export interface TranscribeTask {
+  path: string;
+  options: WorkerRecognizerOptions;
+  hotwords: Hotword[];
+}
+
+export type TranscribeOutcome =
+  | { ok: true; result: RecognitionResult; audioSeconds: number; computeSeconds: number }
+  | { ok: false; error: string };
+
+let cached: { key: string; recognizer: Promise<Recognizer> } | null = null;
+
+/** One recognizer per worker thread, loaded on the first task and reused for the rest. */
+function recognizerFor(options: WorkerRecognizerOptions): Promise<Recognizer> {
+  const key = JSON.stringify(options);
+  if (!cached || cached.key !== key) cached = { key, recognizer: createRecognizer(options) };
+  return cached.recognizer;
+}
+
+export default async function transcribe(task: TranscribeTask): Promise<TranscribeOutcome> {
+  try {
+    const recognizer = await recognizerFor(task.options);
+    const audio = await readAudioFile(task.path);
+    const t0 = performance.now();
+    const result = await recognizer.transcribe(audio.samples, audio.sampleRate, { hotwords: task.hotwords });
+    return { ok: true, result, audioSeconds: audio.source.seconds, computeSeconds: (performance.now() - t0) / 1000 };
+  } catch (err) {
+    if (cached && err instanceof Error && err.name === 'ModelLoadError') cached = null;
+    return { ok: false, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) };
+  }
+}
