@@ -1,0 +1,153 @@
+/**
+ * Recognizer benchmark: real-time factor on one thread split by stage (features, model, decoder) for greedy
+ * and beam+LM decoding, WER on each set, and PocketSphinx on the same files in the same run.
+ * Usage: npx tsx bench/recognizer.ts [--quick] [--no-pocketsphinx] [--model DIR]
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { readAudioFile } from '../src/audio/index.js';
+import { BeamSearchDecoder } from '../src/decoder/beam.js';
+import { computeMfcc } from '../src/features/index.js';
+import { loadArpaFile } from '../src/lm/arpa.js';
+import { AcousticModel, ChunkedEncoder } from '../src/model/index.js';
+import { defaultModels } from '../src/recognizer/index.js';
+import { GreedyDecoder } from '../src/recognizer/greedy-decoder.js';
+import { WerAccumulator } from '../src/text/wer.js';
+import { readManifest, type ManifestEntry } from '../src/util/manifest.js';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+
+export interface SetResult {
+  set: string;
+  files: number;
+  audioSeconds: number;
+  rtf: { features: number; model: number; greedyDecoder: number; beamDecoder: number; greedyTotal: number; beamTotal: number };
+  wer: { greedy: number; beam: number; pocketsphinx: number | null };
+  cer: { greedy: number; beam: number };
+  pocketsphinxRtf: number | null;
+  speedupVsPocketsphinx: number | null;
+}
+
+function cpuSeconds(fn: () => void): number {
+  const t0 = process.cpuUsage();
+  fn();
+  const d = process.cpuUsage(t0);
+  return (d.user + d.system) / 1e6;
+}
+
+async function cpuSecondsAsync(fn: () => Promise<void>): Promise<number> {
+  const t0 = process.cpuUsage();
+  await fn();
+  const d = process.cpuUsage(t0);
+  return (d.user + d.system) / 1e6;
+}
+
+function ensurePocketsphinx(): boolean {
+  if (existsSync('/usr/bin/pocketsphinx_continuous')) return true;
+  if (process.getuid?.() !== 0) return false;
+  spawnSync('apt-get', ['install', '-y', '-qq', 'pocketsphinx', 'pocketsphinx-en-us'], { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  return existsSync('/usr/bin/pocketsphinx_continuous');
+}
+
+/** PocketSphinx's transcript and its child CPU seconds (bash's `times` reports the child's user + sys). */
+function pocketsphinx(path: string): { text: string; cpu: number } {
+  const out = execFileSync('bash', ['-c', 'pocketsphinx_continuous -infile "$1" -logfn /dev/null 2>/dev/null; echo "@@"; times', 'ps', path], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const [text, times] = out.split('@@\n');
+  const child = (times ?? '').trim().split('\n')[1] ?? '0m0s 0m0s';
+  const secs = child.split(' ').map((t) => {
+    const m = /(\d+)m([\d.]+)s/.exec(t);
+    return m ? Number(m[1]) * 60 + Number(m[2]) : 0;
+  });
+  return { text: (text ?? '').replace(/\s+/g, ' ').trim(), cpu: secs.reduce((a, b) => a + b, 0) };
+}
+
+export async function benchRecognizer(options: { quick?: boolean; pocketsphinx?: boolean; model?: string } = {}): Promise<SetResult[]> {
+  const defaults = existsSync(join(ROOT, 'models', 'default.json')) ? defaultModels() : null;
+  const modelDir = options.model ?? defaults?.acousticModel;
+  if (!modelDir) throw new Error('no model: pass --model DIR or ship models/default.json');
+  const model = await AcousticModel.load(modelDir, { intraOpThreads: 1 });
+  const lmPath = defaults?.languageModel ?? join(ROOT, 'models', 'lm', 'en-3gram.arpa');
+  const lm = existsSync(lmPath) ? loadArpaFile(lmPath) : null;
+  const withSphinx = (options.pocketsphinx ?? true) && ensurePocketsphinx();
+  const sets: [string, string][] = [['fixtures', join(ROOT, 'audio-samples', 'manifest.tsv')]];
+  const evalRoot = join(ROOT, '..', 'shared', 'eval', 'real');
+  for (const name of ['librispeech-test-other', 'ljspeech', 'librivox-pocketsphinx']) {
+    const manifest = join(evalRoot, name, 'manifest.tsv');
+    if (existsSync(manifest)) sets.push([name, manifest]);
+  }
+  const results: SetResult[] = [];
+  for (const [name, manifest] of sets) {
+    let entries: ManifestEntry[] = await readManifest(manifest);
+    if (options.quick) entries = entries.slice(0, 8);
+    const t = { features: 0, model: 0, greedy: 0, beam: 0, sphinx: 0 };
+    const wer = { greedy: new WerAccumulator(), beam: new WerAccumulator(), sphinx: new WerAccumulator() };
+    let audioSeconds = 0;
+    for (const entry of entries) {
+      const audio = await readAudioFile(entry.path);
+      audioSeconds += audio.samples.length / audio.sampleRate;
+      let feats = computeMfcc(new Float32Array(0));
+      t.features += cpuSeconds(() => { feats = computeMfcc(audio.samples, model.card.featureConfig); });
+      const chunks: Float32Array[] = [];
+      t.model += await cpuSecondsAsync(async () => {
+        const encoder = new ChunkedEncoder(model);
+        encoder.pushFrames(feats);
+        encoder.finishInput();
+        while (encoder.ready()) chunks.push((await encoder.next())!.data);
+      });
+      const V = model.card.vocabulary.length;
+      let greedyText = '';
+      t.greedy += cpuSeconds(() => {
+        const d = new GreedyDecoder(model.card.vocabulary, model.card.blank);
+        for (const c of chunks) d.acceptFrames(c, c.length / V);
+        greedyText = d.finalize().text;
+      });
+      let beamText = '';
+      t.beam += cpuSeconds(() => {
+        const d = new BeamSearchDecoder({ vocabulary: model.card.vocabulary, blank: model.card.blank, lm });
+        for (const c of chunks) d.acceptFrames(c, c.length / V);
+        beamText = d.finalize().text;
+      });
+      wer.greedy.add(entry.transcript, greedyText);
+      wer.beam.add(entry.transcript, beamText);
+      if (withSphinx) {
+        const s = pocketsphinx(entry.path);
+        t.sphinx += s.cpu;
+        wer.sphinx.add(entry.transcript, s.text);
+      }
+    }
+    const r = (x: number): number => Math.round((x / audioSeconds) * 1e5) / 1e5;
+    const beamTotal = t.features + t.model + t.beam;
+    results.push({
+      set: name,
+      files: entries.length,
+      audioSeconds: Math.round(audioSeconds * 10) / 10,
+      rtf: { features: r(t.features), model: r(t.model), greedyDecoder: r(t.greedy), beamDecoder: r(t.beam), greedyTotal: r(t.features + t.model + t.greedy), beamTotal: r(beamTotal) },
+      wer: { greedy: wer.greedy.result().wer, beam: wer.beam.result().wer, pocketsphinx: withSphinx ? wer.sphinx.result().wer : null },
+      cer: { greedy: wer.greedy.result().cer, beam: wer.beam.result().cer },
+      pocketsphinxRtf: withSphinx ? r(t.sphinx) : null,
+      speedupVsPocketsphinx: withSphinx ? Math.round((t.sphinx / beamTotal) * 10) / 10 : null,
+    });
+  }
+  await model.release();
+  return results;
+}
+
+export function printRecognizerTable(results: readonly SetResult[]): void {
+  const pct = (x: number | null): string => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
+  const f = (x: number | null): string => (x === null ? '—' : x.toFixed(4));
+  console.log('set                      files  audio s | RTF feat  model  greedy-dec beam-dec | RTF greedy beam+LM  psphinx | WER greedy beam+LM psphinx | CER greedy beam | speed× vs psphinx');
+  for (const s of results) {
+    console.log(
+      `${s.set.padEnd(24)} ${String(s.files).padStart(5)} ${s.audioSeconds.toFixed(0).padStart(8)} | ${f(s.rtf.features)} ${f(s.rtf.model)} ${f(s.rtf.greedyDecoder)} ${f(s.rtf.beamDecoder)} | ` +
+        `${f(s.rtf.greedyTotal)} ${f(s.rtf.beamTotal)} ${f(s.pocketsphinxRtf)} | ${pct(s.wer.greedy)} ${pct(s.wer.beam)} ${pct(s.wer.pocketsphinx)} | ${pct(s.cer.greedy)} ${pct(s.cer.beam)} | ${s.speedupVsPocketsphinx ?? '—'}`,
+    );
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const args = process.argv.slice(2);
+  const modelIdx = args.indexOf('--model');
+  const results = await benchRecognizer({ quick: args.includes('--quick'), pocketsphinx: !args.includes('--no-pocketsphinx'), model: modelIdx >= 0 ? args[modelIdx + 1] : undefined });
+  printRecognizerTable(results);
+}

@@ -1,0 +1,70 @@
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { ROOT, SAMPLES, TINY_MODEL, defaultModelDir, tempDir } from '../helpers.js';
+
+const run = promisify(execFile);
+const MODEL = defaultModelDir() ?? TINY_MODEL;
+
+async function hearken(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli.ts'), ...args], { cwd: ROOT, timeout: 120_000 });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('hearken transcribe', () => {
+  it('transcribes good files, reports a bad one among them, and exits non-zero', async () => {
+    const dir = tempDir();
+    const bad = join(dir, 'bad.wav');
+    writeFileSync(bad, 'RIFF\x10\x00\x00\x00WAVEfmt ');
+    const good = [join(SAMPLES, 'tts-espeak-fox.wav'), join(SAMPLES, 'digit-8k-fsdd-7.wav')];
+    const out = join(dir, 'out');
+    const r = await hearken(['transcribe', '--model', MODEL, '--greedy', '--format', 'srt', '--out', out, good[0]!, bad, good[1]!]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/skipped .*bad\.wav: AudioFormatError/);
+    expect(existsSync(join(out, 'tts-espeak-fox.srt'))).toBe(true);
+    expect(existsSync(join(out, 'digit-8k-fsdd-7.srt'))).toBe(true);
+    expect(existsSync(join(out, 'bad.srt'))).toBe(false);
+  });
+
+  it('prints JSON with word times for one file and exits 0', async () => {
+    const r = await hearken(['transcribe', '--model', MODEL, '--greedy', '--format', 'json', join(SAMPLES, 'librilight-831-130739-0011.wav')]);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout) as { text: string; words: { start: number; end: number }[]; end: number };
+    expect(typeof json.text).toBe('string');
+    expect(json.end).toBeGreaterThan(4.5);
+    for (const w of json.words) expect(w.end).toBeLessThanOrEqual(json.end);
+  });
+
+  it('explains a bad model folder', async () => {
+    const r = await hearken(['transcribe', '--model', join(tempDir(), 'none'), join(SAMPLES, 'tts-espeak-fox.wav')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/ModelLoadError: no model at/);
+  });
+
+  it('refuses an unknown format and a bad hotword boost before doing any work', async () => {
+    expect((await hearken(['transcribe', '--format', 'docx', 'x.wav'])).stderr).toMatch(/Allowed choices are text, json, srt, vtt/);
+    expect((await hearken(['transcribe', '--hotword', 'stella:-2', 'x.wav'])).stderr).toMatch(/boost .* positive/);
+  });
+});
+
+describe('hearken eval', () => {
+  it('prints WER and CER for a manifest', async () => {
+    const dir = tempDir();
+    const manifest = join(dir, 'm.tsv');
+    writeFileSync(manifest, `file\ttranscript\n${join(SAMPLES, 'tts-espeak-fox.wav')}\tthe quick brown fox jumps over the lazy dog\n`);
+    const r = await hearken(['eval', '--model', MODEL, '--greedy', '--json', manifest]);
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(r.stdout) as { utterances: number; wer: number; cer: number; refWords: number };
+    expect(summary.utterances).toBe(1);
+    expect(summary.refWords).toBe(9);
+    expect(summary.wer).toBeGreaterThanOrEqual(0);
+    expect(readFileSync(manifest, 'utf8')).toContain('fox');
+  });
+});
