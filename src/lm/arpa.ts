@@ -143,7 +143,7 @@ export class ArpaParser {
       table.ctx[id] = 0;
       table.word[id] = id;
       table.prob[id] = prob;
-      table.backoff![id] = backoff;
+      if (table.backoff) table.backoff[id] = backoff;
       table.filled++;
       return;
     }

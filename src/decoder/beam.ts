@@ -1,0 +1,722 @@
+/**
+ * Streaming CTC prefix beam search (Hannun et al. 2014) with word-level n-gram LM fusion and
+ * hotword biasing.
+ *
+ * Prefixes live in a trie of integer node ids (parent pointer + token), so extending a prefix is
+ * one hash probe and everything derived from a prefix (LM context and score, hotword state) is
+ * computed once, when its node is created. Per frame, each beam entry keeps two acoustic
+ * log-probabilities: ending in blank (pb) and ending in a non-blank (pnb). A hypothesis' score is
+ * logaddexp(pb, pnb) + ext(node), ext = LM + word bonus + hotword bonus accumulated on the path.
+ *
+ * Decisions depend only on the frames seen, processed one at a time in order, so results are
+ * identical however the input is split across `acceptFrames` calls.
+ */
+import type { NgramLM } from '../lm/ngram-lm.js';
+import { PairHash } from '../lm/pair-hash.js';
+import { HotwordTrie, type Hotword } from './hotwords.js';
+import { BLANK, DEFAULT_VOCABULARY } from './vocabulary.js';
+
+export type { Hotword } from './hotwords.js';
+
+export interface BeamSearchOptions {
+  /** Output alphabet, index = token id (default: docs/model-format.md vocabulary). */
+  vocabulary?: readonly string[];
+  /** Blank token id (default 0). The space token is found in the vocabulary (" "). */
+  blank?: number;
+  /** Hypotheses kept per frame (default 16). */
+  beamWidth?: number;
+  /** At most this many non-blank tokens are tried per frame (default 12). */
+  topK?: number;
+  /** Tokens are tried in order of probability until blank + tried reach this mass (default 0.999). */
+  cumulativeProb?: number;
+  /** Tokens with a natural-log probability below this are never tried (default -12, about 6e-6). */
+  tokenLogProbFloor?: number;
+  /**
+   * A frame whose blank probability is at least this only extends hypotheses with blank (and the
+   * repeat of their last token): no new prefixes, no pruning work (default 0.999; > 1 disables).
+   */
+  blankSkipProb?: number;
+  /** Hypotheses scoring more than this below the best (natural log) are dropped (default 30). */
+  beamThreshold?: number;
+  /** Word-level n-gram LM, applied when a word is completed (at a space and at finalize). */
+  lm?: NgramLM | null;
+  /** LM weight (default 0.5); the LM's log10 scores are converted to natural log before weighting. */
+  alpha?: number;
+  /** Bonus per completed word, natural log (default 1.0; only used with an LM). */
+  beta?: number;
+  /** Score </s> at finalize (default true). */
+  useEos?: boolean;
+  /**
+   * log10 LM probability for a word the LM does not know. Default: the LM's <unk> probability in
+   * context if it has <unk>, otherwise -10 (KenLM's -100 would make unknown words unreachable).
+   */
+  oovLog10?: number;
+  /** Phrases to favour. */
+  hotwords?: readonly Hotword[];
+  /** Boost (natural log, whole phrase) for hotwords without their own (default 5). */
+  hotwordBoost?: number;
+  /**
+   * Lower bound of the log10 LM probability of a word completed inside a hotword match, so a
+   * hotword missing from the LM vocabulary is not killed by the unknown-word penalty (default -4).
+   */
+  hotwordOovLog10?: number;
+  /** Alternatives returned besides the best hypothesis (default 4). */
+  maxAlternatives?: number;
+  /** Trie nodes kept before unreachable ones are compacted away (default 262144). */
+  compactNodes?: number;
+}
+
+export interface WordTiming {
+  word: string;
+  /** Frame index of the word's first character (frame × frame shift = seconds). */
+  start: number;
+  /** Frame index after the word's last character (exclusive). */
+  end: number;
+  /**
+   * Acoustic confidence in [0, 1]: geometric mean over the word's characters of the posterior
+   * of that character at its emission frame (the highest over frames it was repeated on).
+   */
+  conf: number;
+}
+
+export interface BeamSearchResult {
+  text: string;
+  words: WordTiming[];
+  /** Token ids of the best hypothesis (blanks removed, spaces included). */
+  tokens: number[];
+  /** Emission frame of each token in `tokens` (non-decreasing). */
+  tokenFrames: number[];
+  /** Total score of the best hypothesis (natural log: acoustic + alpha·LM + bonuses). */
+  score: number;
+  /** Other distinct hypotheses, best first. */
+  alternatives: Array<{ text: string; score: number }>;
+}
+
+const NEG = -Infinity;
+const ROOT = 0;
+
+function logAdd(a: number, b: number): number {
+  if (a === NEG) return b;
+  if (b === NEG) return a;
+  return a > b ? a + Math.log1p(Math.exp(b - a)) : b + Math.log1p(Math.exp(a - b));
+}
+
+export class BeamSearchDecoder {
+  private readonly vocab: readonly string[];
+  private readonly V: number;
+  private readonly blank: number;
+  private readonly space: number;
+  private readonly beamWidth: number;
+  private readonly topK: number;
+  private readonly cumulativeProb: number;
+  private readonly tokenFloor: number;
+  private readonly logBlankSkip: number;
+  private readonly beamThreshold: number;
+  private readonly lm: NgramLM | null;
+  private readonly lmWeight: number; // alpha · ln 10
+  private readonly beta: number;
+  private readonly useEos: boolean;
+  private readonly oovLog10: number | undefined;
+  private readonly hotwordOovLog10: number;
+  private readonly trie: HotwordTrie | null;
+  private readonly maxAlternatives: number;
+
+  // Trie node store (struct of arrays, grown by doubling).
+  private cap = 0;
+  private nodeCount = 0;
+  private parent = new Int32Array(0);
+  private token = new Int32Array(0);
+  private ext = new Float64Array(0);
+  private hot = new Int32Array(0);
+  private frame = new Int32Array(0);
+  private prob = new Float32Array(0);
+  /** Highest acoustic log-probability (logaddexp(pb, pnb)) of a node over its current stay in the beam. */
+  private peakAc = new Float64Array(0);
+  private ctxLen = new Uint8Array(0);
+  private ctx = new Int32Array(0);
+  private beamStamp = new Int32Array(0);
+  private slotStamp = new Int32Array(0);
+  private slotOf = new Int32Array(0);
+  private readonly ctxWidth: number;
+  private readonly children = new PairHash(1 << 12);
+  private compactAt: number;
+
+  // Current beam, sorted best first.
+  private beamSize = 0;
+  private readonly beamNode: Int32Array;
+  private readonly beamPb: Float64Array;
+  private readonly beamPnb: Float64Array;
+  private readonly beamScore: Float64Array;
+  // Candidates of the frame being processed.
+  private candCount = 0;
+  private readonly candNode: Int32Array;
+  private readonly candPb: Float64Array;
+  private readonly candPnb: Float64Array;
+  // Tokens tried this frame.
+  private readonly topTok: Int32Array;
+  private readonly topLp: Float64Array;
+  // LM scratch.
+  private readonly ctxBufs: Int32Array[];
+  private readonly tmpCtx: Int32Array;
+  private tmpCtxLen = 0;
+  private readonly wordTokens: number[] = [];
+
+  private t = 0;
+  private partialNode = -1;
+  private partialText = '';
+
+  constructor(options: BeamSearchOptions = {}) {
+    this.vocab = options.vocabulary ?? DEFAULT_VOCABULARY;
+    this.V = this.vocab.length;
+    this.blank = options.blank ?? BLANK;
+    this.space = this.vocab.indexOf(' ');
+    if (this.space < 0) throw new Error('vocabulary has no space token');
+    this.beamWidth = Math.max(1, Math.floor(options.beamWidth ?? 16));
+    this.topK = Math.max(1, Math.min(this.V - 1, Math.floor(options.topK ?? 12)));
+    this.cumulativeProb = options.cumulativeProb ?? 0.999;
+    this.tokenFloor = options.tokenLogProbFloor ?? -12;
+    const skip = options.blankSkipProb ?? 0.999;
+    this.logBlankSkip = skip > 1 ? Infinity : Math.log(skip);
+    this.beamThreshold = options.beamThreshold ?? 30;
+    this.lm = options.lm ?? null;
+    this.lmWeight = (options.alpha ?? 0.5) * Math.LN10;
+    this.beta = options.beta ?? 1.0;
+    this.useEos = options.useEos ?? true;
+    this.oovLog10 = options.oovLog10;
+    this.hotwordOovLog10 = options.hotwordOovLog10 ?? -4;
+    this.maxAlternatives = options.maxAlternatives ?? 4;
+    this.compactAt = options.compactNodes ?? 1 << 18;
+    const tokenOf = new Map<string, number>();
+    this.vocab.forEach((s, i) => {
+      if (i !== this.blank && s.length === 1) tokenOf.set(s, i);
+    });
+    const hw = options.hotwords ?? [];
+    this.trie = hw.length > 0 ? new HotwordTrie(hw, tokenOf, this.space, options.hotwordBoost ?? 5) : null;
+    this.ctxWidth = this.lm ? Math.max(0, this.lm.order - 1) : 0;
+    this.ctxBufs = Array.from({ length: this.ctxWidth + 1 }, (_, n) => new Int32Array(n));
+    this.tmpCtx = new Int32Array(this.ctxWidth);
+
+    this.beamNode = new Int32Array(this.beamWidth);
+    this.beamPb = new Float64Array(this.beamWidth);
+    this.beamPnb = new Float64Array(this.beamWidth);
+    this.beamScore = new Float64Array(this.beamWidth);
+    const maxCand = this.beamWidth * (this.topK + 1);
+    this.candNode = new Int32Array(maxCand);
+    this.candPb = new Float64Array(maxCand);
+    this.candPnb = new Float64Array(maxCand);
+    this.topTok = new Int32Array(this.topK);
+    this.topLp = new Float64Array(this.topK);
+    this.grow(1 << 12);
+    this.reset();
+  }
+
+  /** Frames consumed since the last reset. */
+  get framesDecoded(): number {
+    return this.t;
+  }
+
+  /** Starts a new utterance (keeps options and allocated memory). */
+  reset(): void {
+    this.nodeCount = 0;
+    this.children.clear();
+    this.beamStamp.fill(-2);
+    this.slotStamp.fill(-1);
+    const root = this.alloc();
+    this.parent[root] = -1;
+    // The root behaves as if preceded by a space: a leading space merges into it and a hotword can start.
+    this.token[root] = this.space;
+    this.ext[root] = 0;
+    this.hot[root] = 0;
+    this.frame[root] = 0;
+    this.prob[root] = 1;
+    if (this.lm && this.lm.bos >= 0 && this.ctxWidth > 0) {
+      this.ctx[0] = this.lm.bos;
+      this.ctxLen[root] = 1;
+    } else {
+      this.ctxLen[root] = 0;
+    }
+    this.beamSize = 1;
+    this.beamNode[0] = root;
+    this.beamPb[0] = 0;
+    this.beamPnb[0] = NEG;
+    this.beamScore[0] = 0;
+    this.beamStamp[root] = -1;
+    this.peakAc[root] = 0;
+    this.t = 0;
+    this.partialNode = -1;
+    this.partialText = '';
+  }
+
+  /** Consumes `frames` rows of row-major [frames, V] natural-log posteriors. */
+  acceptFrames(logProbs: Float32Array, frames: number): void {
+    const V = this.V;
+    if (!Number.isInteger(frames) || frames < 0) throw new RangeError(`frames must be a non-negative integer, got ${frames}`);
+    if (logProbs.length < frames * V) throw new RangeError(`logProbs holds ${logProbs.length} values, need ${frames} x ${V}`);
+    for (let f = 0; f < frames; f++) {
+      if (this.nodeCount > this.compactAt) this.compact();
+      const off = f * V;
+      if (logProbs[off + this.blank]! >= this.logBlankSkip) this.blankFrame(logProbs, off);
+      else this.fullFrame(logProbs, off);
+      this.t++;
+    }
+  }
+
+  /** Best hypothesis so far, without end-of-utterance scoring (cheap: cached per best node). */
+  partial(): string {
+    const best = this.beamNode[0]!;
+    if (best !== this.partialNode) {
+      this.partialNode = best;
+      this.partialText = this.textOf(best);
+    }
+    return this.partialText;
+  }
+
+  /**
+   * Final result for the frames seen so far: completes the last word with the LM, adds </s>,
+   * settles hotword matches and re-ranks. Does not change the decoder state; call `reset()` to
+   * start the next utterance.
+   */
+  finalize(): BeamSearchResult {
+    const groups = new Map<string, { score: number; bestNode: number; bestScore: number }>();
+    for (let i = 0; i < this.beamSize; i++) {
+      const n = this.beamNode[i]!;
+      const s = logAdd(this.beamPb[i]!, this.beamPnb[i]!) + this.ext[n]! + this.finalExtra(n);
+      if (s === NEG || Number.isNaN(s)) continue;
+      const text = this.textOf(n);
+      // "cat" and "cat " are different prefixes with the same output: merge their probability.
+      const g = groups.get(text);
+      if (!g) groups.set(text, { score: s, bestNode: n, bestScore: s });
+      else {
+        g.score = logAdd(g.score, s);
+        if (s > g.bestScore) {
+          g.bestScore = s;
+          g.bestNode = n;
+        }
+      }
+    }
+    // Stable sort: ties keep beam order.
+    const ranked = [...groups.entries()].sort((a, b) => b[1].score - a[1].score);
+    if (ranked.length === 0) return { text: '', words: [], tokens: [], tokenFrames: [], score: 0, alternatives: [] };
+    const [text, best] = ranked[0]!;
+    return {
+      text,
+      ...this.alignment(best.bestNode),
+      score: best.score,
+      alternatives: ranked.slice(1, 1 + this.maxAlternatives).map(([t, g]) => ({ text: t, score: g.score })),
+    };
+  }
+
+  // ---------------------------------------------------------------- frames
+
+  /** Cheap path for confident blank frames: no new prefixes. */
+  private blankFrame(lp: Float32Array, off: number): void {
+    const lpBlank = lp[off + this.blank]!;
+    for (let i = 0; i < this.beamSize; i++) {
+      const n = this.beamNode[i]!;
+      const pb = this.beamPb[i]!;
+      const pnb = this.beamPnb[i]!;
+      this.beamPb[i] = logAdd(pb, pnb) + lpBlank;
+      this.beamPnb[i] = pnb === NEG ? NEG : pnb + lp[off + this.token[n]!]!;
+      this.beamScore[i] = logAdd(this.beamPb[i]!, this.beamPnb[i]!) + this.ext[n]!;
+    }
+    this.sortBeam();
+    this.stampBeam();
+  }
+
+  private fullFrame(lp: Float32Array, off: number): void {
+    const t = this.t;
+    const blank = this.blank;
+    const space = this.space;
+    const lpBlank = lp[off + blank]!;
+    const nTok = this.selectTokens(lp, off, lpBlank);
+    this.candCount = 0;
+    for (let i = 0; i < this.beamSize; i++) {
+      const n = this.beamNode[i]!;
+      const pb = this.beamPb[i]!;
+      const pnb = this.beamPnb[i]!;
+      const total = logAdd(pb, pnb);
+      const last = this.token[n]!;
+      this.addCand(n, total + lpBlank, NEG);
+      if (pnb !== NEG) {
+        // Repeat of the last token without a blank in between collapses into the same prefix.
+        const lpl = lp[off + last]!;
+        this.addCand(n, NEG, pnb + lpl);
+        const p = Math.exp(lpl);
+        if (p > this.prob[n]!) this.prob[n] = p;
+      }
+      for (let k = 0; k < nTok; k++) {
+        const c = this.topTok[k]!;
+        const lpc = this.topLp[k]!;
+        if (c === last) {
+          // Same token again needs a blank in between; a repeated space is the same text, so merge.
+          if (pb === NEG) continue;
+          if (c === space) {
+            this.addCand(n, NEG, pb + lpc);
+            continue;
+          }
+          const ch = this.childOf(n, c);
+          this.enter(ch, t, pb + lpc, lpc);
+          this.addCand(ch, NEG, pb + lpc);
+        } else {
+          const ch = this.childOf(n, c);
+          this.enter(ch, t, total + lpc, lpc);
+          this.addCand(ch, NEG, total + lpc);
+        }
+      }
+    }
+    this.selectBeam();
+  }
+
+  /**
+   * Records the emission frame and posterior of a prefix's last token: when the prefix was not
+   * alive on the previous frame, or when this new emission outweighs the most the prefix ever
+   * held in its stay (an early, weak extension must not pin the timestamp before the real spike,
+   * while a late, weak re-extension of a prefix whose mass already moved on must not move it).
+   */
+  private enter(node: number, t: number, contribution: number, lp: number): void {
+    if (this.beamStamp[node] === t - 1 && contribution <= this.peakAc[node]!) return;
+    this.frame[node] = t;
+    this.prob[node] = Math.exp(lp);
+  }
+
+  /** Non-blank tokens to try this frame, best first, into topTok/topLp; returns how many. */
+  private selectTokens(lp: Float32Array, off: number, lpBlank: number): number {
+    const K = this.topK;
+    const tok = this.topTok;
+    const lps = this.topLp;
+    let n = 0;
+    for (let v = 0; v < this.V; v++) {
+      if (v === this.blank) continue;
+      const x = lp[off + v]!;
+      if (x < this.tokenFloor) continue;
+      if (n === K && x <= lps[K - 1]!) continue;
+      let j = n < K ? n++ : K - 1;
+      while (j > 0 && lps[j - 1]! < x) {
+        lps[j] = lps[j - 1]!;
+        tok[j] = tok[j - 1]!;
+        j--;
+      }
+      lps[j] = x;
+      tok[j] = v;
+    }
+    let cum = Math.exp(lpBlank);
+    let used = 0;
+    while (used < n && cum < this.cumulativeProb) {
+      cum += Math.exp(lps[used]!);
+      used++;
+    }
+    return used;
+  }
+
+  private addCand(node: number, pb: number, pnb: number): void {
+    if (this.slotStamp[node] === this.t) {
+      const s = this.slotOf[node]!;
+      if (pb !== NEG) this.candPb[s] = logAdd(this.candPb[s]!, pb);
+      if (pnb !== NEG) this.candPnb[s] = logAdd(this.candPnb[s]!, pnb);
+      return;
+    }
+    const s = this.candCount++;
+    this.slotStamp[node] = this.t;
+    this.slotOf[node] = s;
+    this.candNode[s] = node;
+    this.candPb[s] = pb;
+    this.candPnb[s] = pnb;
+  }
+
+  /**
+   * Keeps the best `beamWidth` candidates within `beamThreshold` of the best. Ties keep candidate
+   * order (itself derived from beam order and token order), never node ids, which compaction renumbers.
+   */
+  private selectBeam(): void {
+    const W = this.beamWidth;
+    let size = 0;
+    let best = NEG;
+    for (let s = 0; s < this.candCount; s++) {
+      const sc = logAdd(this.candPb[s]!, this.candPnb[s]!) + this.ext[this.candNode[s]!]!;
+      if (sc > best) best = sc;
+    }
+    const floor = best - this.beamThreshold;
+    for (let s = 0; s < this.candCount; s++) {
+      const node = this.candNode[s]!;
+      const sc = logAdd(this.candPb[s]!, this.candPnb[s]!) + this.ext[node]!;
+      if (!(sc >= floor)) continue;
+      if (size === W && !(sc > this.beamScore[W - 1]!)) continue;
+      let j = size < W ? size++ : W - 1;
+      while (j > 0 && sc > this.beamScore[j - 1]!) {
+        this.beamScore[j] = this.beamScore[j - 1]!;
+        this.beamNode[j] = this.beamNode[j - 1]!;
+        this.beamPb[j] = this.beamPb[j - 1]!;
+        this.beamPnb[j] = this.beamPnb[j - 1]!;
+        j--;
+      }
+      this.beamScore[j] = sc;
+      this.beamNode[j] = node;
+      this.beamPb[j] = this.candPb[s]!;
+      this.beamPnb[j] = this.candPnb[s]!;
+    }
+    this.beamSize = size;
+    this.stampBeam();
+  }
+
+  private stampBeam(): void {
+    for (let i = 0; i < this.beamSize; i++) {
+      const n = this.beamNode[i]!;
+      const ac = logAdd(this.beamPb[i]!, this.beamPnb[i]!);
+      this.peakAc[n] = this.beamStamp[n] === this.t - 1 && this.peakAc[n]! > ac ? this.peakAc[n]! : ac;
+      this.beamStamp[n] = this.t;
+    }
+  }
+
+  private sortBeam(): void {
+    for (let i = 1; i < this.beamSize; i++) {
+      const sc = this.beamScore[i]!;
+      const node = this.beamNode[i]!;
+      const pb = this.beamPb[i]!;
+      const pnb = this.beamPnb[i]!;
+      // Stable insertion sort: equal scores keep their previous order.
+      let j = i;
+      while (j > 0 && sc > this.beamScore[j - 1]!) {
+        this.beamScore[j] = this.beamScore[j - 1]!;
+        this.beamNode[j] = this.beamNode[j - 1]!;
+        this.beamPb[j] = this.beamPb[j - 1]!;
+        this.beamPnb[j] = this.beamPnb[j - 1]!;
+        j--;
+      }
+      this.beamScore[j] = sc;
+      this.beamNode[j] = node;
+      this.beamPb[j] = pb;
+      this.beamPnb[j] = pnb;
+    }
+  }
+
+  // ---------------------------------------------------------------- prefix trie
+
+  private childOf(n: number, c: number): number {
+    const existing = this.children.get(n, c);
+    if (existing >= 0) return existing;
+    const ch = this.alloc();
+    this.parent[ch] = n;
+    this.token[ch] = c;
+    let e = this.ext[n]!;
+    let h = 0;
+    let inHotword = false;
+    if (this.trie) {
+      const hn = this.hot[n]!;
+      inHotword = c === this.space && hn !== 0 && this.trie.child(hn, this.space) >= 0;
+      h = this.trie.step(hn, this.token[n]!, c);
+      e += this.trie.delta;
+    }
+    const W = this.ctxWidth;
+    if (c === this.space && this.lm) {
+      e += this.completeWord(n, inHotword);
+      this.ctxLen[ch] = this.tmpCtxLen;
+      for (let i = 0; i < this.tmpCtxLen; i++) this.ctx[ch * W + i] = this.tmpCtx[i]!;
+    } else {
+      this.ctxLen[ch] = this.ctxLen[n]!;
+      for (let i = 0; i < W; i++) this.ctx[ch * W + i] = this.ctx[n * W + i]!;
+    }
+    this.ext[ch] = e;
+    this.hot[ch] = h;
+    this.frame[ch] = this.t;
+    this.prob[ch] = 0;
+    this.children.set(n, c, ch);
+    return ch;
+  }
+
+  /**
+   * LM score (alpha-weighted, natural log, plus word bonus) of the word ending at node n, given
+   * n's context; leaves the context extended by that word in tmpCtx/tmpCtxLen.
+   */
+  private completeWord(n: number, inHotword: boolean): number {
+    const lm = this.lm!;
+    const W = this.ctxWidth;
+    const toks = this.wordTokens;
+    toks.length = 0;
+    for (let k = n; k !== ROOT && this.token[k] !== this.space; k = this.parent[k]!) toks.push(this.token[k]!);
+    let word = '';
+    for (let i = toks.length - 1; i >= 0; i--) word += this.vocab[toks[i]!]!;
+    const len = this.ctxLen[n]!;
+    const ctx = this.ctxBufs[len]!;
+    for (let i = 0; i < len; i++) ctx[i] = this.ctx[n * W + i]!;
+    const known = lm.has(word);
+    const id = known ? lm.wordId(word) : lm.unkId;
+    let log10: number;
+    if (known) log10 = lm.score(ctx, id);
+    else if (this.oovLog10 !== undefined) log10 = this.oovLog10;
+    else log10 = lm.unkId >= 0 ? lm.score(ctx, lm.unkId) : -10;
+    if (inHotword && log10 < this.hotwordOovLog10) log10 = this.hotwordOovLog10;
+    // Shift the new word into the (order-1)-word context.
+    if (W > 0) {
+      if (len < W) {
+        for (let i = 0; i < len; i++) this.tmpCtx[i] = ctx[i]!;
+        this.tmpCtx[len] = id;
+        this.tmpCtxLen = len + 1;
+      } else {
+        for (let i = 1; i < W; i++) this.tmpCtx[i - 1] = ctx[i]!;
+        this.tmpCtx[W - 1] = id;
+        this.tmpCtxLen = W;
+      }
+    } else {
+      this.tmpCtxLen = 0;
+    }
+    return this.lmWeight * log10 + this.beta;
+  }
+
+  /** End-of-utterance score additions for the prefix at node n. */
+  private finalExtra(n: number): number {
+    let extra = 0;
+    const hn = this.hot[n]!;
+    let inHotword = false;
+    if (this.trie) {
+      inHotword = hn !== 0 && this.trie.child(hn, this.space) >= 0;
+      extra += this.trie.close(hn);
+    }
+    const lm = this.lm;
+    if (!lm) return extra;
+    const W = this.ctxWidth;
+    let len: number;
+    let ctxSrc: Int32Array;
+    if (n !== ROOT && this.token[n] !== this.space) {
+      extra += this.completeWord(n, inHotword);
+      len = this.tmpCtxLen;
+      ctxSrc = this.tmpCtx;
+    } else {
+      len = this.ctxLen[n]!;
+      ctxSrc = this.ctx.subarray(n * W, n * W + W);
+    }
+    if (this.useEos && lm.eos >= 0) {
+      const ctx = this.ctxBufs[len]!;
+      for (let i = 0; i < len; i++) ctx[i] = ctxSrc[i]!;
+      extra += this.lmWeight * lm.score(ctx, lm.eos);
+    }
+    return extra;
+  }
+
+  private textOf(n: number): string {
+    let s = '';
+    for (let k = n; k !== ROOT; k = this.parent[k]!) s = this.vocab[this.token[k]!]! + s;
+    return s.trim();
+  }
+
+  /** Tokens, frames and word timings along the path to node n. */
+  private alignment(n: number): Pick<BeamSearchResult, 'words' | 'tokens' | 'tokenFrames'> {
+    const tokens: number[] = [];
+    const frames: number[] = [];
+    const probs: number[] = [];
+    for (let k = n; k !== ROOT; k = this.parent[k]!) {
+      tokens.push(this.token[k]!);
+      frames.push(this.frame[k]!);
+      probs.push(this.prob[k]!);
+    }
+    tokens.reverse();
+    frames.reverse();
+    probs.reverse();
+    // A shared ancestor can re-enter the beam later than its descendants were created; clamp so
+    // the path's frames never decrease.
+    for (let i = frames.length - 2; i >= 0; i--) if (frames[i]! > frames[i + 1]!) frames[i] = frames[i + 1]!;
+    const words: WordTiming[] = [];
+    let i = 0;
+    while (i < tokens.length) {
+      if (tokens[i] === this.space) {
+        i++;
+        continue;
+      }
+      let j = i;
+      let word = '';
+      let logSum = 0;
+      while (j < tokens.length && tokens[j] !== this.space) {
+        word += this.vocab[tokens[j]!]!;
+        logSum += Math.log(Math.max(probs[j]!, 1e-30));
+        j++;
+      }
+      words.push({ word, start: frames[i]!, end: frames[j - 1]! + 1, conf: Math.min(1, Math.exp(logSum / (j - i))) });
+      i = j;
+    }
+    // Strip leading/trailing spaces so `tokens` spells `text`.
+    let a = 0;
+    let b = tokens.length;
+    while (a < b && tokens[a] === this.space) a++;
+    while (b > a && tokens[b - 1] === this.space) b--;
+    return { words, tokens: tokens.slice(a, b), tokenFrames: frames.slice(a, b) };
+  }
+
+  // ---------------------------------------------------------------- memory
+
+  private alloc(): number {
+    if (this.nodeCount === this.cap) this.grow(this.cap * 2);
+    return this.nodeCount++;
+  }
+
+  private grow(cap: number): void {
+    const W = this.ctxWidth;
+    const copyI = (a: Int32Array, n: number, fill: number): Int32Array<ArrayBuffer> => {
+      const b = new Int32Array(n).fill(fill);
+      b.set(a);
+      return b;
+    };
+    this.parent = copyI(this.parent, cap, 0);
+    this.token = copyI(this.token, cap, 0);
+    this.hot = copyI(this.hot, cap, 0);
+    this.frame = copyI(this.frame, cap, 0);
+    this.beamStamp = copyI(this.beamStamp, cap, -2);
+    this.slotStamp = copyI(this.slotStamp, cap, -1);
+    this.slotOf = copyI(this.slotOf, cap, 0);
+    this.ctx = copyI(this.ctx, cap * W, 0);
+    const ext = new Float64Array(cap);
+    ext.set(this.ext);
+    this.ext = ext;
+    const prob = new Float32Array(cap);
+    prob.set(this.prob);
+    this.prob = prob;
+    const peakAc = new Float64Array(cap);
+    peakAc.set(this.peakAc);
+    this.peakAc = peakAc;
+    const ctxLen = new Uint8Array(cap);
+    ctxLen.set(this.ctxLen);
+    this.ctxLen = ctxLen;
+    this.cap = cap;
+  }
+
+  /**
+   * Drops trie nodes that are neither in the beam nor ancestors of a beam node. Ids are
+   * renumbered in the same order, so tie-breaking (and thus the result) is unchanged.
+   */
+  private compact(): void {
+    const count = this.nodeCount;
+    const keep = new Uint8Array(count);
+    keep[ROOT] = 1;
+    for (let i = 0; i < this.beamSize; i++) {
+      for (let k = this.beamNode[i]!; k !== ROOT && !keep[k]; k = this.parent[k]!) keep[k] = 1;
+    }
+    const newId = new Int32Array(count).fill(-1);
+    const W = this.ctxWidth;
+    let j = 0;
+    for (let i = 0; i < count; i++) {
+      if (!keep[i]) continue;
+      newId[i] = j;
+      if (j !== i) {
+        this.parent[j] = i === ROOT ? -1 : newId[this.parent[i]!]!;
+        this.token[j] = this.token[i]!;
+        this.ext[j] = this.ext[i]!;
+        this.hot[j] = this.hot[i]!;
+        this.frame[j] = this.frame[i]!;
+        this.prob[j] = this.prob[i]!;
+        this.peakAc[j] = this.peakAc[i]!;
+        this.ctxLen[j] = this.ctxLen[i]!;
+        this.beamStamp[j] = this.beamStamp[i]!;
+        for (let w = 0; w < W; w++) this.ctx[j * W + w] = this.ctx[i * W + w]!;
+      } else if (i !== ROOT) {
+        this.parent[j] = newId[this.parent[i]!]!;
+      }
+      j++;
+    }
+    this.beamStamp.fill(-2, j);
+    this.slotStamp.fill(-1);
+    this.children.clear();
+    for (let k = 1; k < j; k++) this.children.set(this.parent[k]!, this.token[k]!, k);
+    for (let i = 0; i < this.beamSize; i++) this.beamNode[i] = newId[this.beamNode[i]!]!;
+    if (this.partialNode >= 0) this.partialNode = -1;
+    this.nodeCount = j;
+    if (j > this.compactAt / 2) this.compactAt *= 2;
+  }
+}

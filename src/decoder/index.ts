@@ -1,0 +1,4 @@
+export { BeamSearchDecoder, type BeamSearchOptions, type BeamSearchResult, type WordTiming } from './beam.js';
+export { greedyDecode, type GreedyResult } from './greedy.js';
+export { HotwordTrie, type Hotword } from './hotwords.js';
+export { BLANK, DEFAULT_VOCABULARY, SPACE, spaceIndex, tokensToText } from './vocabulary.js';

@@ -1,0 +1,6 @@
+export { ArpaParser, loadArpa, loadArpaFile, parseArpa, type ArpaLoadStats } from './arpa.js';
+export { buildArpa, buildArpaWithStats, type BuildOptions, type BuildStats } from './build.js';
+export { prepareCorpusLine } from './corpus.js';
+export { LmFormatError } from './errors.js';
+export { NgramLM, DEFAULT_UNK_LOG10, type NgramTable } from './ngram-lm.js';
+export { perplexity, sentenceLog10, type PerplexityResult } from './perplexity.js';

@@ -1,0 +1,203 @@
+import { describe, expect, it } from 'vitest';
+import { BeamSearchDecoder, type BeamSearchOptions, type BeamSearchResult } from '../../src/decoder/beam.js';
+import { greedyDecode } from '../../src/decoder/greedy.js';
+import { parseArpa } from '../../src/lm/arpa.js';
+import { buildArpa } from '../../src/lm/build.js';
+import { concat, frame, noisy, rng, spell, tokenOf, V } from './synth.js';
+
+function decode(rows: Float32Array[], options: BeamSearchOptions = {}): BeamSearchResult {
+  const d = new BeamSearchDecoder(options);
+  d.acceptFrames(concat(rows), rows.length);
+  return d.finalize();
+}
+
+const LM_CORPUS = [
+  'they lost their keys',
+  'they found their dog over there',
+  'put it over there',
+  'it is over there now',
+  'i saw their house',
+  'the book is over there',
+  'we left their car there',
+  'over there is their home',
+  'i met cate today',
+  'cate is here',
+];
+const lm = parseArpa(buildArpa(LM_CORPUS, { order: 3 }));
+
+/** Frames for "prefix" + an ambiguous word + "suffix": 'thei?'/'the?e' mixtures. */
+function ambiguous(prefix: string, favour: 'their' | 'there', suffix: string): Float32Array[] {
+  const [p, q] = favour === 'their' ? [0.55, 0.45] : [0.45, 0.55];
+  return [
+    ...spell(prefix + 'the'),
+    frame({ [tokenOf('i')]: p, [tokenOf('r')]: q }),
+    frame({ 0: 0.9995 }),
+    frame({ [tokenOf('r')]: p, [tokenOf('e')]: q }),
+    frame({ 0: 0.9995 }),
+    ...spell(suffix),
+  ];
+}
+
+describe('BeamSearchDecoder without LM', () => {
+  it('matches greedy decoding on peaked posteriors', () => {
+    const r = rng(7);
+    const words = ['hello', 'world', 'speech', 'book', 'letter', "don't", 'a', 'aardvark', 'coffee', 'see'];
+    for (let trial = 0; trial < 20; trial++) {
+      const n = 1 + Math.floor(r() * 6);
+      const text = Array.from({ length: n }, () => words[Math.floor(r() * words.length)]!).join(' ');
+      const rows = spell(text, { peak: 0.8 + 0.19 * r(), gap: 1 + Math.floor(r() * 3), blankPeak: r() < 0.5 ? 0.9995 : 0.9 });
+      const g = greedyDecode(concat(rows), rows.length);
+      const b = decode(rows);
+      expect(b.text).toBe(text);
+      expect(b.text).toBe(g.text);
+      expect(b.tokens).toEqual(g.tokens);
+      expect(b.tokenFrames).toEqual(g.frames);
+    }
+  });
+
+  it('returns word timings in frames, monotonic, with confidences', () => {
+    const rows = spell('good day', { gap: 2 });
+    const r = decode(rows);
+    expect(r.words.map((w) => w.word)).toEqual(['good', 'day']);
+    // Each character takes 3 frames: g=0 o=3 o=6 d=9, space=12, d=15 a=18 y=21.
+    expect(r.words[0]).toMatchObject({ start: 0, end: 10 });
+    expect(r.words[1]).toMatchObject({ start: 15, end: 22 });
+    for (const w of r.words) {
+      expect(w.conf).toBeGreaterThan(0.9);
+      expect(w.conf).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('reports alternatives and a lower confidence for an ambiguous word', () => {
+    const r = decode(ambiguous('over ', 'their', ' now'));
+    expect(r.text).toBe('over their now');
+    expect(r.alternatives.map((a) => a.text)).toContain('over there now');
+    expect(r.alternatives.every((a) => a.score <= r.score)).toBe(true);
+    const amb = r.words[1]!;
+    expect(amb.conf).toBeLessThan(r.words[0]!.conf);
+  });
+
+  it('handles empty input, all-blank input and reset', () => {
+    const d = new BeamSearchDecoder();
+    expect(d.finalize().text).toBe('');
+    d.acceptFrames(concat([frame({ 0: 0.9999 }), frame({ 0: 0.9 })]), 2);
+    expect(d.partial()).toBe('');
+    expect(d.finalize()).toMatchObject({ text: '', words: [], tokens: [] });
+    const rows = spell('abc');
+    d.acceptFrames(concat(rows), rows.length);
+    expect(d.partial()).toBe('abc');
+    d.reset();
+    expect(d.framesDecoded).toBe(0);
+    expect(d.partial()).toBe('');
+    expect(() => d.acceptFrames(new Float32Array(V), 2)).toThrow(RangeError);
+  });
+});
+
+describe('BeamSearchDecoder with an n-gram LM', () => {
+  it('lets context decide an acoustically ambiguous word', () => {
+    // Acoustics lean the wrong way in both cases; the LM flips them.
+    expect(decode(ambiguous('they lost ', 'there', ' keys'), { lm }).text).toBe('they lost their keys');
+    expect(decode(ambiguous('put it over ', 'their', ''), { lm }).text).toBe('put it over there');
+    // Without the LM the acoustically favoured spelling wins.
+    expect(decode(ambiguous('they lost ', 'there', ' keys')).text).toBe('they lost there keys');
+  });
+
+  it('scores the LM only at word ends (alpha = 0 reproduces acoustic-only ranking)', () => {
+    const rows = ambiguous('they lost ', 'there', ' keys');
+    expect(decode(rows, { lm, alpha: 0, beta: 0 }).text).toBe('they lost there keys');
+  });
+});
+
+describe('hotwords', () => {
+  const rows = [...spell('i met '), frame({ [tokenOf('c')]: 0.6, [tokenOf('k')]: 0.4 }), frame({ 0: 0.9995 }), ...spell('ate today')];
+
+  it('flips a near miss to the hotword', () => {
+    expect(decode(rows).text).toBe('i met cate today');
+    expect(decode(rows, { hotwords: [{ phrase: 'Kate', boost: 3 }] }).text).toBe('i met kate today');
+  });
+
+  it('reaches a hotword missing from the LM vocabulary', () => {
+    expect(lm.has('kate')).toBe(false);
+    expect(decode(rows, { lm }).text).toBe('i met cate today');
+    expect(decode(rows, { lm, hotwords: [{ phrase: 'kate', boost: 4 }] }).text).toBe('i met kate today');
+  });
+
+  it('takes back the partial boost of a failed match', () => {
+    const plain = decode(rows);
+    const biased = decode(rows, { hotwords: [{ phrase: 'katherine', boost: 8 }, { phrase: 'met cathy', boost: 8 }] });
+    expect(biased.text).toBe(plain.text);
+    expect(biased.score).toBeCloseTo(plain.score, 9);
+  });
+
+  it('boosts multi-word phrases and only whole words', () => {
+    const r = decode(rows, { hotwords: [{ phrase: 'met kate', boost: 3 }] });
+    expect(r.text).toBe('i met kate today');
+    // "kat" is only a prefix of the word: no boost survives, acoustics decide.
+    expect(decode(rows, { hotwords: [{ phrase: 'kat', boost: 3 }] }).text).toBe('i met cate today');
+  });
+});
+
+describe('streaming', () => {
+  const text = 'they lost their keys over there and i met cate today';
+  const options: BeamSearchOptions = { lm, hotwords: [{ phrase: 'kate', boost: 3 }, { phrase: 'over there' }], beamWidth: 8 };
+
+  function decodeSplit(all: Float32Array, frames: number, cuts: number[], opts: BeamSearchOptions): { r: BeamSearchResult; partial: string } {
+    const d = new BeamSearchDecoder(opts);
+    let start = 0;
+    for (const end of [...cuts, frames]) {
+      d.acceptFrames(all.subarray(start * V, end * V), end - start);
+      start = end;
+    }
+    return { r: d.finalize(), partial: d.partial() };
+  }
+
+  it('gives identical results however the frames are split', () => {
+    for (const seed of [1, 2, 3]) {
+      const rows = noisy(text, seed);
+      const all = concat(rows);
+      const whole = decodeSplit(all, rows.length, [], options);
+      const oneByOne = decodeSplit(all, rows.length, rows.map((_r, i) => i).slice(1), options);
+      expect(oneByOne).toEqual(whole);
+      const r = rng(seed * 31);
+      for (let trial = 0; trial < 5; trial++) {
+        const cuts = [...new Set(Array.from({ length: 1 + Math.floor(r() * 10) }, () => Math.floor(r() * rows.length)))].sort((a, b) => a - b);
+        expect(decodeSplit(all, rows.length, cuts, options)).toEqual(whole);
+      }
+      // Zero-frame calls change nothing either.
+      expect(decodeSplit(all, rows.length, [0, 0, 5, 5], options)).toEqual(whole);
+    }
+  });
+
+  it('gives identical results when the prefix trie is compacted', () => {
+    const rows = noisy(text, 5);
+    const all = concat(rows);
+    const normal = decodeSplit(all, rows.length, [], options);
+    const compacted = decodeSplit(all, rows.length, [17, 40], { ...options, compactNodes: 32 });
+    expect(compacted).toEqual(normal);
+  });
+
+  it('keeps timestamps monotonic and inside the audio', () => {
+    for (const seed of [11, 12, 13, 14]) {
+      const rows = noisy(text, seed);
+      const { r } = decodeSplit(concat(rows), rows.length, [], options);
+      expect(r.text.length).toBeGreaterThan(0);
+      for (let i = 1; i < r.tokenFrames.length; i++) expect(r.tokenFrames[i]!).toBeGreaterThanOrEqual(r.tokenFrames[i - 1]!);
+      let prevEnd = 0;
+      for (const w of r.words) {
+        expect(w.start).toBeGreaterThanOrEqual(prevEnd);
+        expect(w.end).toBeGreaterThan(w.start);
+        expect(w.end).toBeLessThanOrEqual(rows.length);
+        expect(w.conf).toBeGreaterThanOrEqual(0);
+        expect(w.conf).toBeLessThanOrEqual(1);
+        prevEnd = w.end;
+      }
+      expect(r.words.map((w) => w.word).join(' ')).toBe(r.text);
+    }
+  });
+
+  it('decodes noisy speech close to the truth with the LM', () => {
+    const rows = noisy(text, 21);
+    const { r } = decodeSplit(concat(rows), rows.length, [], options);
+    expect(r.text).toBe(text);
+  });
+});

@@ -1,0 +1,134 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { lmCommand } from '../../src/cli/lm.js';
+import { parseArpa } from '../../src/lm/arpa.js';
+import { buildArpa, buildArpaWithStats } from '../../src/lm/build.js';
+import { prepareCorpusLine } from '../../src/lm/corpus.js';
+import type { NgramLM } from '../../src/lm/ngram-lm.js';
+import { perplexity } from '../../src/lm/perplexity.js';
+
+const CORPUS = [
+  'The cat sat on the mat.',
+  'The dog sat on the log.',
+  'A cat and a dog met on the mat.',
+  'The cat saw the dog.',
+  'The dog saw the cat on the log!',
+  'Did the cat sit? The cat sat.',
+  'A dog is not a cat.',
+  'On the mat sat the cat and the dog.',
+  'the cat the cat the cat',
+  'It cost $5 in 1999.',
+];
+
+/** Every context that appears in the model (as a listed n-gram prefix), plus the empty one. */
+function contexts(lm: NgramLM): number[][] {
+  const out: number[][] = [[]];
+  for (let n = 1; n < lm.order; n++) {
+    const t = lm.table(n);
+    for (let e = 0; e < t.word.length; e++) out.push(idsOf(lm, n, e));
+  }
+  return out;
+}
+
+function idsOf(lm: NgramLM, n: number, e: number): number[] {
+  const ids: number[] = [];
+  for (let k = n; k >= 1; k--) {
+    const t = lm.table(k);
+    ids.unshift(t.word[e]!);
+    e = t.ctx[e]!;
+  }
+  return ids;
+}
+
+function expectNormalised(lm: NgramLM): void {
+  const targets = lm.words.map((_w, i) => i).filter((i) => i !== lm.bos);
+  for (const ctx of contexts(lm)) {
+    let sum = 0;
+    for (const w of targets) sum += Math.pow(10, lm.score(ctx, w));
+    expect(sum, `context ${ctx.map((i) => lm.words[i]).join(' ')}`).toBeCloseTo(1, 4);
+  }
+}
+
+describe('buildArpa (interpolated modified Kneser-Ney)', () => {
+  it('writes a loadable model whose every context sums to one', () => {
+    const arpa = buildArpa(CORPUS, { order: 3 });
+    const lm = parseArpa(arpa);
+    expect(lm.order).toBe(3);
+    expect(lm.has('<unk>') && lm.has('<s>') && lm.has('</s>')).toBe(true);
+    expect(lm.has('five') && lm.has('nineteen')).toBe(true);
+    expectNormalised(lm);
+  });
+
+  it('stays normalised with pruning, and keeps the ARPA prefix structure', () => {
+    const full = buildArpaWithStats(CORPUS, { order: 3 });
+    const pruned = buildArpaWithStats(CORPUS, { order: 3, prune: [0, 1, 1] });
+    expect(pruned.stats.counts[0]).toBe(full.stats.counts[0]);
+    expect(pruned.stats.counts[1]!).toBeLessThan(full.stats.counts[1]!);
+    expect(pruned.stats.counts[2]!).toBeLessThan(full.stats.counts[2]!);
+    const lm = parseArpa(pruned.arpa);
+    expectNormalised(lm);
+  });
+
+  it('works for orders 1, 2 and 4', () => {
+    for (const order of [1, 2, 4]) expectNormalised(parseArpa(buildArpa(CORPUS, { order })));
+  });
+
+  it('gives sensible perplexities', () => {
+    const lm = parseArpa(buildArpa(CORPUS, { order: 3 }));
+    const sents = (xs: string[]): string[][] => xs.map(prepareCorpusLine).filter((s): s is string[] => s !== null);
+    const seen = perplexity(lm, sents(['the cat sat on the mat']));
+    const plausible = perplexity(lm, sents(['the dog sat on the mat']));
+    const scrambled = perplexity(lm, sents(['mat the on sat dog the']));
+    expect(seen.perplexity).toBeLessThan(plausible.perplexity);
+    expect(plausible.perplexity).toBeLessThan(scrambled.perplexity);
+    // Far better than uniform over the vocabulary on text like the training text.
+    expect(plausible.perplexity).toBeLessThan(lm.vocabSize / 2);
+    expect(scrambled.oovs).toBe(0);
+  });
+
+  it('computes KN discounts from count-of-counts and unigram continuation counts', () => {
+    const { arpa, stats } = buildArpaWithStats(CORPUS, { order: 2 });
+    for (const d of stats.discounts) {
+      expect(d[0]).toBeGreaterThan(0);
+      expect(d[0]).toBeLessThan(1);
+      expect(d[1]).toBeLessThan(2);
+      expect(d[2]).toBeLessThan(3);
+    }
+    const lm = parseArpa(arpa);
+    // "the" follows many different words; "mat" only follows "the": continuation counts make p(the) > p(mat).
+    expect(lm.score([], lm.wordId('the'))).toBeGreaterThan(lm.score([], lm.wordId('mat')));
+  });
+
+  it('skips lines with <unk> and rejoins WikiText tokens', () => {
+    expect(prepareCorpusLine('the <unk> was here')).toBeNull();
+    expect(prepareCorpusLine('in 1 @,@ 000 state @-@ of @-@ the @-@ art , 3 @.@ 5 m')).toEqual(
+      'in one thousand state of the art three point five m'.split(' '),
+    );
+    expect(prepareCorpusLine(' , . ')).toBeNull();
+  });
+});
+
+describe('hearken lm build', () => {
+  it('builds an ARPA file from text files', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lmcli-'));
+    const input = join(dir, 'a.txt');
+    const output = join(dir, 'lm.arpa');
+    writeFileSync(input, CORPUS.join('\n'));
+    const writes: string[] = [];
+    const orig = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((chunk: string) => {
+      writes.push(chunk);
+      return true;
+    }) as typeof process.stdout.write;
+    try {
+      await lmCommand().parseAsync(['build', input, '-o', output, '--order', '2', '--prune', '0', '1'], { from: 'user' });
+    } finally {
+      process.stdout.write = orig;
+    }
+    const lm = parseArpa(readFileSync(output, 'utf8'));
+    expect(lm.order).toBe(2);
+    expect(writes.join('')).toMatch(/2-grams/);
+  });
+});

@@ -1,0 +1,19 @@
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { loadArpaFile } from '../../src/lm/arpa.js';
+import { sentenceLog10 } from '../../src/lm/perplexity.js';
+
+const PATH = 'models/lm/en-3gram.arpa';
+
+describe.skipIf(!existsSync(PATH))('default LM (models/lm/en-3gram.arpa)', () => {
+  it('loads quickly and prefers fluent English', () => {
+    const t0 = performance.now();
+    const lm = loadArpaFile(PATH);
+    expect(performance.now() - t0).toBeLessThan(5000);
+    expect(lm.order).toBe(3);
+    expect(lm.counts[0]).toBeGreaterThan(20000);
+    const fluent = sentenceLog10(lm, 'i went over there with their friends'.split(' '));
+    const swapped = sentenceLog10(lm, 'i went over their with there friends'.split(' '));
+    expect(fluent.log10).toBeGreaterThan(swapped.log10);
+  });
+});
