@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { evalCommand } from './cli/eval.js';
 import { featuresCommand } from './cli/features.js';
 import { lmCommand } from './cli/lm.js';
+import { serveCommand } from './cli/serve.js';
 import { transcribeCommand } from './cli/transcribe.js';
 
 const program = new Command('hearken')
@@ -12,6 +13,7 @@ program.addCommand(transcribeCommand());
 program.addCommand(evalCommand());
 program.addCommand(featuresCommand());
 program.addCommand(lmCommand());
+program.addCommand(serveCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`hearken: ${err instanceof Error ? err.message : String(err)}\n`);

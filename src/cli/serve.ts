@@ -1,0 +1,77 @@
+import { Command } from 'commander';
+import { createServer } from '../server/index.js';
+import { positiveInt, withDecodingFlags, recognizerOptions, type DecodingFlags } from './options.js';
+
+interface ServeFlags extends DecodingFlags {
+  port: number;
+  host: string;
+  workers?: number;
+  maxConnections?: number;
+  maxQueuedSeconds?: number;
+  idleTimeout?: number;
+  token?: string;
+  allowOrigin: string[];
+  requireConfig?: boolean;
+  page: boolean;
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`port must be an integer from 0 to 65535, got ${value}`);
+  return n;
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/** `hearken serve`: the live transcription server (Vosk-compatible WebSocket, /healthz, /metrics, captions page). */
+export function serveCommand(): Command {
+  const command = new Command('serve')
+    .description('live transcription server: Vosk-compatible WebSocket, /healthz, /metrics and a captions page at /')
+    .option('--port <n>', 'port', port, 2700)
+    .option('--host <address>', 'interface to bind (0.0.0.0 for all)', '127.0.0.1')
+    .option('--workers <n>', 'decode worker threads (default: one per core)', positiveInt)
+    .option('--max-connections <n>', 'most open streams (default 256)', positiveInt)
+    .option('--max-queued-seconds <n>', 'audio a stream may queue before its socket is paused (default 10)', positiveInt)
+    .option('--idle-timeout <seconds>', 'close streams idle this long, 0 never (default 60)', (v) => Number(v))
+    .option('--token <token>', 'require this bearer token (Authorization header or ?token=); default $HEARKEN_TOKEN')
+    .option('--allow-origin <origin>', 'allowed browser Origin (repeatable; default any)', collect, [])
+    .option('--require-config', 'audio before a config message is an error')
+    .option('--no-page', 'do not serve the captions page at /');
+  return withDecodingFlags(command).action(async (flags: ServeFlags) => {
+    const rec = recognizerOptions(flags);
+    const server = createServer({
+      port: flags.port,
+      host: flags.host,
+      recognizer: rec,
+      workers: flags.workers,
+      maxConnections: flags.maxConnections,
+      maxQueuedSeconds: flags.maxQueuedSeconds,
+      idleTimeoutMs: flags.idleTimeout === undefined ? undefined : flags.idleTimeout * 1000,
+      authToken: flags.token ?? process.env.HEARKEN_TOKEN,
+      allowedOrigins: flags.allowOrigin.length > 0 ? flags.allowOrigin : undefined,
+      requireConfig: flags.requireConfig,
+      publicDir: flags.page ? undefined : false,
+    });
+    const address = await server.listen();
+    process.stderr.write(`hearken: listening on ws://${address.address}:${address.port} (page: http://${address.address}:${address.port}/)\n`);
+    let stopping = false;
+    const stop = (signal: string): void => {
+      if (stopping) {
+        process.stderr.write(`hearken: ${signal} again, exiting now\n`);
+        process.exit(1);
+      }
+      stopping = true;
+      server.close().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          process.stderr.write(`hearken: shutdown failed: ${String(err)}\n`);
+          process.exit(1);
+        },
+      );
+    };
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
+  });
+}

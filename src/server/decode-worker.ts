@@ -1,0 +1,171 @@
+/**
+ * A decode worker thread: owns one Recognizer whose model windows go through a WindowBatcher, so the
+ * streams pinned to this worker share batched ORT calls. The main thread only parses WebSocket frames
+ * and forwards audio bytes here (transferred, not copied); every audio, eof and reset message gets
+ * exactly one reply, in order per stream.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { PcmStreamDecoder } from '../audio/pcm-stream.js';
+import { AudioFormatError } from '../audio/errors.js';
+import { WindowBatcher } from '../model/batcher.js';
+import { createRecognizer, mergeResults, type Recognizer, type RecognizerStream } from '../recognizer/index.js';
+import type { RecognitionResult } from '../recognizer/types.js';
+import { CloseCode, formatPartial, formatResult, shiftResult, type StreamConfig } from './protocol.js';
+import type { MainToWorker, WorkerInit, WorkerToMain } from './worker-messages.js';
+
+const port = parentPort!;
+const init = (workerData as { init: WorkerInit }).init;
+
+interface Segment {
+  pcm: PcmStreamDecoder;
+  stream: RecognizerStream;
+  /** 16 kHz samples fed to `stream`. */
+  samples: number;
+}
+
+interface StreamState {
+  config: StreamConfig;
+  segment: Segment | null;
+  /** Seconds of audio before the current segment (earlier segments, ended by reset). */
+  offset: number;
+  /** Finished utterances not yet sent: each audio reply carries at most one. */
+  pending: RecognitionResult[];
+  chain: Promise<void>;
+  closed: boolean;
+}
+
+const streams = new Map<number, StreamState>();
+let recognizer: Recognizer;
+/** Busy time: wall time while at least one message is being processed. */
+let inFlight = 0;
+let busySince = 0;
+
+function send(message: WorkerToMain, transfer?: ArrayBuffer[]): void {
+  port.postMessage(message, transfer ?? []);
+}
+
+function begin(): void {
+  if (inFlight++ === 0) busySince = performance.now();
+}
+
+function end(): number {
+  if (--inFlight === 0) return performance.now() - busySince;
+  return 0;
+}
+
+async function openSegment(state: StreamState): Promise<Segment> {
+  const { config } = state;
+  const pcm = await PcmStreamDecoder.create({ encoding: config.format, sampleRate: config.sampleRate });
+  const stream = recognizer.createStream({ hotwords: config.hotwords, endpoint: config.endpoint });
+  return { pcm, stream, samples: 0 };
+}
+
+function take(state: StreamState, segment: Segment): void {
+  while (segment.stream.isEndpoint()) state.pending.push(shiftResult(segment.stream.popResult()!, state.offset));
+}
+
+async function onAudio(id: number, seq: number, bytes: ArrayBuffer): Promise<void> {
+  const state = streams.get(id);
+  if (!state || state.closed) return;
+  const segment = (state.segment ??= await openSegment(state));
+  const samples = segment.pcm.push(new Uint8Array(bytes));
+  if (samples.length > 0) {
+    segment.samples += samples.length;
+    segment.stream.acceptWaveform(samples, 16000);
+  }
+  await segment.stream.decode();
+  take(state, segment);
+  const result = state.pending.shift();
+  const reply = result ? formatResult(result, state.config) : formatPartial(segment.stream.partial().text);
+  send({ t: 'reply', id, seq, text: JSON.stringify(reply), final: result !== undefined, audioSeconds: samples.length / 16000 });
+}
+
+async function onFinal(id: number, seq: number, kind: 'eof' | 'reset' | 'shutdown'): Promise<void> {
+  const state = streams.get(id);
+  if (!state || state.closed) return;
+  const segment = state.segment;
+  let result: RecognitionResult;
+  if (!segment) {
+    result = mergeResults(state.pending.length > 0 ? state.pending : [{ text: '', words: [], alternatives: [], start: state.offset, end: state.offset }]);
+  } else {
+    if (segment.pcm.pendingBytes > 0 && kind !== 'shutdown') {
+      send({
+        t: 'error',
+        id,
+        seq,
+        code: CloseCode.INVALID_PAYLOAD,
+        message: `the audio ends inside a sample: ${segment.pcm.pendingBytes} byte(s) left over (${config(state)} needs whole samples)`,
+      });
+      return;
+    }
+    const tail = segment.pcm.flush();
+    if (tail.length > 0) {
+      segment.samples += tail.length;
+      segment.stream.acceptWaveform(tail, 16000);
+    }
+    const rest = shiftResult(await segment.stream.finish(), state.offset);
+    result = mergeResults([...state.pending, rest]);
+  }
+  state.pending = [];
+  if (segment) state.offset += segment.samples / 16000;
+  state.segment = null;
+  send({ t: 'reply', id, seq, text: JSON.stringify(formatResult(result, state.config)), final: true, audioSeconds: 0 });
+}
+
+function config(state: StreamState): string {
+  return state.config.format;
+}
+
+function enqueue(id: number, seq: number, task: () => Promise<void>): void {
+  const state = streams.get(id);
+  if (!state) return;
+  state.chain = state.chain.then(async () => {
+    begin();
+    const t0 = performance.now();
+    try {
+      await task();
+    } catch (err) {
+      const code = err instanceof AudioFormatError ? CloseCode.INVALID_PAYLOAD : CloseCode.INTERNAL;
+      send({ t: 'error', id, seq, code, message: err instanceof Error ? err.message : String(err) });
+    } finally {
+      send({ t: 'busy', id, computeMs: performance.now() - t0, busyMs: end() });
+    }
+  });
+}
+
+port.on('message', (message: MainToWorker) => {
+  switch (message.t) {
+    case 'open':
+      streams.set(message.id, { config: message.config, segment: null, offset: 0, pending: [], chain: Promise.resolve(), closed: false });
+      break;
+    case 'config': {
+      const state = streams.get(message.id);
+      if (state) state.chain = state.chain.then(() => void (state.config = message.config));
+      break;
+    }
+    case 'audio':
+      enqueue(message.id, message.seq, () => onAudio(message.id, message.seq, message.bytes));
+      break;
+    case 'final':
+      enqueue(message.id, message.seq, () => onFinal(message.id, message.seq, message.kind));
+      break;
+    case 'close': {
+      const state = streams.get(message.id);
+      if (!state) break;
+      state.closed = true;
+      // Drop it once any work in progress is done.
+      void state.chain.then(() => {
+        streams.delete(message.id);
+        send({ t: 'closed', id: message.id });
+      });
+      break;
+    }
+  }
+});
+
+try {
+  recognizer = await createRecognizer({ ...init.recognizer, runner: new WindowBatcher(init.maxBatch) });
+  send({ t: 'ready', card: { name: recognizer.model.card.name } });
+} catch (err) {
+  send({ t: 'fatal', message: err instanceof Error ? err.message : String(err) });
+}

@@ -1,0 +1,245 @@
+/**
+ * The Vosk WebSocket protocol (https://github.com/alphacep/vosk-server), as Hearken speaks it: message
+ * parsing and validation, and result formatting. Pure functions, shared by the server and its workers.
+ * docs/protocol.md is the reference.
+ */
+import type { Hotword } from '../decoder/hotwords.js';
+import { MAX_SAMPLE_RATE, MIN_SAMPLE_RATE } from '../audio/types.js';
+import type { EndpointConfig } from '../recognizer/endpoint.js';
+import type { RecognitionResult } from '../recognizer/types.js';
+
+/** WebSocket close codes the server uses (RFC 6455 §7.4.1). */
+export const CloseCode = {
+  NORMAL: 1000,
+  GOING_AWAY: 1001,
+  UNSUPPORTED_DATA: 1003,
+  INVALID_PAYLOAD: 1007,
+  POLICY: 1008,
+  TOO_BIG: 1009,
+  INTERNAL: 1011,
+} as const;
+
+/** A client error: the server replies `{"error": message}` and closes with `code`. */
+export class ProtocolError extends Error {
+  constructor(readonly code: number, message: string) {
+    super(message);
+    this.name = 'ProtocolError';
+  }
+}
+
+export type SampleFormat = 's16le' | 'f32le';
+
+/** The settings of one stream, from the client's `config` messages over the server defaults. */
+export interface StreamConfig {
+  sampleRate: number;
+  /** Word times and confidences in results (Vosk `words`). */
+  words: boolean;
+  /** n-best alternatives per result (Vosk `max_alternatives`; 0: none, plain result). */
+  maxAlternatives: number;
+  /** Phrases to favour (Vosk `phrase_list`, Hearken `hotwords`). */
+  hotwords: Hotword[];
+  /** Endpointing for this stream; undefined: the server's; false: one utterance until eof. */
+  endpoint?: Partial<EndpointConfig> | false;
+  /** Binary sample format: Vosk's s16le (default) or Hearken's f32le extension. */
+  format: SampleFormat;
+}
+
+export function defaultStreamConfig(sampleRate = 16000): StreamConfig {
+  return { sampleRate, words: false, maxAlternatives: 0, hotwords: [], format: 's16le' };
+}
+
+export const BYTES_PER_SAMPLE: Record<SampleFormat, number> = { s16le: 2, f32le: 4 };
+
+export type ClientCommand = { type: 'config'; config: Partial<StreamConfig> } | { type: 'eof' } | { type: 'reset' };
+
+const MAX_PHRASES = 1000;
+const MAX_PHRASE_CHARS = 200;
+const MAX_ALTERNATIVES = 100;
+const ENDPOINT_KEYS = new Set(['silenceWithoutSpeech', 'trailingSilence', 'maxUtterance']);
+
+function invalid(message: string): ProtocolError {
+  return new ProtocolError(CloseCode.INVALID_PAYLOAD, message);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Vosk clients send flags as 1/0 or true/false. */
+function flag(value: unknown, name: string): boolean {
+  if (value === true || value === 1) return true;
+  if (value === false || value === 0) return false;
+  throw invalid(`"${name}" must be true, false, 1 or 0, got ${JSON.stringify(value)}`);
+}
+
+function phrase(value: unknown, where: string): string {
+  if (typeof value !== 'string' || value.trim() === '' || value.length > MAX_PHRASE_CHARS) {
+    throw invalid(`${where} must be a non-empty string of at most ${MAX_PHRASE_CHARS} characters`);
+  }
+  return value;
+}
+
+function phraseArray(value: unknown, name: string): unknown[] {
+  if (!Array.isArray(value)) throw invalid(`"${name}" must be an array`);
+  if (value.length > MAX_PHRASES) throw invalid(`"${name}" may hold at most ${MAX_PHRASES} entries`);
+  return value;
+}
+
+/** Validates the body of a `config` message; unknown keys and wrong types are errors (1007). */
+export function parseConfig(body: unknown): Partial<StreamConfig> {
+  if (!isPlainObject(body)) throw invalid('"config" must be an object');
+  const out: Partial<StreamConfig> = {};
+  const hotwords: Hotword[] = [];
+  for (const [key, value] of Object.entries(body)) {
+    switch (key) {
+      case 'sample_rate': {
+        if (typeof value !== 'number' || !Number.isInteger(value) || value < MIN_SAMPLE_RATE || value > MAX_SAMPLE_RATE) {
+          throw invalid(`"sample_rate" must be an integer from ${MIN_SAMPLE_RATE} to ${MAX_SAMPLE_RATE}, got ${JSON.stringify(value)}`);
+        }
+        out.sampleRate = value;
+        break;
+      }
+      case 'words':
+        out.words = flag(value, 'words');
+        break;
+      case 'max_alternatives': {
+        if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_ALTERNATIVES) {
+          throw invalid(`"max_alternatives" must be an integer from 0 to ${MAX_ALTERNATIVES}, got ${JSON.stringify(value)}`);
+        }
+        out.maxAlternatives = value;
+        break;
+      }
+      case 'phrase_list':
+        // Vosk restricts recognition to these phrases; Hearken favours them as hotwords. "[unk]" is Vosk's
+        // garbage word and has no meaning here.
+        for (const [i, p] of phraseArray(value, 'phrase_list').entries()) {
+          const text = phrase(p, `"phrase_list"[${i}]`);
+          if (text.trim().toLowerCase() !== '[unk]') hotwords.push({ phrase: text });
+        }
+        break;
+      case 'hotwords':
+        for (const [i, h] of phraseArray(value, 'hotwords').entries()) {
+          if (typeof h === 'string') {
+            hotwords.push({ phrase: phrase(h, `"hotwords"[${i}]`) });
+            continue;
+          }
+          if (!isPlainObject(h)) throw invalid(`"hotwords"[${i}] must be a string or {"phrase", "boost"}`);
+          for (const k of Object.keys(h)) if (k !== 'phrase' && k !== 'boost') throw invalid(`"hotwords"[${i}] has unknown key "${k}"`);
+          const entry: Hotword = { phrase: phrase(h.phrase, `"hotwords"[${i}].phrase`) };
+          if (h.boost !== undefined) {
+            if (typeof h.boost !== 'number' || !Number.isFinite(h.boost) || h.boost <= 0 || h.boost > 100) {
+              throw invalid(`"hotwords"[${i}].boost must be a positive number up to 100`);
+            }
+            entry.boost = h.boost;
+          }
+          hotwords.push(entry);
+        }
+        break;
+      case 'endpoint': {
+        if (value === false) {
+          out.endpoint = false;
+          break;
+        }
+        if (!isPlainObject(value)) throw invalid('"endpoint" must be false or an object');
+        const endpoint: Partial<EndpointConfig> = {};
+        for (const [k, v] of Object.entries(value)) {
+          if (!ENDPOINT_KEYS.has(k)) throw invalid(`"endpoint" has unknown key "${k}" (known: ${[...ENDPOINT_KEYS].join(', ')})`);
+          if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || v > 3600) {
+            throw invalid(`"endpoint.${k}" must be a positive number of seconds, got ${JSON.stringify(v)}`);
+          }
+          endpoint[k as keyof EndpointConfig] = v;
+        }
+        out.endpoint = endpoint;
+        break;
+      }
+      case 'format':
+        if (value !== 's16le' && value !== 'f32le') throw invalid(`"format" must be "s16le" or "f32le", got ${JSON.stringify(value)}`);
+        out.format = value;
+        break;
+      default:
+        throw invalid(`unknown config key "${key}"`);
+    }
+  }
+  if (hotwords.length > MAX_PHRASES) throw invalid(`at most ${MAX_PHRASES} phrases in all`);
+  if (hotwords.length > 0) out.hotwords = hotwords;
+  return out;
+}
+
+/**
+ * Parses a text message. Not JSON → 1007; JSON that is not one known command → 1003 (unsupported);
+ * a known command with bad values → 1007.
+ */
+export function parseTextMessage(text: string): ClientCommand {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw invalid('text message is not valid JSON');
+  }
+  if (!isPlainObject(json)) throw new ProtocolError(CloseCode.UNSUPPORTED_DATA, 'text message must be a JSON object: {"config": {...}}, {"eof": 1} or {"reset": 1}');
+  const keys = Object.keys(json);
+  if (keys.length !== 1) {
+    throw new ProtocolError(CloseCode.UNSUPPORTED_DATA, `text message must hold exactly one of "config", "eof", "reset"; got keys ${JSON.stringify(keys)}`);
+  }
+  const key = keys[0]!;
+  const value = json[key];
+  switch (key) {
+    case 'config':
+      return { type: 'config', config: parseConfig(value) };
+    case 'eof':
+    case 'reset':
+      if (value !== 1 && value !== true) throw invalid(`"${key}" must be 1, got ${JSON.stringify(value)}`);
+      return { type: key };
+    default:
+      throw new ProtocolError(CloseCode.UNSUPPORTED_DATA, `unknown message "${key}" (known: config, eof, reset)`);
+  }
+}
+
+/** Vosk prints times and confidences with 6 decimals; keep JSON numbers short and stable. */
+function round6(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}
+
+export interface VoskWord {
+  conf: number;
+  start: number;
+  end: number;
+  word: string;
+}
+
+/** A final result in Vosk's shape: `{result?, text}` or, with alternatives, `{alternatives: [...]}`. */
+export function formatResult(result: RecognitionResult, config: Pick<StreamConfig, 'words' | 'maxAlternatives'>): Record<string, unknown> {
+  const words: VoskWord[] = result.words.map((w) => ({ conf: round6(w.conf), start: round6(w.start), end: round6(w.end), word: w.word }));
+  if (config.maxAlternatives > 0) {
+    const alternatives = (result.alternatives.length > 0 ? result.alternatives : [{ text: result.text, score: 0 }])
+      .slice(0, config.maxAlternatives)
+      .map((a, i) => {
+        const alt: Record<string, unknown> = { confidence: round6(a.score) };
+        // Word times exist for the best hypothesis only.
+        if (config.words && i === 0 && a.text === result.text && words.length > 0) alt.result = words;
+        alt.text = a.text;
+        return alt;
+      });
+    return { alternatives };
+  }
+  const out: Record<string, unknown> = {};
+  if (config.words && words.length > 0) out.result = words;
+  out.text = result.text;
+  return out;
+}
+
+export function formatPartial(text: string): { partial: string } {
+  return { partial: text };
+}
+
+/** Shifts a result's times by `offset` seconds (streams restarted by reset keep the connection's time base). */
+export function shiftResult(result: RecognitionResult, offset: number): RecognitionResult {
+  if (offset === 0) return result;
+  const r = (x: number): number => Math.round((x + offset) * 1000) / 1000;
+  return {
+    ...result,
+    start: r(result.start),
+    end: r(result.end),
+    words: result.words.map((w) => ({ ...w, start: r(w.start), end: r(w.end) })),
+  };
+}

@@ -1,0 +1,255 @@
+import type { Logger } from 'pino';
+import type { WebSocket } from 'ws';
+import type { ServerMetrics } from './metrics.js';
+import type { DecodePool } from './pool.js';
+import { BYTES_PER_SAMPLE, CloseCode, ProtocolError, parseTextMessage, type StreamConfig } from './protocol.js';
+import type { WorkerToMain } from './worker-messages.js';
+
+export interface SessionLimits {
+  maxPayload: number;
+  maxTextPayload: number;
+  maxQueuedSeconds: number;
+  idleTimeoutMs: number;
+  requireConfig: boolean;
+  shutdownGraceMs: number;
+}
+
+interface InFlight {
+  arrival: number;
+  seconds: number;
+  kind: 'audio' | 'final';
+}
+
+type State = 'open' | 'ending' | 'failing' | 'failed' | 'closed';
+
+/**
+ * One WebSocket connection: validates messages, forwards audio to its decode worker, sends the worker's
+ * replies in order (exactly one per audio, eof or reset message), and applies backpressure by pausing the
+ * socket while too much audio waits to be decoded.
+ */
+export class Session {
+  private config: StreamConfig;
+  private configured = false;
+  private audioSinceReset = false;
+  private seq = 0;
+  private readonly inflight = new Map<number, InFlight>();
+  private queuedSeconds = 0;
+  private paused = false;
+  private state: State = 'open';
+  private endCode: number = CloseCode.NORMAL;
+  private idleTimer: NodeJS.Timeout | null = null;
+  private released = false;
+  private killTimer: NodeJS.Timeout | null = null;
+  /** An error found while earlier messages still await their replies: sent after them, keeping the order. */
+  private pendingError: { code: number; message: string } | null = null;
+  /** Resolves when the socket has closed. */
+  readonly closed: Promise<void>;
+  private resolveClosed!: () => void;
+
+  constructor(
+    readonly id: number,
+    private readonly ws: WebSocket,
+    defaults: StreamConfig,
+    private readonly pool: DecodePool,
+    private readonly metrics: ServerMetrics,
+    private readonly limits: SessionLimits,
+    private readonly log: Logger,
+    private readonly onReleased: (session: Session) => void,
+  ) {
+    this.config = { ...defaults, hotwords: [...defaults.hotwords] };
+    this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
+    pool.open(id, (message) => this.onWorker(message));
+    pool.post({ t: 'open', id, config: this.config });
+    ws.on('message', (data, isBinary) => this.onMessage(data as Buffer | ArrayBuffer | Buffer[], isBinary));
+    ws.on('close', (code, reason) => this.onClose(code, reason.toString()));
+    ws.on('error', (err) => this.log.warn({ stream: id, err: err.message }, 'websocket error'));
+    this.touch();
+  }
+
+  /** Graceful shutdown: finalise the stream, send its result, close with 1001. */
+  shutdown(): void {
+    if (this.state === 'open') {
+      this.endCode = CloseCode.GOING_AWAY;
+      this.state = 'ending';
+      this.postFinal('shutdown');
+    } else if (this.state === 'ending') {
+      this.endCode = CloseCode.GOING_AWAY;
+    }
+    if (this.paused) this.ws.resume();
+  }
+
+  /** Drops the connection without a closing handshake (last resort at shutdown). */
+  terminate(): void {
+    this.ws.terminate();
+  }
+
+  private touch(): void {
+    if (this.limits.idleTimeoutMs <= 0 || this.state === 'closed') return;
+    if (this.idleTimer) this.idleTimer.refresh();
+    else {
+      this.idleTimer = setTimeout(() => this.onIdle(), this.limits.idleTimeoutMs);
+      this.idleTimer.unref();
+    }
+  }
+
+  private onIdle(): void {
+    if (this.state !== 'open' && this.state !== 'ending') return;
+    if (this.inflight.size > 0) return this.touch();
+    this.fail(CloseCode.POLICY, `idle timeout: nothing received for ${this.limits.idleTimeoutMs / 1000} s`);
+  }
+
+  private onMessage(data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void {
+    if (this.state !== 'open') return;
+    this.touch();
+    const bytes = toBytes(data);
+    if (isBinary) return this.onAudio(bytes);
+    if (bytes.length > this.limits.maxTextPayload) {
+      return this.fail(CloseCode.TOO_BIG, `text message of ${bytes.length} bytes exceeds the limit of ${this.limits.maxTextPayload}`);
+    }
+    let command;
+    try {
+      command = parseTextMessage(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
+    } catch (err) {
+      if (err instanceof ProtocolError) return this.fail(err.code, err.message);
+      throw err;
+    }
+    switch (command.type) {
+      case 'config':
+        if (this.audioSinceReset) return this.fail(CloseCode.POLICY, 'config must come before the first audio (or right after a reset)');
+        this.config = { ...this.config, ...command.config };
+        this.configured = true;
+        this.pool.post({ t: 'config', id: this.id, config: this.config });
+        return;
+      case 'eof':
+        this.state = 'ending';
+        this.endCode = CloseCode.NORMAL;
+        return this.postFinal('eof');
+      case 'reset':
+        this.audioSinceReset = false;
+        return this.postFinal('reset');
+    }
+  }
+
+  private onAudio(bytes: Uint8Array): void {
+    if (bytes.length > this.limits.maxPayload) {
+      return this.fail(CloseCode.TOO_BIG, `audio message of ${bytes.length} bytes exceeds the limit of ${this.limits.maxPayload}`);
+    }
+    if (this.limits.requireConfig && !this.configured) return this.fail(CloseCode.POLICY, 'send {"config": {...}} before audio');
+    this.audioSinceReset = true;
+    // A fresh buffer of our own, transferred to the worker (ws may hand out views of shared buffers).
+    const copy = new Uint8Array(bytes.length);
+    copy.set(bytes);
+    const seq = ++this.seq;
+    const seconds = bytes.length / (BYTES_PER_SAMPLE[this.config.format] * this.config.sampleRate);
+    this.inflight.set(seq, { arrival: performance.now(), seconds, kind: 'audio' });
+    this.queuedSeconds += seconds;
+    if (!this.paused && this.queuedSeconds > this.limits.maxQueuedSeconds) {
+      this.paused = true;
+      this.metrics.paused.inc();
+      this.ws.pause();
+    }
+    this.pool.post({ t: 'audio', id: this.id, seq, bytes: copy.buffer }, [copy.buffer]);
+  }
+
+  private postFinal(kind: 'eof' | 'reset' | 'shutdown'): void {
+    const seq = ++this.seq;
+    this.inflight.set(seq, { arrival: performance.now(), seconds: 0, kind: 'final' });
+    this.pool.post({ t: 'final', id: this.id, seq, kind });
+  }
+
+  private onWorker(message: WorkerToMain): void {
+    switch (message.t) {
+      case 'reply': {
+        const entry = this.inflight.get(message.seq);
+        this.inflight.delete(message.seq);
+        this.metrics.audioSeconds.inc(message.audioSeconds);
+        if (this.state === 'failed' || this.state === 'closed') return;
+        this.send(message.text);
+        if (this.state === 'failing') {
+          if (this.inflight.size === 0 && this.pendingError) this.fail(this.pendingError.code, this.pendingError.message, true);
+          return;
+        }
+        this.touch();
+        if (entry?.kind === 'audio') {
+          this.metrics.partialLatency.observe((performance.now() - entry.arrival) / 1000);
+          this.queuedSeconds = Math.max(0, this.queuedSeconds - entry.seconds);
+          if (this.paused && this.queuedSeconds <= this.limits.maxQueuedSeconds / 2) {
+            this.paused = false;
+            this.ws.resume();
+          }
+        }
+        if (entry?.kind === 'final' && this.state === 'ending' && this.inflight.size === 0) this.closeSocket(this.endCode, '');
+        return;
+      }
+      case 'error':
+        this.log.warn({ stream: this.id, code: message.code, error: message.message }, 'stream failed in worker');
+        this.inflight.delete(message.seq);
+        if (message.seq < 0) this.release();
+        return this.fail(message.code, message.message, true);
+      case 'closed':
+        return this.release();
+      default:
+        return;
+    }
+  }
+
+  private send(text: string): void {
+    if (this.ws.readyState === this.ws.OPEN) this.ws.send(text);
+  }
+
+  /** Error reply, then close with `code`; unless `now`, after the replies still owed to earlier messages. */
+  private fail(code: number, message: string, now = false): void {
+    if (this.state === 'failed' || this.state === 'closed') return;
+    if (!now && this.inflight.size > 0) {
+      this.state = 'failing';
+      this.pendingError ??= { code, message };
+      if (!this.paused) {
+        this.paused = true;
+        this.ws.pause();
+      }
+      return;
+    }
+    this.state = 'failed';
+    this.metrics.protocolErrors.inc({ code: String(code) });
+    this.log.info({ stream: this.id, code, error: message }, 'closing stream on error');
+    this.send(JSON.stringify({ error: message }));
+    this.closeSocket(code, message);
+  }
+
+  private closeSocket(code: number, reason: string): void {
+    if (this.paused) {
+      this.paused = false;
+      this.ws.resume();
+    }
+    // Close reasons are limited to 123 bytes.
+    let short = reason;
+    while (Buffer.byteLength(short) > 123) short = short.slice(0, -1);
+    if (this.ws.readyState === this.ws.OPEN) this.ws.close(code, short);
+    // Do not wait for ws's 30 s close timeout if the client never answers the close frame.
+    this.killTimer ??= setTimeout(() => this.ws.terminate(), Math.max(100, this.limits.shutdownGraceMs));
+    this.killTimer.unref();
+  }
+
+  private onClose(code: number, reason: string): void {
+    this.log.debug({ stream: this.id, code, reason }, 'stream closed');
+    this.state = 'closed';
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    if (this.killTimer) clearTimeout(this.killTimer);
+    this.inflight.clear();
+    this.pool.post({ t: 'close', id: this.id });
+    this.resolveClosed();
+  }
+
+  /** The worker has dropped the stream: its resources are free. */
+  private release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.onReleased(this);
+  }
+}
+
+function toBytes(data: Buffer | ArrayBuffer | Buffer[]): Uint8Array {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  return data;
+}
