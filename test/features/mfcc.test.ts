@@ -10,6 +10,7 @@ import {
   diffFeatureConfig,
   frameCount,
 } from '../../src/features/index.js';
+import { meydaMfcc } from '../../src/features/mfcc.js';
 import { SAMPLES, randomSplits, rng } from '../helpers.js';
 
 function streamed(samples: Float32Array, splits: number[]): Float32Array {
@@ -37,6 +38,23 @@ describe('MfccExtractor', () => {
       const out = streamed(audio.samples, randomSplits(audio.samples.length, random, trial % 2 ? 300 : 7000));
       expect(out.length).toBe(batch.data.length);
       expect(Buffer.from(out.buffer).equals(Buffer.from(batch.data.buffer))).toBe(true);
+    }
+  });
+
+  it('equals meyda\'s own mfcc bit for bit on every frame of real and synthetic speech', async () => {
+    for (const file of ['librilight-831-130739-0004.wav', 'tts-flite-stella.wav']) {
+      const audio = await readAudioFile(join(SAMPLES, file));
+      const { data, frames, dim } = computeMfcc(audio.samples);
+      const frame = new Float32Array(512);
+      let mismatches = 0;
+      for (let f = 0; f < frames; f++) {
+        frame.fill(0);
+        const chunk = audio.samples.subarray(f * 160, f * 160 + 512);
+        for (let i = 0; i < chunk.length; i++) frame[i] = chunk[i]! * DEFAULT_FEATURE_CONFIG.inputScale;
+        const reference = meydaMfcc(frame, DEFAULT_FEATURE_CONFIG);
+        for (let k = 0; k < dim; k++) if (Math.fround(reference[k]!) !== data[f * dim + k]) mismatches++;
+      }
+      expect(mismatches).toBe(0);
     }
   });
 
