@@ -3,6 +3,7 @@
   /usr/bin/python3 training/export.py --checkpoint training/work/train/best.pt \
       --out models/en-lcblstm-small --name en-lcblstm-small \
       --ref-dump training/work/features/real-dev [--eval-json training/work/eval.json] [--verify]
+  /usr/bin/python3 training/export.py --record-eval models/en-lcblstm-small --eval-json training/work/eval.json
 
 Writes model.onnx (opset 17, one window [B, C+R, 90] -> log_probs [B, C, V] with carried forward states),
 model.json, reference.json (PyTorch outputs for 4 consecutive windows of a real dev utterance, zero initial
@@ -294,7 +295,7 @@ def card_block(meta):
                 lines.append(f"| {h['minutes']:.1f} | {h['updates']} | {k} | {100 * v['cer']:.2f}% | {100 * v['wer']:.2f}% |")
     ev = t.get("eval", {})
     if ev:
-        lines += ["", "### Greedy CTC decoding (this exported model, full dev sets)", "",
+        lines += ["", "### Greedy CTC decoding of this exported model (PyTorch, dev sets)", "",
                   "| set | utterances | words | CER | WER |", "|---|---:|---:|---:|---:|"]
         for k, v in sorted(ev.items()):
             lines.append(f"| {k} | {v['utterances']} | {v['words']} | {100 * v['cer']:.2f}% | {100 * v['wer']:.2f}% |")
@@ -370,15 +371,38 @@ def export_model(model, out_dir, name, training, feature_config=None, ref_dumps=
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def record_eval(model_dir, eval_json):
+    """Put evaluate.py --json results (first model in the file) into model.json's training.eval and the card."""
+    with open(eval_json) as f:
+        ev = json.load(f)
+    res = next(iter(ev.values())) if ev else {}
+    p = os.path.join(model_dir, "model.json")
+    with open(p) as f:
+        meta = json.load(f)
+    meta.setdefault("training", {})["eval"] = res
+    with open(p + ".tmp", "w") as f:
+        json.dump(meta, f, indent=1)
+    os.replace(p + ".tmp", p)
+    write_card(os.path.join(model_dir, "README.md"), meta)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--checkpoint", required=True)
-    ap.add_argument("--out", required=True)
+    ap.add_argument("--record-eval", metavar="MODEL_DIR",
+                    help="only record --eval-json results into MODEL_DIR/model.json and its card, then exit")
+    ap.add_argument("--checkpoint")
+    ap.add_argument("--out")
     ap.add_argument("--name")
     ap.add_argument("--ref-dump", action="append", default=[], help="dump dir(s) to take the reference utterance from")
     ap.add_argument("--eval-json", help="evaluate.py --json output to record in model.json/card")
     ap.add_argument("--verify", action="store_true", help="check ONNX parity with onnxruntime-node (recommended)")
     args = ap.parse_args()
+    if args.record_eval:
+        record_eval(args.record_eval, args.eval_json)
+        print(f"recorded {args.eval_json} in {args.record_eval}/model.json and README.md")
+        return
+    if not args.checkpoint or not args.out:
+        ap.error("--checkpoint and --out are required")
     torch.set_num_threads(1)
     ck = torch.load(args.checkpoint, map_location="cpu")
     model = LCRNN(**ck["model_config"])

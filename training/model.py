@@ -176,7 +176,7 @@ class LCRNN(nn.Module):
 
 def pad_to_windows(feats, chunk, lookahead, mean):
     """feats: [T, D] numpy/tensor raw stacked features -> tensor [K*C + R, D] padded with the mean vector."""
-    feats = torch.as_tensor(feats, dtype=torch.float32)
+    feats = torch.tensor(feats, dtype=torch.float32)
     T = feats.shape[0]
     K = max(1, math.ceil(T / chunk))
     total = K * chunk + lookahead

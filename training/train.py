@@ -272,8 +272,10 @@ def worker(rank, world, args, port):
     def summary():
         return {
             "data": data_info, "shares": shares, "epochHours": epoch_seconds / 3600,
-            "settings": {k: v for k, v in vars(args).items()
-                         if k not in ("workdir", "train", "dev", "publish_dir", "ref_dump", "fresh", "max_updates")},
+            "settings": dict({k: v for k, v in vars(args).items()
+                              if k not in ("workdir", "train", "dev", "publish_dir", "ref_dump", "fresh", "max_updates",
+                                           "layers", "hidden", "cell", "unidirectional", "chunk", "lookahead")},
+                             model=model.config()),
             "minutes": state["prior_minutes"] + state["trained_seconds"] / 60,
             "updates": state["updates"], "epochs": state["epoch"] + state["step"] / max(1, plan_len[0]),
             "hardware": f"{world} CPU processes x 1 thread", "parameters": n_params,
@@ -337,7 +339,7 @@ def worker(rank, world, args, port):
     run_t0 = time.time()
     seconds_base = state["trained_seconds"]
     flags = torch.zeros(3)
-    win = {"loss": 0.0, "chars": 0, "steps": 0, "padded": 0, "t": 0.0, "n": 0}
+    win = {"loss": 0.0, "chars": 0, "steps": 0, "padded": 0, "t": 0.0, "n": 0, "cpu": 0.0}
     stopped = False
     while not stopped:
         plan = epoch_plan(groups, shares, epoch_seconds, state["epoch"], args.seed, args.batch_steps,
@@ -371,7 +373,7 @@ def worker(rank, world, args, port):
                     checkpoint(last_path)
                 last_save = time.time()
 
-            t0 = time.time()
+            t0 = time.time(); c0 = time.process_time()
             batch = plan[state["step"]][rank]
             rng = random.Random((args.seed, state["epoch"], state["step"], rank).__hash__())
             x, tg, il, tl, real = collate(batch, mean, std, C, R, specaug, rng)
@@ -391,11 +393,13 @@ def worker(rank, world, args, port):
             state["step"] += 1
             win["loss"] += float(loss); win["chars"] += nchar; win["steps"] += real
             win["padded"] += x.shape[0] * x.shape[1]; win["t"] += time.time() - t0; win["n"] += 1
+            win["cpu"] += time.process_time() - c0
             if state["updates"] % args.log_every == 0:
                 log(f"ep {state['epoch']} step {state['step']}/{len(plan)} upd {state['updates']} "
                     f"loss/char {win['loss'] / max(1, win['chars']):.3f} lr {lr:.2e} gnorm {float(gn):.2f} "
                     f"{win['steps'] / max(1e-9, win['t']):.0f} steps/s/proc "
-                    f"(padded {win['padded'] / max(1e-9, win['t']):.0f}) "
+                    f"(padded {win['padded'] / max(1e-9, win['t']):.0f}; "
+                    f"per CPU-second {win['steps'] / max(1e-9, win['cpu']):.0f}) "
                     f"{state['trained_seconds'] / 60:.1f} min")
                 win = {k: 0 for k in win}
         else:
@@ -404,7 +408,11 @@ def worker(rank, world, args, port):
             continue
     state["trained_seconds"] = seconds_base + (time.time() - run_t0)
     log(f"stopping after {state['updates']} updates, {state['trained_seconds'] / 60:.1f} min trained")
-    if devs and (time.time() - last_eval > 60 or not state["history"]):
+    # final evaluation unless one just happened (decided by rank 0: ranks must agree on collectives)
+    flags[1] = float(bool(devs) and (time.time() - last_eval > 60 or not state["history"]))
+    if world > 1:
+        dist.broadcast(flags, 0)
+    if flags[1]:
         entry = do_eval()
         if rank == 0:
             after_eval(entry)

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Keep improving the committed model in the background, at low priority.
+#
+#   training/continue.sh --minutes N [--name en-lcblstm-small] [--foreground] [-- extra train.py args]
+#
+# Warm-starts from models/NAME/model.onnx (weights + normalisation from the ONNX initializers, architecture
+# from model.json), evaluates the start model on the dev sets (baseline), trains for N wall-clock minutes
+# under `nice -n 19` with a gentler LR (1e-3 peak, short warmup, decay from 30 % of the budget) and evaluates
+# every EVAL_EVERY (5) minutes.  Whenever real-dev WER (tie: CER) beats the best so far (initially the start
+# model), it re-exports models/NAME/ (model.onnx, model.json, reference.json, generated card section with the
+# dev WER history), after verifying ONNX parity with onnxruntime-node; otherwise models/NAME/ is untouched.
+# Work dir: training/work/continue-<timestamp>/ (train.log, last.pt, best.pt); stop early with
+# `kill <pid>` (SIGTERM: saves last.pt and exits cleanly).  Resume an interrupted run with
+# `WORKDIR=training/work/continue-<timestamp> training/continue.sh --minutes N`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+MINUTES=60 NAME=${NAME:-en-lcblstm-small} FG=0 EXTRA=()
+EVAL_EVERY=${EVAL_EVERY:-5}
+PY=${PY:-/usr/bin/python3}
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --minutes) MINUTES=$2; shift 2 ;;
+    --name) NAME=$2; shift 2 ;;
+    --foreground) FG=1; shift ;;
+    --) shift; EXTRA=("$@"); break ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    *) echo "unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+
+MODEL=models/$NAME
+FEAT=training/work/features
+[[ -f $MODEL/model.onnx && -f $MODEL/model.json ]] || { echo "no $MODEL/model.onnx + model.json" >&2; exit 1; }
+WORKDIR=${WORKDIR:-training/work/continue-$(date +%Y%m%d-%H%M%S)}
+mkdir -p "$WORKDIR"
+
+OB=/usr/lib/x86_64-linux-gnu/openblas-openmp
+[[ -d $OB ]] && export LD_LIBRARY_PATH=$OB${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+export OMP_NUM_THREADS=1 OMP_WAIT_POLICY=PASSIVE
+
+ARGS=(--workdir "$WORKDIR" --init-onnx "$MODEL/model.onnx" --minutes "$MINUTES"
+      --eval-at-start --eval-every "$EVAL_EVERY" --select real-dev
+      --publish-dir "$MODEL" --publish-name "$NAME"
+      --lr 1e-3 --warmup 100 --decay-start 0.3 --seed "$RANDOM")
+for s in real-train real-aug; do [[ -f $FEAT/$s/index.json ]] && ARGS+=(--train "real=$FEAT/$s"); done
+[[ -f $FEAT/synth-train/index.json ]] && ARGS+=(--train "synth=$FEAT/synth-train")
+for s in real-dev synth-dev; do
+  [[ -f $FEAT/$s/index.json ]] && ARGS+=(--dev "$s=$FEAT/$s" --ref-dump "$FEAT/$s")
+done
+[[ -f $FEAT/real-dev/index.json ]] || { echo "need $FEAT/real-dev (run training/run.sh --to features)" >&2; exit 1; }
+
+CMD=(nice -n 19 "$PY" training/train.py "${ARGS[@]}" "${EXTRA[@]}")
+echo "${CMD[*]}" > "$WORKDIR/command.txt"
+if [[ $FG == 1 ]]; then
+  exec "${CMD[@]}"
+fi
+nohup "${CMD[@]}" > "$WORKDIR/stdout.log" 2>&1 &
+echo "continue training: pid $! ; log $WORKDIR/train.log ; stop with: kill $!"

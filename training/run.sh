@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Hearken acoustic-model pipeline: data -> features -> train -> export -> evaluate.
+#
+#   training/run.sh [--from STAGE] [--to STAGE] [--minutes 90] [--name en-lcblstm-small] [-- extra train.py args]
+#
+# Every stage is resumable/skippable: data and features skip what already exists, train resumes from
+# training/work/train/last.pt (delete it or pass `-- --fresh` to start over), export/evaluate just rerun.
+# Everything is logged to training/work/run.log.  Environment knobs: MINUTES, NAME, LAYERS, HIDDEN,
+# BATCH_STEPS, RANKS, PY (default /usr/bin/python3), WORK (default training/work), MODEL_DIR (default models/NAME).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+STAGES=(data features train export evaluate)
+FROM=data TO=evaluate
+MINUTES=${MINUTES:-90}
+NAME=${NAME:-en-lcblstm-small}
+LAYERS=${LAYERS:-3}
+HIDDEN=${HIDDEN:-256}
+BATCH_STEPS=${BATCH_STEPS:-3000}
+RANKS=${RANKS:-2}
+PY=${PY:-/usr/bin/python3}
+EXTRA=()
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --from) FROM=$2; shift 2 ;;
+    --to) TO=$2; shift 2 ;;
+    --minutes) MINUTES=$2; shift 2 ;;
+    --name) NAME=$2; shift 2 ;;
+    --) shift; EXTRA=("$@"); break ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    *) echo "unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+
+W=${WORK:-training/work}
+FEAT=$W/features
+MODEL=${MODEL_DIR:-models/$NAME}
+mkdir -p "$W"
+LOG=$W/run.log
+exec > >(tee -a "$LOG") 2>&1
+
+# Fast BLAS for Debian's torch; one thread per process (two processes use the two cores)
+OB=/usr/lib/x86_64-linux-gnu/openblas-openmp
+[[ -d $OB ]] && export LD_LIBRARY_PATH=$OB${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+export OMP_NUM_THREADS=1 OMP_WAIT_POLICY=PASSIVE
+
+idx() { local i; for i in "${!STAGES[@]}"; do [[ ${STAGES[$i]} == "$1" ]] && { echo "$i"; return; }; done; echo "bad stage $1" >&2; exit 2; }
+F=$(idx "$FROM"); T=$(idx "$TO")
+want() { local i; i=$(idx "$1"); [[ $i -ge $F && $i -le $T ]]; }
+say() { echo "[$(date '+%F %T')] $*"; }
+
+# dump dirs present, by role (train groups: real-train + real-aug = "real", synth-train = "synth")
+train_args() {
+  local a=()
+  for s in real-train real-aug; do [[ -f $FEAT/$s/index.json ]] && a+=(--train "real=$FEAT/$s"); done
+  for s in synth-train; do [[ -f $FEAT/$s/index.json ]] && a+=(--train "synth=$FEAT/$s"); done
+  echo "${a[@]}"
+}
+dev_args() {
+  local a=()
+  for s in real-dev synth-dev; do [[ -f $FEAT/$s/index.json ]] && a+=(--dev "$s=$FEAT/$s"); done
+  echo "${a[@]}"
+}
+
+if want data; then
+  say "stage data"
+  $PY training/data/prepare.py --out $W/data
+fi
+
+if want features; then
+  say "stage features"
+  for m in $W/data/*/manifest.tsv; do
+    [[ -f $m ]] || continue
+    set_name=$(basename "$(dirname "$m")")
+    if [[ -f $FEAT/$set_name/index.json ]]; then say "features $set_name: exists"; continue; fi
+    say "features $set_name"
+    rm -rf "$FEAT/$set_name.partial"
+    npx tsx src/cli.ts features --manifest "$m" --out "$FEAT/$set_name.partial"
+    mv "$FEAT/$set_name.partial" "$FEAT/$set_name"
+  done
+fi
+
+if want train; then
+  say "stage train ($MINUTES min, ${LAYERS}x$HIDDEN)"
+  # shellcheck disable=SC2046
+  $PY training/train.py --workdir $W/train $(train_args) $(dev_args) --select real-dev \
+    --minutes "$MINUTES" --layers "$LAYERS" --hidden "$HIDDEN" --batch-steps "$BATCH_STEPS" --ranks "$RANKS" \
+    "${EXTRA[@]}"
+fi
+
+if want export; then
+  say "stage export -> $MODEL"
+  $PY training/export.py --checkpoint $W/train/best.pt --out "$MODEL" --name "$NAME" \
+    --ref-dump $FEAT/real-dev --ref-dump $FEAT/synth-dev --verify
+fi
+
+if want evaluate; then
+  say "stage evaluate $MODEL"
+  # shellcheck disable=SC2046
+  $PY training/evaluate.py --model "$MODEL" $(dev_args) --json $W/eval.json
+  $PY training/export.py --record-eval "$MODEL" --eval-json $W/eval.json
+fi
+say "done"
