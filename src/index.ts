@@ -1,0 +1,27 @@
+/** Hearken's public API: recognizer streams, batch transcription, the server, and the building blocks. */
+export {
+  createRecognizer,
+  defaultModels,
+  Recognizer,
+  RecognizerStream,
+  StreamStateError,
+  mergeResults,
+  DEFAULT_ENDPOINT_CONFIG,
+  EndpointConfigError,
+  type RecognizerOptions,
+  type StreamOptions,
+  type EndpointConfig,
+  type RecognitionResult,
+  type PartialResult,
+  type WordResult,
+  type Alternative,
+} from './recognizer/index.js';
+export { transcribeFiles, type BatchOptions } from './recognizer/batch.js';
+export { createServer } from './server/index.js';
+export { formatResult, toSrt, toVtt, wordsToCues, type OutputFormat } from './output/formats.js';
+export * from './audio/index.js';
+export { MfccExtractor, computeMfcc, DEFAULT_FEATURE_CONFIG, type FeatureConfig, type FeatureFrames } from './features/index.js';
+export { AcousticModel, ModelLoadError, WindowBatcher } from './model/index.js';
+export { BeamSearchDecoder, type BeamSearchOptions, type Hotword } from './decoder/beam.js';
+export { loadArpa, loadArpaFile, buildArpa, NgramLM, LmFormatError } from './lm/index.js';
+export { normalizeText, computeWer, WerAccumulator } from './text/index.js';
