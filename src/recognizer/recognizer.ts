@@ -20,16 +20,19 @@ export const MODELS_DIR = fileURLToPath(new URL('../../models/', import.meta.url
 interface DefaultModels {
   acousticModel: string;
   languageModel: string | null;
+  /** Beam-search weights tuned for this model and LM on held-out training-side dev sets. */
+  decoder: { alpha?: number; beta?: number };
 }
 
 /** `models/default.json` names the shipped acoustic model and LM, relative to models/. */
 export function defaultModels(): DefaultModels {
   const path = join(MODELS_DIR, 'default.json');
   if (!existsSync(path)) throw new ModelLoadError('NOT_FOUND', `no default model: ${path} is missing`);
-  const json = JSON.parse(readFileSync(path, 'utf8')) as DefaultModels;
+  const json = JSON.parse(readFileSync(path, 'utf8')) as Omit<DefaultModels, 'decoder'> & { decoder?: DefaultModels['decoder'] };
   return {
     acousticModel: resolve(MODELS_DIR, json.acousticModel),
     languageModel: json.languageModel ? resolve(MODELS_DIR, json.languageModel) : null,
+    decoder: { alpha: json.decoder?.alpha, beta: json.decoder?.beta },
   };
 }
 
@@ -71,7 +74,7 @@ export class Recognizer {
   ) {}
 
   static async create(options: RecognizerOptions = {}): Promise<Recognizer> {
-    const defaults = options.model === undefined || options.lm === undefined ? safeDefaults() : null;
+    const defaults = safeDefaults();
     const modelDir = options.model ?? defaults?.acousticModel;
     if (!modelDir) throw new ModelLoadError('NOT_FOUND', 'no model given and no default model is installed');
     const model = await AcousticModel.load(modelDir, { intraOpThreads: options.intraOpThreads });
@@ -81,7 +84,10 @@ export class Recognizer {
       lm = typeof source === 'string' ? loadArpaFile(source) : source === false ? null : source;
     }
     if (options.endpoint !== undefined && options.endpoint !== false) checkEndpointConfig(options.endpoint);
-    return new Recognizer(model, lm, options);
+    // The tuned weights belong to the shipped model + LM pair; other pairs start from the decoder's defaults.
+    const shipped = defaults !== null && resolve(modelDir) === defaults.acousticModel;
+    const tuned = shipped ? defaults.decoder : {};
+    return new Recognizer(model, lm, { ...options, alpha: options.alpha ?? tuned.alpha, beta: options.beta ?? tuned.beta });
   }
 
   createStream(options: StreamOptions = {}): RecognizerStream {

@@ -1,0 +1,97 @@
+/**
+ * Tunes the beam search's LM weight (alpha) and word bonus (beta) on held-out TRAINING-side dev sets
+ * (never on ../shared/eval). The acoustic model runs once per utterance; the grid reuses its log-probs.
+ * Usage: npx tsx training/tune-decoder.ts --model models/NAME [--lm models/lm/en-3gram.arpa]
+ *          [--manifest training/work/data/real-dev/manifest.tsv ...] [--write models/default.json]
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { readAudioFile } from '../src/audio/index.js';
+import { BeamSearchDecoder } from '../src/decoder/beam.js';
+import { computeMfcc } from '../src/features/index.js';
+import { loadArpaFile } from '../src/lm/arpa.js';
+import { AcousticModel, ChunkedEncoder } from '../src/model/index.js';
+import { GreedyDecoder } from '../src/recognizer/greedy-decoder.js';
+import { WerAccumulator } from '../src/text/wer.js';
+import { readManifest } from '../src/util/manifest.js';
+
+function arg(name: string, fallback?: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+}
+function args(name: string): string[] {
+  return process.argv.flatMap((a, i) => (a === name ? [process.argv[i + 1]!] : []));
+}
+
+const modelDir = arg('--model');
+if (!modelDir) throw new Error('--model DIR is required');
+const lmPath = arg('--lm', 'models/lm/en-3gram.arpa')!;
+const manifests = args('--manifest');
+if (manifests.length === 0) manifests.push('training/work/data/real-dev/manifest.tsv', 'training/work/data/synth-dev/manifest.tsv');
+for (const m of manifests) if (m.includes('shared/eval')) throw new Error('never tune on ../shared/eval');
+
+const model = await AcousticModel.load(modelDir);
+const lm = loadArpaFile(lmPath);
+const V = model.card.vocabulary.length;
+const utterances: { ref: string; logProbs: Float32Array; steps: number; weight: string }[] = [];
+for (const manifest of manifests) {
+  for (const entry of await readManifest(manifest)) {
+    const audio = await readAudioFile(entry.path);
+    const encoder = new ChunkedEncoder(model);
+    encoder.pushFrames(computeMfcc(audio.samples, model.card.featureConfig));
+    encoder.finishInput();
+    const parts: Float32Array[] = [];
+    while (encoder.ready()) parts.push((await encoder.next())!.data);
+    const all = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
+    let o = 0;
+    for (const p of parts) { all.set(p, o); o += p.length; }
+    utterances.push({ ref: entry.transcript, logProbs: all, steps: all.length / V, weight: manifest });
+  }
+}
+
+function score(decode: (lp: Float32Array, steps: number) => string): { wer: number; perSet: Record<string, number> } {
+  const total = new WerAccumulator();
+  const perSet = new Map<string, WerAccumulator>();
+  for (const u of utterances) {
+    const hyp = decode(u.logProbs, u.steps);
+    total.add(u.ref, hyp);
+    if (!perSet.has(u.weight)) perSet.set(u.weight, new WerAccumulator());
+    perSet.get(u.weight)!.add(u.ref, hyp);
+  }
+  // Each dev set counts equally, so the small real set is not drowned by the synthetic one.
+  const sets = [...perSet.entries()].map(([k, acc]) => [k, acc.result().wer] as const);
+  return { wer: sets.reduce((s, [, w]) => s + w, 0) / sets.length, perSet: Object.fromEntries(sets) };
+}
+
+const greedy = score((lp, steps) => {
+  const d = new GreedyDecoder(model.card.vocabulary, model.card.blank);
+  d.acceptFrames(lp, steps);
+  return d.finalize().text;
+});
+console.log(`greedy: mean WER ${(greedy.wer * 100).toFixed(2)}%`, greedy.perSet);
+const noLm = score((lp, steps) => {
+  const d = new BeamSearchDecoder({ vocabulary: model.card.vocabulary, blank: model.card.blank, lm: null });
+  d.acceptFrames(lp, steps);
+  return d.finalize().text;
+});
+console.log(`beam, no LM: mean WER ${(noLm.wer * 100).toFixed(2)}%`);
+let best = { alpha: 0, beta: 0, wer: Infinity, perSet: {} as Record<string, number> };
+for (const alpha of [0.3, 0.5, 0.7, 1.0, 1.4, 2.0]) {
+  for (const beta of [0, 0.5, 1, 2, 3, 4]) {
+    const r = score((lp, steps) => {
+      const d = new BeamSearchDecoder({ vocabulary: model.card.vocabulary, blank: model.card.blank, lm, alpha, beta });
+      d.acceptFrames(lp, steps);
+      return d.finalize().text;
+    });
+    console.log(`alpha ${alpha} beta ${beta}: mean WER ${(r.wer * 100).toFixed(2)}%`);
+    if (r.wer < best.wer) best = { alpha, beta, wer: r.wer, perSet: r.perSet };
+  }
+}
+console.log(`best: alpha ${best.alpha} beta ${best.beta}, mean WER ${(best.wer * 100).toFixed(2)}%`, best.perSet);
+const write = arg('--write');
+if (write) {
+  const json = JSON.parse(readFileSync(write, 'utf8')) as Record<string, unknown>;
+  json.decoder = { alpha: best.alpha, beta: best.beta, tunedOn: manifests, devWer: best.perSet, greedyDevWer: greedy.perSet };
+  writeFileSync(write, `${JSON.stringify(json, null, 2)}\n`);
+  console.log(`written to ${write}`);
+}
+await model.release();
