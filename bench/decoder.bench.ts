@@ -10,20 +10,11 @@ import { greedyDecode } from '../src/decoder/greedy.js';
 import { DEFAULT_VOCABULARY } from '../src/decoder/vocabulary.js';
 import { loadArpaFile } from '../src/lm/arpa.js';
 import type { NgramLM } from '../src/lm/ngram-lm.js';
+import { rng as mulberry32 } from '../src/util/random.js';
 
 const V = DEFAULT_VOCABULARY.length;
 const FRAME_S = 0.03;
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = ('the of and to a in that it was he i his you for had is with she as her on at by not be this but ' +
   'from have they which one all were said we my an so there their what would when out me them no if up some ' +

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+export { rng } from '../src/util/random.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const SAMPLES = join(ROOT, 'audio-samples');
@@ -11,17 +12,6 @@ export function tempDir(prefix = 'hearken-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-/** Deterministic PRNG (mulberry32) so every random split and fuzz case can be replayed. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Cuts [0, length) into random packet sizes, including single samples. */
 export function randomSplits(length: number, random: () => number, maxPacket = 4000): number[] {

@@ -22,28 +22,29 @@ function checked(kind: string, result: DecoderResult): DecodedAudio {
   };
 }
 
-export async function decodeFlac(bytes: Uint8Array): Promise<DecodedAudio> {
-  const decoder = new FLACDecoder();
+interface WasmDecoder {
+  ready: Promise<void>;
+  decodeFile(bytes: Uint8Array): Promise<DecoderResult>;
+  free(): void;
+}
+
+/** Runs one of the wasm-audio-decoders over a whole file; any failure becomes a typed AudioFormatError. */
+async function decodeWith(kind: string, decoder: WasmDecoder, bytes: Uint8Array): Promise<DecodedAudio> {
   try {
     await decoder.ready;
-    return checked('FLAC', await decoder.decodeFile(bytes));
+    return checked(kind, await decoder.decodeFile(bytes));
   } catch (cause) {
     if (cause instanceof AudioFormatError) throw cause;
-    throw new AudioFormatError('DECODE_FAILED', `FLAC decoding failed: ${String(cause)}`, { cause });
+    throw new AudioFormatError('DECODE_FAILED', `${kind} decoding failed: ${String(cause)}`, { cause });
   } finally {
     decoder.free();
   }
 }
 
-export async function decodeOggOpus(bytes: Uint8Array): Promise<DecodedAudio> {
-  const decoder = new OggOpusDecoder();
-  try {
-    await decoder.ready;
-    return checked('Ogg Opus', await decoder.decodeFile(bytes));
-  } catch (cause) {
-    if (cause instanceof AudioFormatError) throw cause;
-    throw new AudioFormatError('DECODE_FAILED', `Ogg Opus decoding failed: ${String(cause)}`, { cause });
-  } finally {
-    decoder.free();
-  }
+export function decodeFlac(bytes: Uint8Array): Promise<DecodedAudio> {
+  return decodeWith('FLAC', new FLACDecoder(), bytes);
+}
+
+export function decodeOggOpus(bytes: Uint8Array): Promise<DecodedAudio> {
+  return decodeWith('Ogg Opus', new OggOpusDecoder(), bytes);
 }

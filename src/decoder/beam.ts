@@ -441,18 +441,7 @@ export class BeamSearchDecoder {
       const sc = logAdd(this.candPb[s]!, this.candPnb[s]!) + this.ext[node]!;
       if (!(sc >= floor)) continue;
       if (size === W && !(sc > this.beamScore[W - 1]!)) continue;
-      let j = size < W ? size++ : W - 1;
-      while (j > 0 && sc > this.beamScore[j - 1]!) {
-        this.beamScore[j] = this.beamScore[j - 1]!;
-        this.beamNode[j] = this.beamNode[j - 1]!;
-        this.beamPb[j] = this.beamPb[j - 1]!;
-        this.beamPnb[j] = this.beamPnb[j - 1]!;
-        j--;
-      }
-      this.beamScore[j] = sc;
-      this.beamNode[j] = node;
-      this.beamPb[j] = this.candPb[s]!;
-      this.beamPnb[j] = this.candPnb[s]!;
+      this.insertSorted(size < W ? size++ : W - 1, sc, node, this.candPb[s]!, this.candPnb[s]!);
     }
     this.beamSize = size;
     this.stampBeam();
@@ -474,19 +463,24 @@ export class BeamSearchDecoder {
       const pb = this.beamPb[i]!;
       const pnb = this.beamPnb[i]!;
       // Stable insertion sort: equal scores keep their previous order.
-      let j = i;
-      while (j > 0 && sc > this.beamScore[j - 1]!) {
-        this.beamScore[j] = this.beamScore[j - 1]!;
-        this.beamNode[j] = this.beamNode[j - 1]!;
-        this.beamPb[j] = this.beamPb[j - 1]!;
-        this.beamPnb[j] = this.beamPnb[j - 1]!;
-        j--;
-      }
-      this.beamScore[j] = sc;
-      this.beamNode[j] = node;
-      this.beamPb[j] = pb;
-      this.beamPnb[j] = pnb;
+      this.insertSorted(i, sc, node, pb, pnb);
     }
+  }
+
+  /** Moves entries below `from` down while they score lower than `sc`, then places the hypothesis. */
+  private insertSorted(from: number, sc: number, node: number, pb: number, pnb: number): void {
+    let j = from;
+    while (j > 0 && sc > this.beamScore[j - 1]!) {
+      this.beamScore[j] = this.beamScore[j - 1]!;
+      this.beamNode[j] = this.beamNode[j - 1]!;
+      this.beamPb[j] = this.beamPb[j - 1]!;
+      this.beamPnb[j] = this.beamPnb[j - 1]!;
+      j--;
+    }
+    this.beamScore[j] = sc;
+    this.beamNode[j] = node;
+    this.beamPb[j] = pb;
+    this.beamPnb[j] = pnb;
   }
 
   // ---------------------------------------------------------------- prefix trie

@@ -2,14 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AudioFormatError, PcmStreamDecoder, prepareAudio } from '../../src/audio/index.js';
-import { SAMPLES, randomSplits, rng } from '../helpers.js';
-
-function concat(parts: Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
-  let o = 0;
-  for (const p of parts) { out.set(p, o); o += p.length; }
-  return out;
-}
+import { SAMPLES, concatFloat32, randomSplits, rng } from '../helpers.js';
 
 describe('PcmStreamDecoder', () => {
   it('s16le packets with odd byte counts give exactly the WAV decoder\'s samples', async () => {
@@ -25,7 +18,7 @@ describe('PcmStreamDecoder', () => {
     }
     parts.push(decoder.flush());
     const viaWav = await prepareAudio(bytes);
-    expect(Buffer.from(concat(parts).buffer).equals(Buffer.from(viaWav.samples.buffer))).toBe(true);
+    expect(Buffer.from(concatFloat32(parts).buffer).equals(Buffer.from(viaWav.samples.buffer))).toBe(true);
   });
 
   it('resamples 8 kHz float32 stereo and is split-invariant', async () => {
@@ -42,7 +35,7 @@ describe('PcmStreamDecoder', () => {
       let from = 0;
       for (const to of splits) { parts.push(decoder.push(bytes.subarray(from, to))); from = to; }
       parts.push(decoder.flush());
-      return concat(parts);
+      return concatFloat32(parts);
     };
     const whole = await run([bytes.length]);
     expect(whole.length).toBe(16000);

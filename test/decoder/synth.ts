@@ -1,5 +1,8 @@
 /** Synthetic CTC posteriors for decoder tests and benchmarks. */
 import { DEFAULT_VOCABULARY } from '../../src/decoder/vocabulary.js';
+import { rng } from '../../src/util/random.js';
+
+export { rng };
 
 export const V = DEFAULT_VOCABULARY.length;
 
@@ -48,17 +51,6 @@ export function spell(text: string, o: SpellOptions = {}): Float32Array[] {
   return rows;
 }
 
-/** Deterministic PRNG (mulberry32) so random tests are reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Noisy frames for `text`: each character gets 1-3 frames whose posterior mixes the true token
