@@ -69,6 +69,8 @@ export async function benchRecognizer(options: { quick?: boolean; pocketsphinx?:
   const model = await AcousticModel.load(modelDir, { intraOpThreads: 1 });
   const lmPath = defaults?.languageModel ?? join(ROOT, 'models', 'lm', 'en-3gram.arpa');
   const lm = existsSync(lmPath) ? loadArpaFile(lmPath) : null;
+  // The weights tuned for the shipped model (models/default.json), as the recognizer uses them.
+  const tuned = defaults && !options.model ? { alpha: defaults.decoder.alpha, beta: defaults.decoder.beta } : {};
   const withSphinx = (options.pocketsphinx ?? true) && ensurePocketsphinx();
   const sets: [string, string][] = [['fixtures', join(ROOT, 'audio-samples', 'manifest.tsv')]];
   const evalRoot = join(ROOT, '..', 'shared', 'eval', 'real');
@@ -104,7 +106,7 @@ export async function benchRecognizer(options: { quick?: boolean; pocketsphinx?:
       });
       let beamText = '';
       t.beam += cpuSeconds(() => {
-        const d = new BeamSearchDecoder({ vocabulary: model.card.vocabulary, blank: model.card.blank, lm });
+        const d = new BeamSearchDecoder({ vocabulary: model.card.vocabulary, blank: model.card.blank, lm, ...tuned });
         for (const c of chunks) d.acceptFrames(c, c.length / V);
         beamText = d.finalize().text;
       });

@@ -1,0 +1,56 @@
+/**
+ * Accuracy of the shipped model on the fixtures. Bounds, not exact transcripts: the model keeps improving
+ * (training/continue.sh), so these assert what any shipped model must do, and tighten as it gets better.
+ */
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRecognizer, type Recognizer } from '../../src/recognizer/index.js';
+import { WerAccumulator } from '../../src/text/wer.js';
+import { SAMPLES, SAMPLE_MANIFEST, defaultModelDir } from '../helpers.js';
+
+/** Corpus WER bound for beam+LM on the fixtures; the card of the shipped model records the measured value. */
+const MAX_FIXTURE_WER = 0.75;
+
+const fixtures = readFileSync(SAMPLE_MANIFEST, 'utf8').trim().split('\n').slice(1).map((line) => {
+  const [file, transcript] = line.split('\t');
+  return { file: join(SAMPLES, file!), transcript: transcript! };
+});
+
+describe.runIf(defaultModelDir() !== null)('shipped model accuracy on the fixtures', () => {
+  let beam: Recognizer;
+  let greedy: Recognizer;
+  beforeAll(async () => {
+    beam = await createRecognizer();
+    greedy = await createRecognizer({ decoding: 'greedy' });
+  });
+  afterAll(async () => {
+    await beam.close();
+    await greedy.close();
+  });
+
+  it(`beam+LM WER ≤ ${MAX_FIXTURE_WER * 100}% and no worse than greedy`, async () => {
+    const werBeam = new WerAccumulator();
+    const werGreedy = new WerAccumulator();
+    for (const { file, transcript } of fixtures) {
+      werBeam.add(transcript, (await beam.transcribeFile(file)).text);
+      werGreedy.add(transcript, (await greedy.transcribeFile(file)).text);
+    }
+    const b = werBeam.result().wer;
+    const g = werGreedy.result().wer;
+    expect(b).toBeLessThanOrEqual(MAX_FIXTURE_WER);
+    expect(b).toBeLessThanOrEqual(g);
+  });
+
+  it('a hotword flips a word the LM does not know into the transcript', async () => {
+    // "pennicote" is a place name missing from the LM vocabulary: without help the decoder cannot spell it.
+    const file = join(SAMPLES, 'librilight-248-130644-0000.wav');
+    const plain = await beam.transcribeFile(file);
+    expect(plain.text.split(' ')).not.toContain('pennicote');
+    const boosted = await beam.transcribeFile(file, { hotwords: [{ phrase: 'pennicote', boost: 10 }] });
+    expect(boosted.text.split(' ')).toContain('pennicote');
+    const word = boosted.words.find((w) => w.word === 'pennicote')!;
+    expect(word.start).toBeGreaterThan(2);
+    expect(word.end).toBeLessThan(6);
+  });
+});
