@@ -70,7 +70,7 @@ export async function benchRecognizer(options: { quick?: boolean; pocketsphinx?:
   const lmPath = defaults?.languageModel ?? join(ROOT, 'models', 'lm', 'en-3gram.arpa');
   const lm = existsSync(lmPath) ? loadArpaFile(lmPath) : null;
   // The weights tuned for the shipped model (models/default.json), as the recognizer uses them.
-  const tuned = defaults && !options.model ? { alpha: defaults.decoder.alpha, beta: defaults.decoder.beta } : {};
+  const tuned = defaults && !options.model ? defaults.decoder : {};
   const withSphinx = (options.pocketsphinx ?? true) && ensurePocketsphinx();
   const sets: [string, string][] = [['fixtures', join(ROOT, 'audio-samples', 'manifest.tsv')]];
   const evalRoot = join(ROOT, '..', 'shared', 'eval', 'real');

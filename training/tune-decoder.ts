@@ -2,7 +2,8 @@
  * Tunes the beam search's LM weight (alpha) and word bonus (beta) on held-out TRAINING-side dev sets
  * (never on ../shared/eval). The acoustic model runs once per utterance; the grid reuses its log-probs.
  * Usage: npx tsx training/tune-decoder.ts --model models/NAME [--lm models/lm/en-3gram.arpa]
- *          [--manifest training/work/data/real-dev/manifest.tsv ...] [--write models/default.json]
+ *          [--manifest training/work/data/real-dev/manifest.tsv ...] [--limit 120 per manifest]
+ *          [--alphas 0.3,0.6,1.0,1.5] [--betas 0,1,2,3] [--write models/default.json]
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { readAudioFile } from '../src/audio/index.js';
@@ -29,12 +30,19 @@ const manifests = args('--manifest');
 if (manifests.length === 0) manifests.push('training/work/data/real-dev/manifest.tsv', 'training/work/data/synth-dev/manifest.tsv');
 for (const m of manifests) if (m.includes('shared/eval')) throw new Error('never tune on ../shared/eval');
 
+const ALPHAS = (arg('--alphas', '0.3,0.6,1.0,1.5') ?? '').split(',').map(Number);
+const BETAS = (arg('--betas', '0,1,2,3') ?? '').split(',').map(Number);
+/** Unknown-word costs (log10); "unk" means the LM's own <unk> probability. */
+const OOVS = (arg('--oovs', 'unk,-10') ?? '').split(',').map((x) => (x === 'unk' ? undefined : Number(x)));
+/** Utterances per manifest: the grid decodes each one |ALPHAS| x |BETAS| times. */
+const LIMIT = Number(arg('--limit', '120'));
+
 const model = await AcousticModel.load(modelDir);
 const lm = loadArpaFile(lmPath);
 const V = model.card.vocabulary.length;
 const utterances: { ref: string; logProbs: Float32Array; steps: number; weight: string }[] = [];
 for (const manifest of manifests) {
-  for (const entry of await readManifest(manifest)) {
+  for (const entry of (await readManifest(manifest)).slice(0, LIMIT)) {
     const audio = await readAudioFile(entry.path);
     const encoder = new ChunkedEncoder(model);
     encoder.pushFrames(computeMfcc(audio.samples, model.card.featureConfig));
@@ -74,23 +82,25 @@ const noLm = score((lp, steps) => {
   return d.finalize().text;
 });
 console.log(`beam, no LM: mean WER ${(noLm.wer * 100).toFixed(2)}%`);
-let best = { alpha: 0, beta: 0, wer: Infinity, perSet: {} as Record<string, number> };
-for (const alpha of [0.3, 0.5, 0.7, 1.0, 1.4, 2.0]) {
-  for (const beta of [0, 0.5, 1, 2, 3, 4]) {
-    const r = score((lp, steps) => {
-      const d = new BeamSearchDecoder({ vocabulary: model.card.vocabulary, blank: model.card.blank, lm, alpha, beta });
-      d.acceptFrames(lp, steps);
-      return d.finalize().text;
-    });
-    console.log(`alpha ${alpha} beta ${beta}: mean WER ${(r.wer * 100).toFixed(2)}%`);
-    if (r.wer < best.wer) best = { alpha, beta, wer: r.wer, perSet: r.perSet };
+let best = { alpha: 0, beta: 0, oovLog10: undefined as number | undefined, wer: Infinity, perSet: {} as Record<string, number> };
+for (const oovLog10 of OOVS) {
+  for (const alpha of ALPHAS) {
+    for (const beta of BETAS) {
+      const r = score((lp, steps) => {
+        const d = new BeamSearchDecoder({ vocabulary: model.card.vocabulary, blank: model.card.blank, lm, alpha, beta, oovLog10 });
+        d.acceptFrames(lp, steps);
+        return d.finalize().text;
+      });
+      console.log(`alpha ${alpha} beta ${beta} oov ${oovLog10 ?? 'unk'}: mean WER ${(r.wer * 100).toFixed(2)}%`, r.perSet);
+      if (r.wer < best.wer) best = { alpha, beta, oovLog10, wer: r.wer, perSet: r.perSet };
+    }
   }
 }
-console.log(`best: alpha ${best.alpha} beta ${best.beta}, mean WER ${(best.wer * 100).toFixed(2)}%`, best.perSet);
+console.log(`best: alpha ${best.alpha} beta ${best.beta} oov ${best.oovLog10 ?? 'unk'}, mean WER ${(best.wer * 100).toFixed(2)}%`, best.perSet);
 const write = arg('--write');
 if (write) {
   const json = JSON.parse(readFileSync(write, 'utf8')) as Record<string, unknown>;
-  json.decoder = { alpha: best.alpha, beta: best.beta, tunedOn: manifests, devWer: best.perSet, greedyDevWer: greedy.perSet };
+  json.decoder = { alpha: best.alpha, beta: best.beta, oovLog10: best.oovLog10, tunedOn: manifests, devWer: best.perSet, greedyDevWer: greedy.perSet };
   writeFileSync(write, `${JSON.stringify(json, null, 2)}\n`);
   console.log(`written to ${write}`);
 }

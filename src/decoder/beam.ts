@@ -13,6 +13,7 @@
  */
 import type { NgramLM } from '../lm/ngram-lm.js';
 import { PairHash } from '../lm/pair-hash.js';
+import { LexiconTrie, lexiconFor } from './lexicon.js';
 import { HotwordTrie, type Hotword } from './hotwords.js';
 import { BLANK, DEFAULT_VOCABULARY } from './vocabulary.js';
 
@@ -47,8 +48,10 @@ export interface BeamSearchOptions {
   /** Score </s> at finalize (default true). */
   useEos?: boolean;
   /**
-   * log10 LM probability for a word the LM does not know. Default: the LM's <unk> probability in
-   * context if it has <unk>, otherwise -10 (KenLM's -100 would make unknown words unreachable).
+   * log10 LM cost of a word the LM does not know. Default: the LM's <unk> probability in context if it
+   * has <unk>, otherwise -10 (KenLM's -100 would make unknown words unreachable). It is charged as soon as
+   * a partial word leaves the LM's vocabulary (see lexicon.ts), not when the word ends, so hypotheses that
+   * run real words together lose early; hotword matches are exempt.
    */
   oovLog10?: number;
   /** Phrases to favour. */
@@ -117,6 +120,7 @@ export class BeamSearchDecoder {
   private readonly beta: number;
   private readonly useEos: boolean;
   private readonly oovLog10: number | undefined;
+  private readonly lexicon: LexiconTrie | null;
   private readonly hotwordOovLog10: number;
   private readonly trie: HotwordTrie | null;
   private readonly maxAlternatives: number;
@@ -134,6 +138,10 @@ export class BeamSearchDecoder {
   private peakAc = new Float64Array(0);
   private ctxLen = new Uint8Array(0);
   private ctx = new Int32Array(0);
+  /** Lexicon-trie node of the partial word ending at each node, -1 once it left the vocabulary. */
+  private lex = new Int32Array(0);
+  /** Whether the unknown-word cost of the word in progress was already charged. */
+  private oovPaid = new Uint8Array(0);
   private beamStamp = new Int32Array(0);
   private slotStamp = new Int32Array(0);
   private slotOf = new Int32Array(0);
@@ -190,6 +198,7 @@ export class BeamSearchDecoder {
     this.vocab.forEach((s, i) => {
       if (i !== this.blank && s.length === 1) tokenOf.set(s, i);
     });
+    this.lexicon = this.lm ? lexiconFor(this.lm, tokenOf) : null;
     const hw = options.hotwords ?? [];
     this.trie = hw.length > 0 ? new HotwordTrie(hw, tokenOf, this.space, options.hotwordBoost ?? 5) : null;
     this.ctxWidth = this.lm ? Math.max(0, this.lm.order - 1) : 0;
@@ -227,6 +236,8 @@ export class BeamSearchDecoder {
     this.token[root] = this.space;
     this.ext[root] = 0;
     this.hot[root] = 0;
+    this.lex[root] = LexiconTrie.ROOT;
+    this.oovPaid[root] = 0;
     this.frame[root] = 0;
     this.prob[root] = 1;
     if (this.lm && this.lm.bos >= 0 && this.ctxWidth > 0) {
@@ -501,6 +512,20 @@ export class BeamSearchDecoder {
       e += this.trie.delta;
     }
     const W = this.ctxWidth;
+    if (c === this.space) {
+      this.lex[ch] = LexiconTrie.ROOT;
+      this.oovPaid[ch] = 0;
+    } else if (this.lexicon) {
+      const ln = this.lex[n]!;
+      const next = ln >= 0 ? this.lexicon.child(ln, c) : -1;
+      this.lex[ch] = next;
+      this.oovPaid[ch] = this.oovPaid[n]!;
+      // Charged once, when the partial word is outside the vocabulary and not (or no longer) a hotword match.
+      if (next < 0 && !this.oovPaid[n] && h === 0) {
+        e += this.lmWeight * this.unknownLog10(n);
+        this.oovPaid[ch] = 1;
+      }
+    }
     if (c === this.space && this.lm) {
       e += this.completeWord(n, inHotword);
       this.ctxLen[ch] = this.tmpCtxLen;
@@ -536,8 +561,8 @@ export class BeamSearchDecoder {
     const id = known ? lm.wordId(word) : lm.unkId;
     let log10: number;
     if (known) log10 = lm.score(ctx, id);
-    else if (this.oovLog10 !== undefined) log10 = this.oovLog10;
-    else log10 = lm.unkId >= 0 ? lm.score(ctx, lm.unkId) : -10;
+    else if (this.oovPaid[n]) log10 = 0;
+    else log10 = this.unknownLog10(n);
     if (inHotword && log10 < this.hotwordOovLog10) log10 = this.hotwordOovLog10;
     // Shift the new word into the (order-1)-word context.
     if (W > 0) {
@@ -554,6 +579,17 @@ export class BeamSearchDecoder {
       this.tmpCtxLen = 0;
     }
     return this.lmWeight * log10 + this.beta;
+  }
+
+  /** log10 cost of an unknown word after node n's context: the option, else the LM's <unk> in context, else -10. */
+  private unknownLog10(n: number): number {
+    if (this.oovLog10 !== undefined) return this.oovLog10;
+    const lm = this.lm!;
+    if (lm.unkId < 0) return -10;
+    const len = this.ctxLen[n]!;
+    const ctx = this.ctxBufs[len]!;
+    for (let i = 0; i < len; i++) ctx[i] = this.ctx[n * this.ctxWidth + i]!;
+    return lm.score(ctx, lm.unkId);
   }
 
   /** End-of-utterance score additions for the prefix at node n. */
@@ -656,6 +692,10 @@ export class BeamSearchDecoder {
     this.slotStamp = copyI(this.slotStamp, cap, -1);
     this.slotOf = copyI(this.slotOf, cap, 0);
     this.ctx = copyI(this.ctx, cap * W, 0);
+    this.lex = copyI(this.lex, cap, 0);
+    const oovPaid = new Uint8Array(cap);
+    oovPaid.set(this.oovPaid);
+    this.oovPaid = oovPaid;
     const ext = new Float64Array(cap);
     ext.set(this.ext);
     this.ext = ext;
@@ -697,6 +737,8 @@ export class BeamSearchDecoder {
         this.prob[j] = this.prob[i]!;
         this.peakAc[j] = this.peakAc[i]!;
         this.ctxLen[j] = this.ctxLen[i]!;
+        this.lex[j] = this.lex[i]!;
+        this.oovPaid[j] = this.oovPaid[i]!;
         this.beamStamp[j] = this.beamStamp[i]!;
         for (let w = 0; w < W; w++) this.ctx[j * W + w] = this.ctx[i * W + w]!;
       } else if (i !== ROOT) {

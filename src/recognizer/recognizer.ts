@@ -21,7 +21,7 @@ interface DefaultModels {
   acousticModel: string;
   languageModel: string | null;
   /** Beam-search weights tuned for this model and LM on held-out training-side dev sets. */
-  decoder: { alpha?: number; beta?: number };
+  decoder: { alpha?: number; beta?: number; oovLog10?: number };
 }
 
 /** `models/default.json` names the shipped acoustic model and LM, relative to models/. */
@@ -32,7 +32,7 @@ export function defaultModels(): DefaultModels {
   return {
     acousticModel: resolve(MODELS_DIR, json.acousticModel),
     languageModel: json.languageModel ? resolve(MODELS_DIR, json.languageModel) : null,
-    decoder: { alpha: json.decoder?.alpha, beta: json.decoder?.beta },
+    decoder: { alpha: json.decoder?.alpha, beta: json.decoder?.beta, oovLog10: json.decoder?.oovLog10 },
   };
 }
 
@@ -49,6 +49,8 @@ export interface RecognizerOptions {
   alpha?: number;
   /** Word insertion bonus (default 1.0). */
   beta?: number;
+  /** log10 LM cost of a word outside the LM's vocabulary (default: the LM's <unk> probability). */
+  oovLog10?: number;
   /** n-best alternatives kept per result besides the best (default 4). */
   maxAlternatives?: number;
   /** ONNX Runtime intra-op threads (default 1). */
@@ -87,7 +89,12 @@ export class Recognizer {
     // The tuned weights belong to the shipped model + LM pair; other pairs start from the decoder's defaults.
     const shipped = defaults !== null && resolve(modelDir) === defaults.acousticModel;
     const tuned = shipped ? defaults.decoder : {};
-    return new Recognizer(model, lm, { ...options, alpha: options.alpha ?? tuned.alpha, beta: options.beta ?? tuned.beta });
+    return new Recognizer(model, lm, {
+      ...options,
+      alpha: options.alpha ?? tuned.alpha,
+      beta: options.beta ?? tuned.beta,
+      oovLog10: options.oovLog10 ?? tuned.oovLog10,
+    });
   }
 
   createStream(options: StreamOptions = {}): RecognizerStream {
@@ -126,6 +133,7 @@ export class Recognizer {
       lm: this.lm,
       alpha: this.options.alpha,
       beta: this.options.beta,
+      oovLog10: this.options.oovLog10,
       hotwords,
       maxAlternatives: this.options.maxAlternatives,
     });

@@ -102,6 +102,21 @@ describe('BeamSearchDecoder with an n-gram LM', () => {
     expect(decode(ambiguous('they lost ', 'there', ' keys')).text).toBe('they lost there keys');
   });
 
+  it('charges an unknown word as soon as it leaves the vocabulary, so run-together words split', () => {
+    // A weak space between "lost" and "their": acoustically the words run together ("losttheir").
+    const weakSpace = frame({ [tokenOf(' ')]: 0.05, 0: 0.95 });
+    const head = [...spell('they lost'), weakSpace, ...spell('t')];
+    const d = new BeamSearchDecoder({ lm, oovLog10: -10 });
+    for (const row of head) d.acceptFrames(row, 1);
+    // Mid-word, "lostt" can no longer become a known word: it has paid already, so the split leads now.
+    expect(d.partial()).toBe('they lost t');
+    const acoustic = new BeamSearchDecoder();
+    for (const row of head) acoustic.acceptFrames(row, 1);
+    expect(acoustic.partial()).toBe('they lostt');
+    const rows = [...head, ...spell('heir keys')];
+    expect(decode(rows, { lm, oovLog10: -10 }).text).toBe('they lost their keys');
+  });
+
   it('scores the LM only at word ends (alpha = 0 reproduces acoustic-only ranking)', () => {
     const rows = ambiguous('they lost ', 'there', ' keys');
     expect(decode(rows, { lm, alpha: 0, beta: 0 }).text).toBe('they lost there keys');
