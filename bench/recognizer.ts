@@ -153,3 +153,19 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const results = await benchRecognizer({ quick: args.includes('--quick'), pocketsphinx: !args.includes('--no-pocketsphinx'), model: modelIdx >= 0 ? args[modelIdx + 1] : undefined });
   printRecognizerTable(results);
 }
+
+/** The same numbers as a Markdown table, for model cards and closing notes. */
+export function recognizerMarkdown(results: readonly SetResult[]): string {
+  const pct = (x: number | null): string => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
+  const lines = [
+    '| set | files | audio (s) | WER greedy | WER beam+LM | WER PocketSphinx | CER greedy | CER beam+LM | RTF beam+LM | RTF PocketSphinx | speed vs PocketSphinx |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const s of results) {
+    lines.push(
+      `| ${s.set} | ${s.files} | ${s.audioSeconds.toFixed(0)} | ${pct(s.wer.greedy)} | ${pct(s.wer.beam)} | ${pct(s.wer.pocketsphinx)} | ` +
+        `${pct(s.cer.greedy)} | ${pct(s.cer.beam)} | ${s.rtf.beamTotal.toFixed(4)} | ${s.pocketsphinxRtf?.toFixed(4) ?? '—'} | ${s.speedupVsPocketsphinx ?? '—'}× |`,
+    );
+  }
+  return lines.join('\n');
+}

@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { benchFeatures } from './features.js';
-import { benchRecognizer, printRecognizerTable } from './recognizer.js';
+import { benchRecognizer, printRecognizerTable, recognizerMarkdown } from './recognizer.js';
 
 const args = process.argv.slice(2);
 const results: Record<string, unknown> = { date: new Date().toISOString(), cpu: (await import('node:os')).cpus()[0]?.model };
@@ -17,6 +17,7 @@ console.log(`features (1 thread): ${features.audioSeconds.toFixed(1)} s audio, M
 const recognizer = await benchRecognizer({ quick: args.includes('--quick'), pocketsphinx: !args.includes('--no-pocketsphinx') });
 results.recognizer = recognizer;
 printRecognizerTable(recognizer);
+results.recognizerMarkdown = recognizerMarkdown(recognizer);
 
 const serverBench = new URL('./server.ts', import.meta.url).pathname;
 if (!args.includes('--no-server') && existsSync(serverBench)) {
