@@ -9,8 +9,8 @@ import { createRecognizer, type Recognizer } from '../../src/recognizer/index.js
 import { WerAccumulator } from '../../src/text/wer.js';
 import { SAMPLES, SAMPLE_MANIFEST, defaultModelDir } from '../helpers.js';
 
-/** Corpus WER bound for beam+LM on the fixtures; the card of the shipped model records the measured value. */
-const MAX_FIXTURE_WER = 0.75;
+/** Corpus WER bound for beam+LM on the fixtures (measured 52.5% with en-lcblstm-small on 2026-11-27; tighten as models improve). */
+const MAX_FIXTURE_WER = 0.6;
 
 const fixtures = readFileSync(SAMPLE_MANIFEST, 'utf8').trim().split('\n').slice(1).map((line) => {
   const [file, transcript] = line.split('\t');
@@ -42,15 +42,16 @@ describe.runIf(defaultModelDir() !== null)('shipped model accuracy on the fixtur
     expect(b).toBeLessThanOrEqual(g);
   });
 
-  it('a hotword flips a word the LM does not know into the transcript', async () => {
-    // "pennicote" is a place name missing from the LM vocabulary: without help the decoder cannot spell it.
-    const file = join(SAMPLES, 'librilight-248-130644-0000.wav');
+  it('a hotword flips a near miss on a word the LM does not know', async () => {
+    // "stella" is missing from the LM vocabulary: without help the decoder spells something close.
+    const file = join(SAMPLES, 'tts-flite-stella.wav');
     const plain = await beam.transcribeFile(file);
-    expect(plain.text.split(' ')).not.toContain('pennicote');
-    const boosted = await beam.transcribeFile(file, { hotwords: [{ phrase: 'pennicote', boost: 10 }] });
-    expect(boosted.text.split(' ')).toContain('pennicote');
-    const word = boosted.words.find((w) => w.word === 'pennicote')!;
-    expect(word.start).toBeGreaterThan(2);
-    expect(word.end).toBeLessThan(6);
+    expect(plain.text.split(' ')).not.toContain('stella');
+    const boosted = await beam.transcribeFile(file, { hotwords: [{ phrase: 'stella', boost: 10 }] });
+    expect(boosted.text.split(' ')).toContain('stella');
+    const word = boosted.words.find((w) => w.word === 'stella')!;
+    // "please call stella …": the name is spoken in the first two seconds of the clip.
+    expect(word.start).toBeGreaterThan(0.3);
+    expect(word.end).toBeLessThan(2);
   });
 });
