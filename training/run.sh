@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Hearken acoustic-model pipeline: data -> features -> train -> export -> evaluate.
+# Hearken acoustic-model pipeline: data -> features -> train -> export -> evaluate -> tune (decoder weights).
+# Defaults reproduce the shipped en-lcblstm-small: 2 x 256 LC-BLSTM, 95 minutes of training.
 #
 #   training/run.sh [--from STAGE] [--to STAGE] [--minutes 90] [--name en-lcblstm-small] [-- extra train.py args]
 #
@@ -10,11 +11,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-STAGES=(data features train export evaluate)
-FROM=data TO=evaluate
-MINUTES=${MINUTES:-90}
+STAGES=(data features train export evaluate tune)
+FROM=data TO=tune
+MINUTES=${MINUTES:-95}
 NAME=${NAME:-en-lcblstm-small}
-LAYERS=${LAYERS:-3}
+LAYERS=${LAYERS:-2}
 HIDDEN=${HIDDEN:-256}
 BATCH_STEPS=${BATCH_STEPS:-3000}
 RANKS=${RANKS:-2}
@@ -99,5 +100,13 @@ if want evaluate; then
   # shellcheck disable=SC2046
   $PY training/evaluate.py --model "$MODEL" $(dev_args) --json $W/eval.json
   $PY training/export.py --record-eval "$MODEL" --eval-json $W/eval.json
+fi
+if want tune; then
+  say "stage tune: beam-search weights for $MODEL on real-dev + synth-dev -> models/default.json"
+  if [[ ! -f models/default.json ]]; then
+    printf '{\n  "acousticModel": "%s",\n  "languageModel": "lm/en-3gram.arpa"\n}\n' "$NAME" > models/default.json
+  fi
+  npx tsx training/tune-decoder.ts --model "$MODEL" --limit 60 --alphas 0.3,0.6,1.0 --betas 1,2,3,4 --oovs unk,-7,-10 \
+    --manifest $W/data/real-dev/manifest.tsv --manifest $W/data/synth-dev/manifest.tsv --write models/default.json
 fi
 say "done"
