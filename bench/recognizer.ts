@@ -10,7 +10,7 @@ import { readAudioFile } from '../src/audio/index.js';
 import { BeamSearchDecoder } from '../src/decoder/beam.js';
 import { computeMfcc } from '../src/features/index.js';
 import { loadArpaFile } from '../src/lm/arpa.js';
-import { AcousticModel, ChunkedEncoder } from '../src/model/index.js';
+import { AcousticModel, encodeUtterance } from '../src/model/index.js';
 import { defaultModels } from '../src/recognizer/index.js';
 import { GreedyDecoder } from '../src/recognizer/greedy-decoder.js';
 import { WerAccumulator } from '../src/text/wer.js';
@@ -90,24 +90,21 @@ export async function benchRecognizer(options: { quick?: boolean; pocketsphinx?:
       audioSeconds += audio.samples.length / audio.sampleRate;
       let feats = computeMfcc(new Float32Array(0));
       t.features += cpuSeconds(() => { feats = computeMfcc(audio.samples, model.card.featureConfig); });
-      const chunks: Float32Array[] = [];
+      let logProbs: Float32Array = new Float32Array(0);
       t.model += await cpuSecondsAsync(async () => {
-        const encoder = new ChunkedEncoder(model);
-        encoder.pushFrames(feats);
-        encoder.finishInput();
-        while (encoder.ready()) chunks.push((await encoder.next())!.data);
+        logProbs = await encodeUtterance(model, feats);
       });
       const V = model.card.vocabulary.length;
       let greedyText = '';
       t.greedy += cpuSeconds(() => {
         const d = new GreedyDecoder(model.card.vocabulary, model.card.blank);
-        for (const c of chunks) d.acceptFrames(c, c.length / V);
+        d.acceptFrames(logProbs, logProbs.length / V);
         greedyText = d.finalize().text;
       });
       let beamText = '';
       t.beam += cpuSeconds(() => {
         const d = new BeamSearchDecoder({ vocabulary: model.card.vocabulary, blank: model.card.blank, lm, ...tuned });
-        for (const c of chunks) d.acceptFrames(c, c.length / V);
+        d.acceptFrames(logProbs, logProbs.length / V);
         beamText = d.finalize().text;
       });
       wer.greedy.add(entry.transcript, greedyText);

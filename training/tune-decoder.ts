@@ -10,7 +10,7 @@ import { readAudioFile } from '../src/audio/index.js';
 import { BeamSearchDecoder } from '../src/decoder/beam.js';
 import { computeMfcc } from '../src/features/index.js';
 import { loadArpaFile } from '../src/lm/arpa.js';
-import { AcousticModel, ChunkedEncoder } from '../src/model/index.js';
+import { AcousticModel, encodeUtterance } from '../src/model/index.js';
 import { GreedyDecoder } from '../src/recognizer/greedy-decoder.js';
 import { WerAccumulator } from '../src/text/wer.js';
 import { readManifest } from '../src/util/manifest.js';
@@ -44,14 +44,7 @@ const utterances: { ref: string; logProbs: Float32Array; steps: number; weight: 
 for (const manifest of manifests) {
   for (const entry of (await readManifest(manifest)).slice(0, LIMIT)) {
     const audio = await readAudioFile(entry.path);
-    const encoder = new ChunkedEncoder(model);
-    encoder.pushFrames(computeMfcc(audio.samples, model.card.featureConfig));
-    encoder.finishInput();
-    const parts: Float32Array[] = [];
-    while (encoder.ready()) parts.push((await encoder.next())!.data);
-    const all = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
-    let o = 0;
-    for (const p of parts) { all.set(p, o); o += p.length; }
+    const all = await encodeUtterance(model, computeMfcc(audio.samples, model.card.featureConfig));
     utterances.push({ ref: entry.transcript, logProbs: all, steps: all.length / V, weight: manifest });
   }
 }

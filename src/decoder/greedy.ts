@@ -9,6 +9,20 @@ export interface GreedyResult {
   frames: number[];
 }
 
+/** Index of the largest of the `v` values starting at `offset` (the first one on ties). */
+export function argmaxRow(logProbs: Float32Array, offset: number, v: number): number {
+  let best = 0;
+  let bestLp = logProbs[offset]!;
+  for (let k = 1; k < v; k++) {
+    const lp = logProbs[offset + k]!;
+    if (lp > bestLp) {
+      bestLp = lp;
+      best = k;
+    }
+  }
+  return best;
+}
+
 /**
  * @param logProbs row-major [frames, vocabulary] log-probabilities (natural log or any monotone score)
  * @param frames number of rows to decode
@@ -25,16 +39,7 @@ export function greedyDecode(
   const at: number[] = [];
   let prev = -1;
   for (let t = 0; t < frames; t++) {
-    const off = t * v;
-    let best = 0;
-    let bestLp = logProbs[off]!;
-    for (let k = 1; k < v; k++) {
-      const lp = logProbs[off + k]!;
-      if (lp > bestLp) {
-        bestLp = lp;
-        best = k;
-      }
-    }
+    const best = argmaxRow(logProbs, t * v, v);
     if (best !== blank && best !== prev) {
       tokens.push(best);
       at.push(t);

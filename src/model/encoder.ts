@@ -130,3 +130,19 @@ export class ChunkedEncoder {
     this.bufferStart = this.emitted;
   }
 }
+
+/** Log-probabilities of every step of a whole utterance: the streaming path run to the end in one go. */
+export async function encodeUtterance(model: AcousticModel, frames: FeatureFrames, runner: WindowRunner = directRunner): Promise<Float32Array> {
+  const encoder = new ChunkedEncoder(model, runner);
+  encoder.pushFrames(frames);
+  encoder.finishInput();
+  const parts: Float32Array[] = [];
+  while (encoder.ready()) parts.push((await encoder.next())!.data);
+  const out = new Float32Array(parts.reduce((sum, p) => sum + p.length, 0));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}

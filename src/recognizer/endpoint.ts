@@ -1,3 +1,5 @@
+import { argmaxRow } from '../decoder/greedy.js';
+
 /**
  * Endpointing rules in the Kaldi/sherpa style, evaluated per model step so that where an utterance ends
  * depends only on the audio, never on how it was cut into packets. A step is silent when its most likely
@@ -62,8 +64,7 @@ export class EndpointDetector {
     const v = this.vocabSize;
     for (let t = from; t < frames; t++) {
       const row = t * v;
-      let best = 0;
-      for (let k = 1; k < v; k++) if (logProbs[row + k]! > logProbs[row + best]!) best = k;
+      const best = argmaxRow(logProbs, row, v);
       this.steps++;
       if (this.silent(best)) this.silentRun++;
       else {

@@ -1,3 +1,4 @@
+import { argmaxRow } from '../decoder/greedy.js';
 import type { DecoderOutput, DecoderWord, StreamingDecoder } from './types.js';
 
 /**
@@ -21,8 +22,7 @@ export class GreedyDecoder implements StreamingDecoder {
     const v = this.vocabulary.length;
     for (let t = 0; t < frames; t++) {
       const row = t * v;
-      let best = 0;
-      for (let k = 1; k < v; k++) if (logProbs[row + k]! > logProbs[row + best]!) best = k;
+      const best = argmaxRow(logProbs, row, v);
       if (best !== this.blank && best !== this.prev) this.emit(best, Math.exp(logProbs[row + best]!));
       else if (best === this.prev && best !== this.blank && this.vocabulary[best] !== ' ') this.currentEnd = this.step;
       this.prev = best;

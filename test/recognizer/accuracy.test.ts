@@ -7,15 +7,13 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRecognizer, type Recognizer } from '../../src/recognizer/index.js';
 import { WerAccumulator } from '../../src/text/wer.js';
+import { parseManifest } from '../../src/util/manifest.js';
 import { SAMPLES, SAMPLE_MANIFEST, defaultModelDir } from '../helpers.js';
 
 /** Corpus WER bound for beam+LM on the fixtures (measured 52.5% with en-lcblstm-small on 2026-11-27; tighten as models improve). */
 const MAX_FIXTURE_WER = 0.6;
 
-const fixtures = readFileSync(SAMPLE_MANIFEST, 'utf8').trim().split('\n').slice(1).map((line) => {
-  const [file, transcript] = line.split('\t');
-  return { file: join(SAMPLES, file!), transcript: transcript! };
-});
+const fixtures = parseManifest(readFileSync(SAMPLE_MANIFEST, 'utf8'), SAMPLE_MANIFEST).map((e) => ({ file: e.path, transcript: e.transcript }));
 
 describe.runIf(defaultModelDir() !== null)('shipped model accuracy on the fixtures', () => {
   let beam: Recognizer;
