@@ -55,6 +55,14 @@ class Dump:
         return len(self.utts)
 
 
+def open_dump(path, name=None, jobs=1):
+    """A `hearken features` dump folder, or a compact pack (training/pack.py) when the folder has pack.json."""
+    if os.path.exists(os.path.join(path, "pack.json")):
+        from pack import PackedDump
+        return PackedDump(path, name, jobs=jobs)
+    return Dump(path, name)
+
+
 class Item:
     __slots__ = ("dump", "idx", "steps", "labels")
 

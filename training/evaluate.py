@@ -44,13 +44,13 @@ def score_pair(ref, hyp):
     return [edit_distance(ref, hyp), len(ref), edit_distance(rw, hw), len(rw), 1]
 
 
-def eval_items(model, items, batch_steps=6000, max_utts=32, rank=0, world=1, examples=0):
+def eval_items(model, items, batch_steps=6000, max_utts=32, rank=0, world=1, examples=0, device="cpu"):
     """Greedy decode `items` (this rank's share: index % world == rank).  Returns (counts[5], examples)."""
     model.eval()
     C, R = model.chunk, model.lookahead
     mine = [it for i, it in enumerate(items) if i % world == rank]
     mine.sort(key=lambda it: it.steps)
-    mean = model.mean.numpy()
+    mean = model.mean.cpu().numpy()
     counts = np.zeros(5, dtype=np.float64)
     ex = []
     with torch.no_grad():
@@ -69,8 +69,8 @@ def eval_items(model, items, batch_steps=6000, max_utts=32, rank=0, world=1, exa
             for b, it in enumerate(batch):
                 f = it.dump.features(it.idx)
                 x[b, :f.shape[0]] = f
-            lp = model(torch.from_numpy(x))
-            ids = lp.argmax(-1).numpy()
+            lp = model(torch.from_numpy(x).to(device))
+            ids = lp.argmax(-1).cpu().numpy()
             for b, it in enumerate(batch):
                 k = max(1, math.ceil(it.steps / C)) * C  # the whole last (padded) window, as streamed
                 hyp = decode_greedy(ids[b, :k].tolist())

@@ -45,13 +45,16 @@ def decode_greedy(ids):
 
 class LCRNN(nn.Module):
     def __init__(self, input_dim=90, layers=3, hidden=256, cell="lstm", bidirectional=True,
-                 chunk=16, lookahead=8, vocab=len(VOCAB)):
+                 chunk=16, lookahead=8, vocab=len(VOCAB), dropout=0.0):
         super().__init__()
         assert cell in ("lstm", "gru")
         assert chunk >= 1 and lookahead >= 0
         self.input_dim, self.layers, self.hidden = input_dim, layers, hidden
         self.cell, self.bidirectional = cell, bidirectional
         self.chunk, self.lookahead, self.vocab = chunk, lookahead, vocab
+        # between layers, training only: identity in eval mode, so export and streaming are unaffected
+        self.dropout = float(dropout)
+        self.drop = nn.Dropout(self.dropout)
         rnn = nn.LSTM if cell == "lstm" else nn.GRU
         self.fwd = nn.ModuleList()
         self.bwd = nn.ModuleList()
@@ -68,7 +71,7 @@ class LCRNN(nn.Module):
     def config(self):
         return dict(input_dim=self.input_dim, layers=self.layers, hidden=self.hidden, cell=self.cell,
                     bidirectional=self.bidirectional, chunk=self.chunk, lookahead=self.lookahead,
-                    vocab=self.vocab)
+                    vocab=self.vocab, dropout=self.dropout)
 
     @property
     def is_lstm(self):
@@ -96,6 +99,8 @@ class LCRNN(nn.Module):
         # windows [B, K, W, D]
         win = x.unfold(1, W, C).permute(0, 1, 3, 2) if R > 0 else x.reshape(B, K, C, -1)
         for li in range(self.layers):
+            if li > 0 and self.dropout > 0:
+                win = self.drop(win)
             last = li == self.layers - 1
             need_la = R > 0 and not last and self.bidirectional
             D = win.shape[-1]

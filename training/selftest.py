@@ -2,7 +2,9 @@
 
   LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp OMP_NUM_THREADS=1 /usr/bin/python3 training/selftest.py
 
-Checks: chunked training forward == one-window streaming forward (LSTM/GRU, bi/uni, R = 0/8); training loss
+Checks: chunked training forward == one-window streaming forward (LSTM/GRU, bi/uni, R = 0/8; dropout off in eval
+mode); feature packs decode to within half a quantisation step and train like dumps, with threaded prefetching
+giving the same updates as none; device-train.sh runs end to end (on the CPU) and returns model pieces; training loss
 decreases with 2 DDP ranks; resume continues from last.pt; export + ONNX parity with onnxruntime-node; warm start
 from the ONNX initializers reproduces the checkpoint's outputs exactly; evaluate.py runs on model folder and .pt.
 """
@@ -38,7 +40,8 @@ def check_streaming_equivalence():
     for cell in ("lstm", "gru"):
         for bi in (True, False):
             for R in (8, 0):
-                m = LCRNN(layers=3, hidden=32, cell=cell, bidirectional=bi, chunk=16, lookahead=R).eval()
+                m = LCRNN(layers=3, hidden=32, cell=cell, bidirectional=bi, chunk=16, lookahead=R,
+                          dropout=0.3).eval()
                 m.set_normalization(torch.randn(90), torch.rand(90) + 0.5)
                 x = torch.stack([pad_to_windows(torch.randn(70, 90), 16, R, m.mean) for _ in range(2)])
                 with torch.no_grad():
@@ -50,6 +53,45 @@ def check_streaming_equivalence():
                 d = (y - torch.cat(outs, 1)).abs().max().item()
                 assert d < 1e-5, (cell, bi, R, d)
     print("chunked forward == streaming forward: OK")
+
+
+def check_packs(tmp):
+    """training/pack.py round trip, training from packs, prefetch determinism, device-train.sh on the CPU."""
+    import numpy as np
+    from dataset import Dump
+    from pack import PackedDump, pack_dump
+    for name in ("real", "dev"):
+        pack_dump(f"{tmp}/{name}", f"{tmp}/packs/{name}", bits=5, part_frames=20000, jobs=2)
+    a, b = Dump(f"{tmp}/real"), PackedDump(f"{tmp}/packs/real", jobs=2)
+    assert len(b.index["parts"]) > 1 and len(a) == len(b)
+    half = np.tile(b.step, 3) / 2 + 1e-4
+    for i in range(0, len(a), 7):
+        fa, fb = a.features(i), b.features(i)
+        assert fa.shape == fb.shape
+        inside = (fa >= np.tile(b.lo, 3)) & (fa <= np.tile(b.lo + b.step * 31, 3))
+        assert np.all(np.abs(fa - fb)[inside] <= np.broadcast_to(half, fa.shape)[inside]), i
+    print("pack round trip within half a step: OK")
+    logs = []
+    for pf in ("0", "3"):
+        logs.append(run(PY, os.path.join(HERE, "train.py"), "--workdir", f"{tmp}/pack-{pf}", "--ranks", "1",
+                        "--train", f"real={tmp}/packs/real", "--layers", "2", "--hidden", "32", "--dropout", "0.2",
+                        "--log-every", "5", "--max-updates", "10", "--prefetch", pf, "--load-jobs", "2"))
+    assert losses(logs[0]) and losses(logs[0]) == losses(logs[1]), (losses(logs[0]), losses(logs[1]))
+    print("training from packs, prefetch 3 == prefetch 0: OK")
+    store = f"{tmp}/store"
+    env = dict(os.environ, STORE=store, WORK=f"{tmp}/dev-work", PY=PY)
+    r = subprocess.run(["bash", os.path.join(HERE, "device-train.sh"), "stash", f"{tmp}/packs"], cwd=REPO, env=env,
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    os.rename(f"{store}/real", f"{store}/real-train")
+    os.rename(f"{store}/dev", f"{store}/real-dev")
+    r = subprocess.run(["bash", os.path.join(HERE, "device-train.sh"), "train", "0.5", "--device", "cpu",
+                        "--layers", "2", "--hidden", "32", "--max-updates", "5", "--load-jobs", "2"],
+                       cwd=REPO, env=env, capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
+    pieces = sorted(os.listdir(f"{tmp}/dev-work/out"))
+    assert "best-model.pt.0" in pieces and "last-model.pt.0" in pieces and "train.log" in pieces, pieces
+    print("device-train.sh stash + train (on the CPU): OK")
 
 
 def losses(log):
@@ -91,6 +133,7 @@ def main():
         out = run(PY, os.path.join(HERE, "evaluate.py"), "--model", md, "--model", f"{wd}/best.pt",
                   "--dev", f"real-dev={tmp}/dev")
         print(out.strip())
+        check_packs(tmp)
         print("ALL OK")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

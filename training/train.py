@@ -32,8 +32,8 @@ import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from dataset import (Dump, SpecAugment, collate, compute_stats, epoch_plan, group_shares,  # noqa: E402
-                     load_items)
+from dataset import (SpecAugment, collate, compute_stats, epoch_plan, group_shares, load_items,  # noqa: E402
+                     open_dump)
 from evaluate import eval_items, rates  # noqa: E402
 from model import LCRNN  # noqa: E402
 
@@ -60,6 +60,7 @@ def parse_args(argv=None):
     ap.add_argument("--unidirectional", action="store_true")
     ap.add_argument("--chunk", type=int, default=16)
     ap.add_argument("--lookahead", type=int, default=8)
+    ap.add_argument("--dropout", type=float, default=0.0, help="between layers, training only")
     # optimisation
     ap.add_argument("--lr", type=float, default=2.5e-3, help="peak Adam learning rate")
     ap.add_argument("--warmup", type=int, default=300, help="linear warmup (updates)")
@@ -77,6 +78,9 @@ def parse_args(argv=None):
     ap.add_argument("--time-width", type=int, default=4)
     # processes, evaluation, checkpoints
     ap.add_argument("--ranks", type=int, default=2, help="processes (1 thread each)")
+    ap.add_argument("--device", default="cpu", help="cpu, or cuda (then --ranks 1)")
+    ap.add_argument("--load-jobs", type=int, default=1, help="processes that decompress feature packs")
+    ap.add_argument("--prefetch", type=int, help="batches built ahead in threads (default: 4 on an accelerator, 0 on cpu)")
     ap.add_argument("--eval-every", type=float, default=10.0, help="minutes between dev evaluations")
     ap.add_argument("--eval-at-start", action="store_true")
     ap.add_argument("--dev-max-utts", type=int, default=1000, help="per dev set, for periodic evaluations")
@@ -132,17 +136,17 @@ def build_model(args, ck, init_meta):
         return LCRNN(input_dim=init_meta["inputDim"], layers=init_meta["layers"], hidden=init_meta["hidden"],
                      cell=init_meta["cell"], bidirectional=init_meta["bidirectional"],
                      chunk=init_meta["chunkFrames"], lookahead=init_meta["lookaheadFrames"],
-                     vocab=len(init_meta["vocabulary"]))
+                     vocab=len(init_meta["vocabulary"]), dropout=args.dropout)
     return LCRNN(layers=args.layers, hidden=args.hidden, cell=args.cell, bidirectional=not args.unidirectional,
-                 chunk=args.chunk, lookahead=args.lookahead)
+                 chunk=args.chunk, lookahead=args.lookahead, dropout=args.dropout)
 
 
-def evaluate_all(model, devs, rank, world, max_utts):
+def evaluate_all(model, devs, rank, world, max_utts, device="cpu"):
     import torch.distributed as dist
     out = {}
     for name, items in devs.items():
         sub = items[:max_utts] if max_utts else items
-        counts, _ = eval_items(model, sub, rank=rank, world=world)
+        counts, _ = eval_items(model, sub, rank=rank, world=world, device=device)
         t = torch.tensor(counts, dtype=torch.float64)
         if world > 1:
             dist.all_reduce(t)
@@ -162,15 +166,10 @@ def worker(rank, world, args, port):
     global STOP
     torch.set_num_threads(1)
     os.environ.setdefault("OMP_NUM_THREADS", "1")
-    if rank == 0:
-        def _stop(signum, frame):
-            global STOP
-            STOP = True
-        signal.signal(signal.SIGINT, _stop)
-        signal.signal(signal.SIGTERM, _stop)
-    else:
+    if rank != 0:  # rank 0 decides when every rank stops
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    torch.manual_seed(args.seed)  # same initial weights on every rank, and a reproducible run
     t_start = time.time()
     dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{port}", rank=rank, world_size=world)
     log = Logger(os.path.join(args.workdir, "train.log"), rank)
@@ -189,7 +188,7 @@ def worker(rank, world, args, port):
     max_steps = int(args.max_seconds / 0.03)
     for spec in args.train:
         g, d = split_spec(spec, "train")
-        dump = Dump(d)
+        dump = open_dump(d, jobs=args.load_jobs)
         if feature_config is None:
             feature_config = dump.feature_config
         elif dump.feature_config != feature_config:
@@ -213,7 +212,7 @@ def worker(rank, world, args, port):
     devs = {}
     for spec in args.dev:
         name, d = split_spec(spec)
-        its, _ = load_items(Dump(d), feasible_only=False)
+        its, _ = load_items(open_dump(d), feasible_only=False)
         random.Random(0).shuffle(its)  # fixed subset for --dev-max-utts
         devs[name] = its
     select = args.select or (next(iter(devs)) if devs else None)
@@ -238,8 +237,12 @@ def worker(rank, world, args, port):
         with open(stats_path) as f:
             st = json.load(f)
         model.set_normalization(st["mean"], st["std"])
-    mean = model.mean.numpy().copy()
-    std = model.std.numpy().copy()
+    device = torch.device(args.device)
+    if device.type != "cpu" and world > 1:
+        raise SystemExit("--device other than cpu needs --ranks 1")
+    model.to(device)
+    mean = model.mean.cpu().numpy().copy()
+    std = model.std.cpu().numpy().copy()
     C, R = model.chunk, model.lookahead
     ddp = DDP(model, broadcast_buffers=False) if world > 1 else model
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
@@ -248,6 +251,10 @@ def worker(rank, world, args, port):
              "start_metric": None, "warm_start": args.init_onnx, "prior_history": [], "prior_minutes": 0.0}
     if ck is not None:
         opt.load_state_dict(ck["optimizer"])
+        for st in opt.state.values():  # a checkpoint is loaded on the CPU
+            for k, v in st.items():
+                if torch.is_tensor(v) and k != "step":
+                    st[k] = v.to(device)
         state.update(ck["state"])
         log(f"resumed from {last_path}: epoch {state['epoch']} step {state['step']} updates {state['updates']} "
             f"trained {state['trained_seconds'] / 60:.1f} min")
@@ -278,7 +285,8 @@ def worker(rank, world, args, port):
                              model=model.config()),
             "minutes": state["prior_minutes"] + state["trained_seconds"] / 60,
             "updates": state["updates"], "epochs": state["epoch"] + state["step"] / max(1, plan_len[0]),
-            "hardware": f"{world} CPU processes x 1 thread", "parameters": n_params,
+            "hardware": (f"{world} CPU processes x 1 thread" if device.type == "cpu"
+                         else torch.cuda.get_device_name(device)), "parameters": n_params,
             "devHistory": state["prior_history"] + state["history"], "warmStart": state["warm_start"],
             "select": select,
         }
@@ -292,7 +300,7 @@ def worker(rank, world, args, port):
 
     def do_eval():
         t0 = time.time()
-        res = evaluate_all(model, devs, rank, world, args.dev_max_utts)
+        res = evaluate_all(model, devs, rank, world, args.dev_max_utts, device)
         entry = {"minutes": state["prior_minutes"] + state["trained_seconds"] / 60, "updates": state["updates"],
                  "dev": res}
         msg = "  ".join(f"{k}: CER {100 * v['cer']:.2f}% WER {100 * v['wer']:.2f}% ({v['utterances']})"
@@ -334,6 +342,20 @@ def worker(rank, world, args, port):
         dist.barrier()
 
     # ------------------------------------------------------------------ training loop
+    def make_batch(plan, epoch, step):
+        rng = random.Random((args.seed, epoch, step, rank).__hash__())
+        return collate(plan[step][rank], mean, std, C, R, specaug, rng)
+
+    # on an accelerator the CPU side (collate, SpecAugment) would otherwise leave it idle between steps
+    if rank == 0:
+        # only from here on is there a model worth saving; before, a signal simply ends the process
+        def _stop(signum, frame):
+            global STOP
+            STOP = True
+        signal.signal(signal.SIGINT, _stop)
+        signal.signal(signal.SIGTERM, _stop)
+    ahead = args.prefetch if args.prefetch is not None else (4 if device.type != "cpu" else 0)
+    batches = Prefetcher(make_batch, ahead)
     ddp.train()
     last_eval = last_save = time.time()
     run_t0 = time.time()
@@ -374,15 +396,14 @@ def worker(rank, world, args, port):
                 last_save = time.time()
 
             t0 = time.time(); c0 = time.process_time()
-            batch = plan[state["step"]][rank]
-            rng = random.Random((args.seed, state["epoch"], state["step"], rank).__hash__())
-            x, tg, il, tl, real = collate(batch, mean, std, C, R, specaug, rng)
+            x, tg, il, tl, real = batches.get(plan, state["epoch"], state["step"])
             lr = lr_at(args, state["updates"], state["trained_seconds"] / total_seconds)
             for g in opt.param_groups:
                 g["lr"] = lr
-            lp = ddp(torch.from_numpy(x), normalized=True)
-            loss = torch.nn.functional.ctc_loss(lp.transpose(0, 1), torch.from_numpy(tg), torch.from_numpy(il),
-                                                torch.from_numpy(tl), blank=0, reduction="sum", zero_infinity=True)
+            lp = ddp(torch.from_numpy(x).to(device, non_blocking=True), normalized=True)
+            loss = torch.nn.functional.ctc_loss(lp.transpose(0, 1), torch.from_numpy(tg).to(device),
+                                                torch.from_numpy(il).to(device), torch.from_numpy(tl).to(device),
+                                                blank=0, reduction="sum", zero_infinity=True)
             nchar = int(tl.sum())
             opt.zero_grad(set_to_none=True)
             (loss / nchar).backward()
@@ -426,6 +447,30 @@ def worker(rank, world, args, port):
         log(f"saved {last_path}")
     dist.barrier()
     dist.destroy_process_group()
+
+
+class Prefetcher:
+    """Builds the batches of the next `ahead` steps in background threads (0: synchronously).  Each batch's
+    content depends only on (epoch, step), so prefetching never changes what is trained."""
+
+    def __init__(self, make, ahead=0):
+        self.make, self.ahead = make, ahead
+        self.pool = None
+        self.pending = {}
+        if ahead > 0:
+            from concurrent.futures import ThreadPoolExecutor
+            self.pool = ThreadPoolExecutor(max_workers=2)
+
+    def get(self, plan, epoch, step):
+        if self.pool is None:
+            return self.make(plan, epoch, step)
+        for s in range(step, min(len(plan), step + self.ahead + 1)):
+            if (epoch, s) not in self.pending:
+                self.pending[(epoch, s)] = self.pool.submit(self.make, plan, epoch, s)
+        fut = self.pending.pop((epoch, step))
+        for key in [k for k in self.pending if k[0] != epoch or k[1] < step]:
+            self.pending.pop(key).cancel()
+        return fut.result()
 
 
 def free_port():
