@@ -522,7 +522,7 @@ export class BeamSearchDecoder {
       this.oovPaid[ch] = this.oovPaid[n]!;
       // Charged once, when the partial word is outside the vocabulary and not (or no longer) a hotword match.
       if (next < 0 && !this.oovPaid[n] && h === 0) {
-        e += this.lmWeight * this.unknownLog10(n);
+        e += this.lmWeight * this.unknownLog10(this.contextOf(n));
         this.oovPaid[ch] = 1;
       }
     }
@@ -554,15 +554,14 @@ export class BeamSearchDecoder {
     for (let k = n; k !== ROOT && this.token[k] !== this.space; k = this.parent[k]!) toks.push(this.token[k]!);
     let word = '';
     for (let i = toks.length - 1; i >= 0; i--) word += this.vocab[toks[i]!]!;
-    const len = this.ctxLen[n]!;
-    const ctx = this.ctxBufs[len]!;
-    for (let i = 0; i < len; i++) ctx[i] = this.ctx[n * W + i]!;
+    const ctx = this.contextOf(n);
+    const len = ctx.length;
     const known = lm.has(word);
     const id = known ? lm.wordId(word) : lm.unkId;
     let log10: number;
     if (known) log10 = lm.score(ctx, id);
     else if (this.oovPaid[n]) log10 = 0;
-    else log10 = this.unknownLog10(n);
+    else log10 = this.unknownLog10(ctx);
     if (inHotword && log10 < this.hotwordOovLog10) log10 = this.hotwordOovLog10;
     // Shift the new word into the (order-1)-word context.
     if (W > 0) {
@@ -581,15 +580,19 @@ export class BeamSearchDecoder {
     return this.lmWeight * log10 + this.beta;
   }
 
-  /** log10 cost of an unknown word after node n's context: the option, else the LM's <unk> in context, else -10. */
-  private unknownLog10(n: number): number {
-    if (this.oovLog10 !== undefined) return this.oovLog10;
-    const lm = this.lm!;
-    if (lm.unkId < 0) return -10;
+  /** Node n's LM context (word ids, oldest first) in the scratch buffer of its length. */
+  private contextOf(n: number): Int32Array {
     const len = this.ctxLen[n]!;
     const ctx = this.ctxBufs[len]!;
     for (let i = 0; i < len; i++) ctx[i] = this.ctx[n * this.ctxWidth + i]!;
-    return lm.score(ctx, lm.unkId);
+    return ctx;
+  }
+
+  /** log10 cost of an unknown word after context `ctx`: the option, else the LM's <unk> in context, else -10. */
+  private unknownLog10(ctx: Int32Array): number {
+    if (this.oovLog10 !== undefined) return this.oovLog10;
+    const lm = this.lm!;
+    return lm.unkId < 0 ? -10 : lm.score(ctx, lm.unkId);
   }
 
   /** End-of-utterance score additions for the prefix at node n. */

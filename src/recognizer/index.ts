@@ -1,4 +1,4 @@
 export { Recognizer, createRecognizer, defaultModels, MODELS_DIR, type RecognizerOptions, type StreamOptions } from './recognizer.js';
-export { RecognizerStream, StreamStateError, mergeResults } from './stream.js';
+export { RecognizerStream, StreamStateError, emptyResult, mergeResults } from './stream.js';
 export { DEFAULT_ENDPOINT_CONFIG, EndpointConfigError, type EndpointConfig } from './endpoint.js';
 export type { Alternative, PartialResult, RecognitionResult, WordResult } from './types.js';

@@ -21,6 +21,11 @@ export interface StreamParts {
 }
 
 /** Joins consecutive utterance results into one (text, words and span); alternatives only survive alone. */
+/** A result with no speech, placed at `at` seconds. */
+export function emptyResult(at: number): RecognitionResult {
+  return { text: '', words: [], alternatives: [], start: at, end: at };
+}
+
 export function mergeResults(results: readonly RecognitionResult[]): RecognitionResult {
   if (results.length === 1) return results[0]!;
   const spoken = results.filter((r) => r.text !== '');
@@ -195,7 +200,6 @@ export class RecognizerStream {
   }
 
   private emptyResult(): RecognitionResult {
-    const at = Math.round(this.utteranceStart * this.stepSeconds * 1000) / 1000;
-    return { text: '', words: [], alternatives: [], start: at, end: at };
+    return emptyResult(Math.round(this.utteranceStart * this.stepSeconds * 1000) / 1000);
   }
 }

@@ -8,7 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { PcmStreamDecoder } from '../audio/pcm-stream.js';
 import { AudioFormatError } from '../audio/errors.js';
 import { WindowBatcher } from '../model/batcher.js';
-import { createRecognizer, mergeResults, type Recognizer, type RecognizerStream } from '../recognizer/index.js';
+import { createRecognizer, emptyResult, mergeResults, type Recognizer, type RecognizerStream } from '../recognizer/index.js';
 import type { RecognitionResult } from '../recognizer/types.js';
 import { CloseCode, formatPartial, formatResult, shiftResult, type StreamConfig } from './protocol.js';
 import type { MainToWorker, WorkerInit, WorkerToMain } from './worker-messages.js';
@@ -86,7 +86,7 @@ async function onFinal(id: number, seq: number, kind: 'eof' | 'reset' | 'shutdow
   const segment = state.segment;
   let result: RecognitionResult;
   if (!segment) {
-    result = mergeResults(state.pending.length > 0 ? state.pending : [{ text: '', words: [], alternatives: [], start: state.offset, end: state.offset }]);
+    result = mergeResults(state.pending.length > 0 ? state.pending : [emptyResult(state.offset)]);
   } else {
     if (segment.pcm.pendingBytes > 0 && kind !== 'shutdown') {
       send({
