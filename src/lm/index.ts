@@ -4,3 +4,4 @@ export { prepareCorpusLine } from './corpus.js';
 export { LmFormatError } from './errors.js';
 export { NgramLM, DEFAULT_UNK_LOG10, type NgramTable } from './ngram-lm.js';
 export { perplexity, sentenceLog10, type PerplexityResult } from './perplexity.js';
+export { loadSharedLM, ngramLMFromShared, shareNgramLM, type SharedNgramData } from './shared.js';

@@ -4,6 +4,13 @@
  * ((parent node, token) → child). Flat typed arrays keep millions of entries cheap for the GC,
  * which a Map<string, number> would not.
  */
+export interface PairHashArrays {
+  keyA: Int32Array;
+  keyB: Int32Array;
+  values: Int32Array;
+  count: number;
+}
+
 export class PairHash {
   private keyA: Int32Array;
   private keyB: Int32Array;
@@ -23,6 +30,27 @@ export class PairHash {
 
   get size(): number {
     return this.count;
+  }
+
+  /** The table's arrays (live, not copies), e.g. to copy them into shared memory. */
+  arrays(): PairHashArrays {
+    return { keyA: this.keyA, keyB: this.keyB, values: this.values, count: this.count };
+  }
+
+  /** A hash over arrays made by `arrays()` (used as they are: no copy, so they may be shared memory). */
+  static fromArrays(arrays: PairHashArrays): PairHash {
+    const { keyA, keyB, values, count } = arrays;
+    const cap = keyA.length;
+    if (cap < 2 || (cap & (cap - 1)) !== 0 || keyB.length !== cap || values.length !== cap || count * 2 > cap) {
+      throw new RangeError('PairHash arrays must share one power-of-two length at most half full');
+    }
+    const h = new PairHash(1);
+    h.keyA = keyA;
+    h.keyB = keyB;
+    h.values = values;
+    h.mask = cap - 1;
+    h.count = count;
+    return h;
   }
 
   private static slot(a: number, b: number, mask: number): number {

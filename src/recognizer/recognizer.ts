@@ -157,6 +157,13 @@ function safeDefaults(): DefaultModels | null {
   }
 }
 
+/** The ARPA file `createRecognizer(options)` would load, or null (greedy decoding, no LM, or an LM given loaded). */
+export function languageModelPath(options: Pick<RecognizerOptions, 'decoding' | 'lm'>): string | null {
+  if ((options.decoding ?? 'beam') !== 'beam') return null;
+  const source = options.lm === undefined ? safeDefaults()?.languageModel ?? false : options.lm;
+  return typeof source === 'string' ? source : null;
+}
+
 /** Loads a model (and LM) and returns a recognizer that makes streams. */
 export function createRecognizer(options: RecognizerOptions = {}): Promise<Recognizer> {
   return Recognizer.create(options);

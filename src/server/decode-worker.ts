@@ -6,6 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { PcmStreamDecoder } from '../audio/pcm-stream.js';
+import { ngramLMFromShared } from '../lm/shared.js';
 import { AudioFormatError } from '../audio/errors.js';
 import { WindowBatcher } from '../model/batcher.js';
 import { createRecognizer, emptyResult, mergeResults, type Recognizer, type RecognizerStream } from '../recognizer/index.js';
@@ -164,7 +165,11 @@ port.on('message', (message: MainToWorker) => {
 });
 
 try {
-  recognizer = await createRecognizer({ ...init.recognizer, runner: new WindowBatcher(init.maxBatch) });
+  recognizer = await createRecognizer({
+    ...init.recognizer,
+    lm: init.sharedLm ? ngramLMFromShared(init.sharedLm) : init.recognizer.lm,
+    runner: new WindowBatcher(init.maxBatch),
+  });
   send({ t: 'ready', card: { name: recognizer.model.card.name } });
 } catch (err) {
   send({ t: 'fatal', message: err instanceof Error ? err.message : String(err) });

@@ -14,6 +14,8 @@ import { pino, type Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import type { WorkerRecognizerOptions } from '../recognizer/transcribe-worker.js';
 import type { EndpointConfig } from '../recognizer/endpoint.js';
+import { languageModelPath } from '../recognizer/recognizer.js';
+import { loadSharedLM } from '../lm/shared.js';
 import { ServerMetrics } from './metrics.js';
 import { DecodePool } from './pool.js';
 import { defaultStreamConfig } from './protocol.js';
@@ -218,7 +220,10 @@ export function createServer(options: ServerOptions = {}): HearkenServer {
       if (options.decoding !== undefined) recognizer.decoding = options.decoding;
       if (options.endpoint !== undefined) recognizer.endpoint = options.endpoint;
       const workers = options.workers ?? availableParallelism();
-      const started = await DecodePool.start(workers, { recognizer, maxBatch: options.maxBatch ?? 32 });
+      // One copy of the LM for all workers, instead of one per worker.
+      const lmPath = languageModelPath(recognizer);
+      const sharedLm = lmPath === null ? undefined : await loadSharedLM(lmPath);
+      const started = await DecodePool.start(workers, { recognizer, sharedLm, maxBatch: options.maxBatch ?? 32 });
       started.onBusy = (computeMs, busyMs) => {
         metrics.decodeSeconds.inc(computeMs / 1000);
         if (busyMs > 0) metrics.busySeconds.inc(busyMs / 1000);

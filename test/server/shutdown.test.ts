@@ -1,8 +1,11 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createServer } from '../../src/server/index.js';
 import { ROOT } from '../helpers.js';
-import { DECODING, MODEL, VoskClient, chunks, startServer, wavPcm } from './helpers.js';
+import { DECODING, MODEL, VoskClient, chunks, quiet, startServer, wavPcm } from './helpers.js';
 
 describe('graceful shutdown', () => {
   it('close(): open streams get their replies and final result, then 1001; new connections are refused', async () => {
@@ -51,5 +54,18 @@ describe('graceful shutdown', () => {
     expect(c.messages.length).toBe(5);
     expect('text' in c.messages.at(-1)!).toBe(true);
     expect(await exited).toBe(0);
+  });
+});
+
+describe('server start-up with bad files', () => {
+  it('rejects listen() with the reason when the language model is missing or malformed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'server-lm-'));
+    const bad = join(dir, 'bad.arpa');
+    writeFileSync(bad, 'this is not an ARPA file\n');
+    for (const lm of [join(dir, 'missing.arpa'), bad]) {
+      const server = createServer({ port: 0, model: MODEL, decoding: 'beam', lm, workers: 1, logger: quiet, processMetrics: false });
+      await expect(server.listen()).rejects.toThrow(lm === bad ? /data|ARPA|line/i : /missing\.arpa|ENOENT/);
+      await server.close();
+    }
   });
 });

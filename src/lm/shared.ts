@@ -1,0 +1,86 @@
+/**
+ * An n-gram model in shared memory, so that several worker threads score with one copy.
+ *
+ * A parsed model costs a thread ~60 MB (its typed arrays plus what the parse leaves on the heap); the server
+ * runs one decode worker per core. `loadSharedLM` parses in a short-lived thread whose heap goes away with it,
+ * copies the tables into SharedArrayBuffers, and hands back data that `postMessage` / `workerData` pass to
+ * other threads without copying; `ngramLMFromShared` wraps it as an ordinary `NgramLM` there.
+ */
+import { Worker } from 'node:worker_threads';
+import { siblingWorker } from '../util/worker-path.js';
+import { NgramLM, type NgramTable } from './ngram-lm.js';
+import { PairHash, type PairHashArrays } from './pair-hash.js';
+
+export interface SharedNgramTable {
+  ctx: Int32Array;
+  word: Int32Array;
+  prob: Float32Array;
+  backoff: Float32Array | null;
+  index: PairHashArrays | null;
+}
+
+/** Plain data (structured-clonable; every typed array is backed by a SharedArrayBuffer). */
+export interface SharedNgramData {
+  words: string[];
+  tables: SharedNgramTable[];
+}
+
+function shared<T extends Int32Array | Float32Array>(a: T): T {
+  const copy = (a instanceof Int32Array
+    ? new Int32Array(new SharedArrayBuffer(a.byteLength))
+    : new Float32Array(new SharedArrayBuffer(a.byteLength))) as T;
+  copy.set(a);
+  return copy;
+}
+
+/** Copies a model's tables into shared memory. */
+export function shareNgramLM(lm: NgramLM): SharedNgramData {
+  const tables: SharedNgramTable[] = [];
+  for (let n = 1; n <= lm.order; n++) {
+    const t = lm.table(n);
+    const index = t.index?.arrays() ?? null;
+    tables.push({
+      ctx: shared(t.ctx),
+      word: shared(t.word),
+      prob: shared(t.prob),
+      backoff: t.backoff ? shared(t.backoff) : null,
+      index: index ? { keyA: shared(index.keyA), keyB: shared(index.keyB), values: shared(index.values), count: index.count } : null,
+    });
+  }
+  return { words: [...lm.words], tables };
+}
+
+/** A model over shared tables (no copy of the n-grams; only the word map is built here). */
+export function ngramLMFromShared(data: SharedNgramData): NgramLM {
+  const vocab = new Map<string, number>();
+  data.words.forEach((w, i) => vocab.set(w, i));
+  const tables: NgramTable[] = data.tables.map((t) => ({
+    ctx: t.ctx,
+    word: t.word,
+    prob: t.prob,
+    backoff: t.backoff,
+    index: t.index ? PairHash.fromArrays(t.index) : null,
+  }));
+  return new NgramLM(vocab, data.words, tables);
+}
+
+/** Parses an ARPA file in a throw-away thread and returns its tables in shared memory. */
+export function loadSharedLM(path: string): Promise<SharedNgramData> {
+  const mod = siblingWorker(import.meta.url, 'shared-load-worker');
+  const worker = new Worker(mod.filename, { workerData: { ...mod.workerData, path } });
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    worker.once('message', (message: { ok: true; data: SharedNgramData } | { ok: false; error: string }) => {
+      settled = true;
+      if (message.ok) resolve(message.data);
+      else reject(new Error(message.error));
+    });
+    worker.once('error', (err) => {
+      settled = true;
+      reject(err);
+    });
+    worker.once('exit', (code) => {
+      if (!settled) reject(new Error(`language model loader exited with code ${code}`));
+    });
+  });
+}
