@@ -1,7 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import type { Hotword } from '../decoder/hotwords.js';
+import { loadSharedLM } from '../lm/shared.js';
 import { siblingWorker } from '../util/worker-path.js';
+import { languageModelPath } from './recognizer.js';
 import type { TranscribeOutcome, TranscribeTask, WorkerRecognizerOptions } from './transcribe-worker.js';
 
 export interface BatchOptions {
@@ -16,10 +18,15 @@ export interface BatchOptions {
 /** Transcribes files on a pool of worker threads, one recognizer per thread. Never throws for a bad file. */
 export async function transcribeFiles(paths: readonly string[], options: BatchOptions = {}): Promise<TranscribeOutcome[]> {
   const worker = siblingWorker(import.meta.url, 'transcribe-worker');
+  const threads = Math.max(1, options.workers ?? Math.min(paths.length, availableParallelism()));
+  // Several threads share one copy of the LM. If it fails to load here, each thread loads it itself and
+  // reports the failure per file, as it would without sharing.
+  const lmPath = threads > 1 ? languageModelPath(options.recognizer ?? {}) : null;
+  const sharedLm = lmPath === null ? undefined : await loadSharedLM(lmPath).catch(() => undefined);
   const pool = new Piscina<TranscribeTask, TranscribeOutcome>({
     filename: worker.filename,
-    workerData: worker.workerData,
-    maxThreads: Math.max(1, options.workers ?? Math.min(paths.length, availableParallelism())),
+    workerData: { ...worker.workerData, sharedLm },
+    maxThreads: threads,
     minThreads: 1,
     idleTimeout: 1000,
   });

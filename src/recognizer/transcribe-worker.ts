@@ -1,6 +1,8 @@
 import { readAudioFile } from '../audio/decode.js';
 import type { Hotword } from '../decoder/hotwords.js';
-import { createRecognizer, type Recognizer, type RecognizerOptions } from './recognizer.js';
+import { workerData } from 'node:worker_threads';
+import { ngramLMFromShared, type SharedNgramData } from '../lm/shared.js';
+import { createRecognizer, languageModelPath, type Recognizer, type RecognizerOptions } from './recognizer.js';
 import type { RecognitionResult } from './types.js';
 
 /** Options that survive structured cloning into a worker (no loaded LM, no runner). */
@@ -21,7 +23,11 @@ let cached: { key: string; recognizer: Promise<Recognizer> } | null = null;
 /** One recognizer per worker thread, loaded on the first task and reused for the rest. */
 function recognizerFor(options: WorkerRecognizerOptions): Promise<Recognizer> {
   const key = JSON.stringify(options);
-  if (!cached || cached.key !== key) cached = { key, recognizer: createRecognizer(options) };
+  if (!cached || cached.key !== key) {
+    const shared = (workerData as { sharedLm?: SharedNgramData } | null)?.sharedLm;
+    const lm = shared && languageModelPath(options) !== null ? ngramLMFromShared(shared) : options.lm;
+    cached = { key, recognizer: createRecognizer({ ...options, lm }) };
+  }
   return cached.recognizer;
 }
 

@@ -33,6 +33,19 @@ describe('hearken transcribe', () => {
     expect(existsSync(join(out, 'bad.srt'))).toBe(false);
   });
 
+  it('gives the same results on 2 worker threads (sharing one LM) as on 1', async () => {
+    const files = [join(SAMPLES, 'tts-espeak-fox.wav'), join(SAMPLES, 'librilight-831-130739-0004.wav')];
+    const outputs: string[][] = [];
+    for (const workers of ['1', '2']) {
+      const out = join(tempDir(), 'out');
+      const r = await hearken(['transcribe', '--model', MODEL, '--workers', workers, '--format', 'json', '--out', out, ...files]);
+      expect(r.code, r.stderr).toBe(0);
+      outputs.push(['tts-espeak-fox.json', 'librilight-831-130739-0004.json'].map((f) => readFileSync(join(out, f), 'utf8')));
+    }
+    expect(outputs[1]).toEqual(outputs[0]);
+    expect(JSON.parse(outputs[0]![1]!).text.length).toBeGreaterThan(0);
+  });
+
   it('prints JSON with word times for one file and exits 0', async () => {
     const r = await hearken(['transcribe', '--model', MODEL, '--greedy', '--format', 'json', join(SAMPLES, 'librilight-831-130739-0011.wav')]);
     expect(r.code).toBe(0);
