@@ -17,7 +17,26 @@ from model import encode
 STACK = 3
 
 
-class Dump:
+class FeatureSource:
+    """What training reads: `utts` (dicts with id, transcript, frames, seconds), stacked features per utterance.
+    Subclasses provide `frames(u, n)`: the first n raw 10 ms frames of utterance u as float32 [n, dim]."""
+
+    def steps(self, i):
+        return int(self.utts[i]["frames"]) // STACK
+
+    def features(self, i):
+        """Stacked raw features [steps, 3*dim] float32."""
+        n = self.steps(i)
+        return self.frames(self.utts[i], n * STACK).reshape(n, STACK * self.dim)
+
+    def seconds(self):
+        return sum(float(u.get("seconds", u["frames"] * 0.01)) for u in self.utts)
+
+    def __len__(self):
+        return len(self.utts)
+
+
+class Dump(FeatureSource):
     def __init__(self, path, name=None):
         self.path = path
         self.name = name or os.path.basename(os.path.normpath(path))
@@ -37,22 +56,9 @@ class Dump:
             self._maps[i] = m
         return m
 
-    def steps(self, i):
-        return int(self.utts[i]["frames"]) // STACK
-
-    def features(self, i):
-        """Stacked raw features [steps, 3*dim] float32."""
-        u = self.utts[i]
-        n = self.steps(i)
+    def frames(self, u, n):
         off = int(u["offset"])
-        a = np.asarray(self.shard(int(u["shard"]))[off:off + n * STACK], dtype=np.float32)
-        return a.reshape(n, STACK * self.dim)
-
-    def seconds(self):
-        return sum(float(u.get("seconds", u["frames"] * 0.01)) for u in self.utts)
-
-    def __len__(self):
-        return len(self.utts)
+        return np.asarray(self.shard(int(u["shard"]))[off:off + n], dtype=np.float32)
 
 
 def open_dump(path, name=None, jobs=1):

@@ -24,8 +24,9 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
+from dataset import FeatureSource  # noqa: E402
+
 FORMAT = "hearken-feature-pack/1"
-STACK = 3
 
 
 def quantizer(dump, bits, sample_utts=400, seed=0):
@@ -114,7 +115,7 @@ def _read_part(args):
     return codes
 
 
-class PackedDump:
+class PackedDump(FeatureSource):
     """A pack read fully into memory as uint8 codes; `features(i)` dequantises one utterance."""
 
     def __init__(self, path, name=None, jobs=1):
@@ -139,22 +140,9 @@ class PackedDump:
         else:
             self.codes = [_read_part(w) for w in work]
 
-    def steps(self, i):
-        return int(self.utts[i]["frames"]) // STACK
-
-    def features(self, i):
-        """Stacked dequantised features [steps, 3*dim] float32 (same as Dump.features)."""
-        u = self.utts[i]
-        n = self.steps(i)
+    def frames(self, u, n):
         off = int(u["offset"])
-        q = self.codes[int(u["part"])][off:off + n * STACK]
-        return (self.lo + q.astype(np.float32) * self.step).reshape(n, STACK * self.dim)
-
-    def seconds(self):
-        return sum(float(u["seconds"]) for u in self.utts)
-
-    def __len__(self):
-        return len(self.utts)
+        return self.lo + self.codes[int(u["part"])][off:off + n].astype(np.float32) * self.step
 
 
 def main():
