@@ -65,7 +65,8 @@ export interface BeamSearchOptions {
   hotwordOovLog10?: number;
   /** Alternatives returned besides the best hypothesis (default 4). */
   maxAlternatives?: number;
-  /** Trie nodes kept before unreachable ones are compacted away (default 262144). */
+  /** Trie nodes allowed before those unreachable from the beam are compacted away (default 4096; doubled while
+   * more than half survive). Bounds a stream's memory: without it a long utterance grows the trie to many MB. */
   compactNodes?: number;
 }
 
@@ -193,7 +194,7 @@ export class BeamSearchDecoder {
     this.oovLog10 = options.oovLog10;
     this.hotwordOovLog10 = options.hotwordOovLog10 ?? -4;
     this.maxAlternatives = options.maxAlternatives ?? 4;
-    this.compactAt = options.compactNodes ?? 1 << 18;
+    this.compactAt = options.compactNodes ?? 1 << 12;
     const tokenOf = new Map<string, number>();
     this.vocab.forEach((s, i) => {
       if (i !== this.blank && s.length === 1) tokenOf.set(s, i);
@@ -222,6 +223,11 @@ export class BeamSearchDecoder {
   /** Frames consumed since the last reset. */
   get framesDecoded(): number {
     return this.t;
+  }
+
+  /** Prefix-trie nodes the decoder has memory for (about 60 bytes each): what a stream's search costs. */
+  get allocatedNodes(): number {
+    return this.cap;
   }
 
   /** Starts a new utterance (keeps options and allocated memory). */

@@ -191,6 +191,19 @@ describe('streaming', () => {
     expect(compacted).toEqual(normal);
   });
 
+  it('keeps its memory bounded on a long utterance (compaction on by default), with the same result', () => {
+    const rows = Array.from({ length: 40 }, (_v, i) => noisy(text, 100 + i)).flat();
+    const all = concat(rows);
+    const bounded = new BeamSearchDecoder(options);
+    bounded.acceptFrames(all, rows.length);
+    const unbounded = new BeamSearchDecoder({ ...options, compactNodes: 1 << 30 });
+    unbounded.acceptFrames(all, rows.length);
+    expect(bounded.finalize()).toEqual(unbounded.finalize());
+    // ~7,200 frames of noisy posteriors: 262,144 nodes (16 MB) without compaction, 16,384 with it.
+    expect(unbounded.allocatedNodes).toBeGreaterThan(8 * bounded.allocatedNodes);
+    expect(bounded.allocatedNodes).toBeLessThanOrEqual(1 << 14);
+  });
+
   it('keeps timestamps monotonic and inside the audio', () => {
     for (const seed of [11, 12, 13, 14]) {
       const rows = noisy(text, seed);
