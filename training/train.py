@@ -79,7 +79,7 @@ def parse_args(argv=None):
     # processes, evaluation, checkpoints
     ap.add_argument("--ranks", type=int, default=2, help="processes (1 thread each)")
     ap.add_argument("--device", default="cpu", help="cpu, or cuda (then --ranks 1)")
-    ap.add_argument("--load-jobs", type=int, default=1, help="processes that decompress feature packs")
+    ap.add_argument("--load-jobs", type=int, default=1, help="threads that decompress feature packs")
     ap.add_argument("--prefetch", type=int, help="batches built ahead in threads (default: 4 on an accelerator, 0 on cpu)")
     ap.add_argument("--eval-every", type=float, default=10.0, help="minutes between dev evaluations")
     ap.add_argument("--eval-at-start", action="store_true")
@@ -346,7 +346,6 @@ def worker(rank, world, args, port):
         rng = random.Random((args.seed, epoch, step, rank).__hash__())
         return collate(plan[step][rank], mean, std, C, R, specaug, rng)
 
-    # on an accelerator the CPU side (collate, SpecAugment) would otherwise leave it idle between steps
     if rank == 0:
         # only from here on is there a model worth saving; before, a signal simply ends the process
         def _stop(signum, frame):
@@ -354,6 +353,7 @@ def worker(rank, world, args, port):
             STOP = True
         signal.signal(signal.SIGINT, _stop)
         signal.signal(signal.SIGTERM, _stop)
+    # on an accelerator the CPU side (collate, SpecAugment) would otherwise leave it idle between steps
     ahead = args.prefetch if args.prefetch is not None else (4 if device.type != "cpu" else 0)
     batches = Prefetcher(make_batch, ahead)
     ddp.train()
