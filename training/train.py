@@ -248,7 +248,8 @@ def worker(rank, world, args, port):
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
 
     state = {"epoch": 0, "step": 0, "updates": 0, "trained_seconds": 0.0, "history": [], "best": None,
-             "start_metric": None, "warm_start": args.init_onnx, "prior_history": [], "prior_minutes": 0.0}
+             "start_metric": None, "warm_start": args.init_onnx, "prior_history": [], "prior_minutes": 0.0,
+             "prior_updates": 0, "prior_epochs": 0.0}
     if ck is not None:
         opt.load_state_dict(ck["optimizer"])
         for st in opt.state.values():  # a checkpoint is loaded on the CPU
@@ -262,6 +263,9 @@ def worker(rank, world, args, port):
         tr = init_meta.get("training", {})
         state["prior_history"] = tr.get("devHistory", [])
         state["prior_minutes"] = float(tr.get("minutes", 0.0))
+        # the card counts the model's whole training, not just this warm-started run
+        state["prior_updates"] = int(tr.get("updates", 0))
+        state["prior_epochs"] = float(tr.get("epochs", 0.0))
         log(f"warm start from {args.init_onnx}")
     n_params = sum(p.numel() for p in model.parameters())
     log(f"rank {rank}/{world}: model {model.config()} {n_params} parameters; groups "
@@ -284,7 +288,8 @@ def worker(rank, world, args, port):
                                            "layers", "hidden", "cell", "unidirectional", "chunk", "lookahead")},
                              model=model.config()),
             "minutes": state["prior_minutes"] + state["trained_seconds"] / 60,
-            "updates": state["updates"], "epochs": state["epoch"] + state["step"] / max(1, plan_len[0]),
+            "updates": state.get("prior_updates", 0) + state["updates"],
+            "epochs": state.get("prior_epochs", 0.0) + state["epoch"] + state["step"] / max(1, plan_len[0]),
             "hardware": (f"{world} CPU processes x 1 thread" if device.type == "cpu"
                          else torch.cuda.get_device_name(device)), "parameters": n_params,
             "devHistory": state["prior_history"] + state["history"], "warmStart": state["warm_start"],
@@ -301,7 +306,8 @@ def worker(rank, world, args, port):
     def do_eval():
         t0 = time.time()
         res = evaluate_all(model, devs, rank, world, args.dev_max_utts, device)
-        entry = {"minutes": state["prior_minutes"] + state["trained_seconds"] / 60, "updates": state["updates"],
+        entry = {"minutes": state["prior_minutes"] + state["trained_seconds"] / 60,
+                 "updates": state.get("prior_updates", 0) + state["updates"],
                  "dev": res}
         msg = "  ".join(f"{k}: CER {100 * v['cer']:.2f}% WER {100 * v['wer']:.2f}% ({v['utterances']})"
                         for k, v in res.items())
