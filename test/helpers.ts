@@ -58,12 +58,4 @@ export function defaultModelDir(): string | null {
   return join(ROOT, 'models', json.acousticModel);
 }
 
-export function concatFloat32(parts: readonly Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
+export { concatFloat32 } from '../src/util/float32.js';

@@ -288,8 +288,8 @@ def worker(rank, world, args, port):
                                            "layers", "hidden", "cell", "unidirectional", "chunk", "lookahead")},
                              model=model.config()),
             "minutes": state["prior_minutes"] + state["trained_seconds"] / 60,
-            "updates": state.get("prior_updates", 0) + state["updates"],
-            "epochs": state.get("prior_epochs", 0.0) + state["epoch"] + state["step"] / max(1, plan_len[0]),
+            "updates": state["prior_updates"] + state["updates"],
+            "epochs": state["prior_epochs"] + state["epoch"] + state["step"] / max(1, plan_len[0]),
             "hardware": (f"{world} CPU processes x 1 thread" if device.type == "cpu"
                          else torch.cuda.get_device_name(device)), "parameters": n_params,
             "devHistory": state["prior_history"] + state["history"], "warmStart": state["warm_start"],
@@ -307,7 +307,7 @@ def worker(rank, world, args, port):
         t0 = time.time()
         res = evaluate_all(model, devs, rank, world, args.dev_max_utts, device)
         entry = {"minutes": state["prior_minutes"] + state["trained_seconds"] / 60,
-                 "updates": state.get("prior_updates", 0) + state["updates"],
+                 "updates": state["prior_updates"] + state["updates"],
                  "dev": res}
         msg = "  ".join(f"{k}: CER {100 * v['cer']:.2f}% WER {100 * v['wer']:.2f}% ({v['utterances']})"
                         for k, v in res.items())

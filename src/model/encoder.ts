@@ -1,6 +1,7 @@
 import type { FeatureFrames } from '../features/mfcc.js';
 import type { AcousticModel, ModelStates } from './acoustic-model.js';
 import type { ModelCard } from './card.js';
+import { concatFloat32 } from '../util/float32.js';
 
 /** Log-probabilities for consecutive model steps: `steps` rows of `vocab` values. */
 export interface StepLogProbs {
@@ -138,11 +139,5 @@ export async function encodeUtterance(model: AcousticModel, frames: FeatureFrame
   encoder.finishInput();
   const parts: Float32Array[] = [];
   while (encoder.ready()) parts.push((await encoder.next())!.data);
-  const out = new Float32Array(parts.reduce((sum, p) => sum + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
+  return concatFloat32(parts);
 }

@@ -80,11 +80,8 @@ export class Recognizer {
     const modelDir = options.model ?? defaults?.acousticModel;
     if (!modelDir) throw new ModelLoadError('NOT_FOUND', 'no model given and no default model is installed');
     const model = await AcousticModel.load(modelDir, { intraOpThreads: options.intraOpThreads });
-    let lm: NgramLM | null = null;
-    if ((options.decoding ?? 'beam') === 'beam') {
-      const source = options.lm === undefined ? defaults?.languageModel ?? false : options.lm;
-      lm = typeof source === 'string' ? loadArpaFile(source) : source === false ? null : source;
-    }
+    const source = languageModelSource(options, defaults);
+    const lm = typeof source === 'string' ? loadArpaFile(source) : source;
     if (options.endpoint !== undefined && options.endpoint !== false) checkEndpointConfig(options.endpoint);
     // The tuned weights belong to the shipped model + LM pair; other pairs start from the decoder's defaults.
     const shipped = defaults !== null && resolve(modelDir) === defaults.acousticModel;
@@ -157,10 +154,16 @@ function safeDefaults(): DefaultModels | null {
   }
 }
 
+/** The LM a recognizer with these options decodes with: an ARPA path, a loaded model, or null (none). */
+function languageModelSource(options: Pick<RecognizerOptions, 'decoding' | 'lm'>, defaults: DefaultModels | null): string | NgramLM | null {
+  if ((options.decoding ?? 'beam') !== 'beam') return null;
+  const source = options.lm === undefined ? defaults?.languageModel ?? false : options.lm;
+  return source === false ? null : source;
+}
+
 /** The ARPA file `createRecognizer(options)` would load, or null (greedy decoding, no LM, or an LM given loaded). */
 export function languageModelPath(options: Pick<RecognizerOptions, 'decoding' | 'lm'>): string | null {
-  if ((options.decoding ?? 'beam') !== 'beam') return null;
-  const source = options.lm === undefined ? safeDefaults()?.languageModel ?? false : options.lm;
+  const source = languageModelSource(options, safeDefaults());
   return typeof source === 'string' ? source : null;
 }
 

@@ -20,12 +20,12 @@ export interface StreamParts {
   endpoint: EndpointConfig | null;
 }
 
-/** Joins consecutive utterance results into one (text, words and span); alternatives only survive alone. */
 /** A result with no speech, placed at `at` seconds. */
 export function emptyResult(at: number): RecognitionResult {
   return { text: '', words: [], alternatives: [], start: at, end: at };
 }
 
+/** Joins consecutive utterance results into one (text, words and span); alternatives only survive alone. */
 export function mergeResults(results: readonly RecognitionResult[]): RecognitionResult {
   if (results.length === 1) return results[0]!;
   const spoken = results.filter((r) => r.text !== '');

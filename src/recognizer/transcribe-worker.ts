@@ -1,8 +1,8 @@
+import { workerData } from 'node:worker_threads';
 import { readAudioFile } from '../audio/decode.js';
 import type { Hotword } from '../decoder/hotwords.js';
-import { workerData } from 'node:worker_threads';
 import { ngramLMFromShared, type SharedNgramData } from '../lm/shared.js';
-import { createRecognizer, languageModelPath, type Recognizer, type RecognizerOptions } from './recognizer.js';
+import { createRecognizer, type Recognizer, type RecognizerOptions } from './recognizer.js';
 import type { RecognitionResult } from './types.js';
 
 /** Options that survive structured cloning into a worker (no loaded LM, no runner). */
@@ -24,8 +24,9 @@ let cached: { key: string; recognizer: Promise<Recognizer> } | null = null;
 function recognizerFor(options: WorkerRecognizerOptions): Promise<Recognizer> {
   const key = JSON.stringify(options);
   if (!cached || cached.key !== key) {
+    // transcribeFiles loads the LM its tasks' options name once, for every thread, when it can
     const shared = (workerData as { sharedLm?: SharedNgramData } | null)?.sharedLm;
-    const lm = shared && languageModelPath(options) !== null ? ngramLMFromShared(shared) : options.lm;
+    const lm = shared ? ngramLMFromShared(shared) : options.lm;
     cached = { key, recognizer: createRecognizer({ ...options, lm }) };
   }
   return cached.recognizer;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AudioFormatError, Resampler, resample } from '../../src/audio/index.js';
-import { randomSplits, rms, rng, sine } from '../helpers.js';
+import { concatFloat32, randomSplits, rms, rng, sine } from '../helpers.js';
 
 /** Amplitude of one frequency in a signal (single-bin DFT), robust to other content. */
 function toneAmplitude(x: Float32Array, freq: number, rate: number): number {
@@ -47,9 +47,7 @@ describe('Resampler', () => {
       from = to;
     }
     parts.push(streaming.flush());
-    const joined = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
-    let o = 0;
-    for (const p of parts) { joined.set(p, o); o += p.length; }
+    const joined = concatFloat32(parts);
     expect(joined.length).toBe(whole.length);
     expect(Buffer.from(joined.buffer).equals(Buffer.from(whole.buffer))).toBe(true);
   });

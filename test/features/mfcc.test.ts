@@ -11,7 +11,7 @@ import {
   frameCount,
 } from '../../src/features/index.js';
 import { meydaMfcc } from '../../src/features/mfcc.js';
-import { SAMPLES, randomSplits, rng } from '../helpers.js';
+import { SAMPLES, concatFloat32, randomSplits, rng } from '../helpers.js';
 
 function streamed(samples: Float32Array, splits: number[]): Float32Array {
   const extractor = new MfccExtractor();
@@ -22,10 +22,7 @@ function streamed(samples: Float32Array, splits: number[]): Float32Array {
     from = to;
   }
   parts.push(extractor.flush().data);
-  const out = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
-  let o = 0;
-  for (const p of parts) { out.set(p, o); o += p.length; }
-  return out;
+  return concatFloat32(parts);
 }
 
 describe('MfccExtractor', () => {
