@@ -31,6 +31,12 @@ printf '%s\t%s\n' stereo-44k-librilight-831-130739-0012.wav "$(transcript 831-13
 sox "$FSDD/flac/7_jackson_0.flac" -r 8000 -b 16 digit-8k-fsdd-7.wav
 printf '%s\t%s\n' digit-8k-fsdd-7.wav seven >> manifest.tsv
 
+# A spoken digit string (real speech, for grammar tests): FSDD speaker theo's 4 1 5 9, 0.3 s apart, 8 kHz.
+parts=()
+for d in 4 1 5 9; do sox "$FSDD/flac/${d}_theo_3.flac" -r 8000 -b 16 "$tmp/d$d.wav" pad 0 0.3; parts+=("$tmp/d$d.wav"); done
+sox "${parts[@]}" digits-8k-fsdd-4159.wav
+printf '%s\t%s\n' digits-8k-fsdd-4159.wav "four one five nine" >> manifest.tsv
+
 # Synthetic speech.
 espeak-ng -v en-us -s 150 -w "$tmp/e.wav" "the quick brown fox jumps over the lazy dog"
 sox "$tmp/e.wav" -r 16000 -c 1 -b 16 tts-espeak-fox.wav

@@ -23,5 +23,6 @@ export * from './audio/index.js';
 export { MfccExtractor, computeMfcc, DEFAULT_FEATURE_CONFIG, type FeatureConfig, type FeatureFrames } from './features/index.js';
 export { AcousticModel, ModelLoadError, WindowBatcher } from './model/index.js';
 export { BeamSearchDecoder, type BeamSearchOptions, type Hotword } from './decoder/beam.js';
+export { compileGrammar, GrammarError, UNKNOWN_WORD, type Grammar } from './decoder/grammar.js';
 export { loadArpa, loadArpaFile, buildArpa, NgramLM, LmFormatError } from './lm/index.js';
 export { normalizeText, computeWer, WerAccumulator } from './text/index.js';

@@ -288,14 +288,18 @@ def card_block(meta):
                   + (f" (warm start from {t['warmStart']})" if t.get("warmStart") else "")]
     hist = t.get("devHistory", [])
     if hist:
-        lines += ["", "### Dev history (greedy CTC, PyTorch)", "", "| minutes | updates | set | CER | WER |",
-                  "|---:|---:|---|---:|---:|"]
+        lines += ["", "### Dev history (greedy CTC, PyTorch)", "",
+                  "Weights: `raw` are the trained weights at that update, `ema` their exponential moving average "
+                  "(`--ema`); with `--ema` on, each row is the better of the two.", "",
+                  "| minutes | updates | weights | set | CER | WER |", "|---:|---:|---|---|---:|---:|"]
         for h in hist[-40:]:
             for k, v in sorted(h.get("dev", {}).items()):
-                lines.append(f"| {h['minutes']:.1f} | {h['updates']} | {k} | {100 * v['cer']:.2f}% | {100 * v['wer']:.2f}% |")
+                lines.append(f"| {h['minutes']:.1f} | {h['updates']} | {h.get('weights', 'raw')} | {k} | "
+                             f"{100 * v['cer']:.2f}% | {100 * v['wer']:.2f}% |")
     ev = t.get("eval", {})
     if ev:
         lines += ["", "### Greedy CTC decoding of this exported model (PyTorch, dev sets)", "",
+                  f"Exported weights: {'exponential moving average (--ema)' if t.get('weights') == 'ema' else 'raw'}.", "",
                   "| set | utterances | words | CER | WER |", "|---|---:|---:|---:|---:|"]
         for k, v in sorted(ev.items()):
             lines.append(f"| {k} | {v['utterances']} | {v['words']} | {100 * v['cer']:.2f}% | {100 * v['wer']:.2f}% |")

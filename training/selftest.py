@@ -3,7 +3,7 @@
   LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp OMP_NUM_THREADS=1 /usr/bin/python3 training/selftest.py
 
 Checks: chunked training forward == one-window streaming forward (LSTM/GRU, bi/uni, R = 0/8; dropout off in eval
-mode); feature packs decode to within half a quantisation step and train like dumps, with threaded prefetching
+mode); the weight average (--ema) updates, swaps in and out, is evaluated and survives resume; feature packs decode to within half a quantisation step and train like dumps, with threaded prefetching
 giving the same updates as none; device-train.sh runs end to end (on the CPU) and returns model pieces; training loss
 decreases with 2 DDP ranks; resume continues from last.pt; export + ONNX parity with onnxruntime-node; warm start
 from the ONNX initializers reproduces the checkpoint's outputs exactly; evaluate.py runs on model folder and .pt.
@@ -94,12 +94,32 @@ def check_packs(tmp):
     print("device-train.sh stash + train (on the CPU): OK")
 
 
+def check_weight_average():
+    from ema import WeightAverage
+    torch.manual_seed(0)
+    m = torch.nn.Linear(4, 3)
+    start = [p.detach().clone() for p in m.parameters()]
+    avg = WeightAverage(m, 0.5)
+    with torch.no_grad():
+        for p in m.parameters():
+            p.add_(1.0)
+    avg.update(m)  # ramped decay on the first update: 1/10
+    for p, s0, s in zip(m.parameters(), start, avg.shadow):
+        assert torch.allclose(s, 0.1 * s0 + 0.9 * p.detach()), "EMA update"
+    raw = [p.detach().clone() for p in m.parameters()]
+    with avg.applied(m):
+        assert all(torch.equal(p, s) for p, s in zip(m.parameters(), avg.shadow))
+    assert all(torch.equal(p, r) for p, r in zip(m.parameters(), raw)), "EMA weights not swapped back"
+    print("weight average update + swap in/out: OK")
+
+
 def losses(log):
     return [float(v) for v in re.findall(r"loss/char ([0-9.]+)", log)]
 
 
 def main():
     check_streaming_equivalence()
+    check_weight_average()
     tmp = tempfile.mkdtemp(prefix="hearken-selftest-")
     try:
         toy = os.path.join(HERE, "toy_dump.py")
@@ -108,14 +128,17 @@ def main():
         wd = f"{tmp}/work"
         common = [PY, os.path.join(HERE, "train.py"), "--workdir", wd, "--train", f"real={tmp}/real",
                   "--train", f"synth={tmp}/synth", "--dev", f"real-dev={tmp}/dev", "--layers", "2", "--hidden", "64",
-                  "--log-every", "10", "--warmup", "30", "--minutes", "5", "--eval-every", "100"]
+                  "--log-every", "10", "--warmup", "30", "--minutes", "5", "--eval-every", "100", "--ema", "0.95"]
         out = run(*common, "--max-updates", "120")
         ls = losses(out)
         assert len(ls) >= 10 and ls[-1] < 0.5 * ls[0], ls
         print(f"loss/char {ls[0]:.2f} -> {ls[-1]:.2f}: OK")
+        assert "updates (EMA): real-dev" in out, out[-2000:]
         out = run(*common, "--max-updates", "140")
         assert "resumed from" in out and "upd 130" in out, out[-2000:]
-        print("resume: OK")
+        ema = torch.load(f"{wd}/last.pt", map_location="cpu")["ema"]
+        assert ema is not None and ema["updates"] > 120, ema and ema["updates"]
+        print("resume (with the weight average): OK")
         md = f"{tmp}/model"
         out = run(PY, os.path.join(HERE, "export.py"), "--checkpoint", f"{wd}/last.pt", "--out", md,
                   "--ref-dump", f"{tmp}/dev", "--verify")

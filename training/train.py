@@ -34,6 +34,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from dataset import (SpecAugment, collate, compute_stats, epoch_plan, group_shares, load_items,  # noqa: E402
                      open_dump)
+from ema import WeightAverage  # noqa: E402
 from evaluate import eval_items, rates  # noqa: E402
 from model import LCRNN  # noqa: E402
 
@@ -61,6 +62,9 @@ def parse_args(argv=None):
     ap.add_argument("--chunk", type=int, default=16)
     ap.add_argument("--lookahead", type=int, default=8)
     ap.add_argument("--dropout", type=float, default=0.0, help="between layers, training only")
+    ap.add_argument("--ema", type=float, default=0.0,
+                    help="also evaluate an exponential moving average of the weights with this decay (e.g. 0.998); "
+                         "the better of raw and averaged weights is kept as best.pt and published (0: off)")
     # optimisation
     ap.add_argument("--lr", type=float, default=2.5e-3, help="peak Adam learning rate")
     ap.add_argument("--warmup", type=int, default=300, help="linear warmup (updates)")
@@ -246,6 +250,9 @@ def worker(rank, world, args, port):
     C, R = model.chunk, model.lookahead
     ddp = DDP(model, broadcast_buffers=False) if world > 1 else model
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
+    ema = WeightAverage(model, args.ema) if args.ema else None
+    if ema is not None and ck is not None and ck.get("ema") is not None:
+        ema.load_state_dict(ck["ema"])
 
     state = {"epoch": 0, "step": 0, "updates": 0, "trained_seconds": 0.0, "history": [], "best": None,
              "start_metric": None, "warm_start": args.init_onnx, "prior_history": [], "prior_minutes": 0.0,
@@ -299,52 +306,80 @@ def worker(rank, world, args, port):
     def checkpoint(path):
         save(path, {"model": model.state_dict(), "model_config": model.config(), "optimizer": opt.state_dict(),
                     "state": state, "feature_config": feature_config, "training_summary": summary(),
-                    "args": vars(args)})
+                    "args": vars(args), "ema": ema.state_dict() if ema is not None else None})
 
     plan_len = [1]
 
-    def do_eval():
+    def do_eval(weights="raw"):
         t0 = time.time()
-        res = evaluate_all(model, devs, rank, world, args.dev_max_utts, device)
+        if weights == "ema":
+            with ema.applied(model):
+                res = evaluate_all(model, devs, rank, world, args.dev_max_utts, device)
+        else:
+            res = evaluate_all(model, devs, rank, world, args.dev_max_utts, device)
         entry = {"minutes": state["prior_minutes"] + state["trained_seconds"] / 60,
                  "updates": state["prior_updates"] + state["updates"],
-                 "dev": res}
+                 "dev": res, "weights": weights}
         msg = "  ".join(f"{k}: CER {100 * v['cer']:.2f}% WER {100 * v['wer']:.2f}% ({v['utterances']})"
                         for k, v in res.items())
-        log(f"eval @ {state['updates']} updates: {msg}  [{time.time() - t0:.0f} s]")
+        log(f"eval @ {state['updates']} updates{' (EMA)' if weights == 'ema' else ''}: {msg}  [{time.time() - t0:.0f} s]")
         return entry
 
-    def after_eval(entry, initial=False):
-        """rank 0 only: history, best checkpoint, publishing."""
-        if select is None or select not in entry["dev"]:
-            return
-        m = (entry["dev"][select]["wer"], entry["dev"][select]["cer"])
-        if initial:
-            if state["start_metric"] is None:  # a resumed continue run keeps the published model's metric
+    def eval_entries():
+        """Every rank: the raw weights, and the averaged ones when --ema is on."""
+        entries = [do_eval()]
+        if ema is not None and ema.updates > 0:
+            entries.append(do_eval("ema"))
+        return entries
+
+    def metric(entry):
+        return entry["dev"][select]["wer"], entry["dev"][select]["cer"]
+
+    def keep_best(entry):
+        m = metric(entry)
+        state["best"] = m
+        checkpoint(best_path)
+        log(f"new best {select}: WER {100 * m[0]:.2f}% CER {100 * m[1]:.2f}% ({entry['weights']} weights) -> {best_path}")
+        if args.publish_dir and better(m, state["start_metric"]):
+            from export import export_model
+            name = args.publish_name or os.path.basename(os.path.normpath(args.publish_dir))
+            tr = summary()
+            tr["eval"] = entry["dev"]
+            tr["weights"] = entry["weights"]
+            try:
+                export_model(model, args.publish_dir, name, tr, feature_config, args.ref_dump, verify=True)
                 state["start_metric"] = m
-            log(f"start model: {select} WER {100 * m[0]:.2f}% CER {100 * m[1]:.2f}%")
+                log(f"published -> {args.publish_dir}")
+            except Exception as e:  # keep training; the old model stays in place
+                log(f"publish FAILED: {e}")
+
+    def after_eval(entries, initial=False):
+        """rank 0 only: history, best checkpoint (raw or averaged weights, whichever is better), publishing."""
+        if select is None or select not in entries[0]["dev"]:
             return
+        if initial:
+            m = metric(entries[0])
+            if state["start_metric"] is None:
+                state["start_metric"] = m
+                log(f"start model: {select} WER {100 * m[0]:.2f}% CER {100 * m[1]:.2f}%")
+            else:  # a resumed continue run keeps the published model's metric as the bar to beat
+                p = state["start_metric"]
+                log(f"resumed model: {select} WER {100 * m[0]:.2f}% CER {100 * m[1]:.2f}%; publishing needs better "
+                    f"than WER {100 * p[0]:.2f}% CER {100 * p[1]:.2f}%")
+            return
+        entry = min(entries, key=metric)  # raw first, so a tie keeps the raw weights
         state["history"].append(entry)
-        if better(m, state["best"]):
-            state["best"] = m
-            checkpoint(best_path)
-            log(f"new best {select}: WER {100 * m[0]:.2f}% CER {100 * m[1]:.2f}% -> {best_path}")
-            if args.publish_dir and better(m, state["start_metric"]):
-                from export import export_model
-                name = args.publish_name or os.path.basename(os.path.normpath(args.publish_dir))
-                tr = summary()
-                tr["eval"] = entry["dev"]
-                try:
-                    export_model(model, args.publish_dir, name, tr, feature_config, args.ref_dump, verify=True)
-                    state["start_metric"] = m
-                    log(f"published -> {args.publish_dir}")
-                except Exception as e:  # keep training; the old model stays in place
-                    log(f"publish FAILED: {e}")
+        if better(metric(entry), state["best"]):
+            if entry["weights"] == "ema":
+                with ema.applied(model):
+                    keep_best(entry)
+            else:
+                keep_best(entry)
 
     if args.eval_at_start and devs:
         entry = do_eval()
         if rank == 0:
-            after_eval(entry, initial=True)
+            after_eval([entry], initial=True)
         dist.barrier()
 
     # ------------------------------------------------------------------ training loop
@@ -389,9 +424,9 @@ def worker(rank, world, args, port):
                 stopped = True
                 break
             if flags[1]:
-                entry = do_eval()
+                entries = eval_entries()
                 if rank == 0:
-                    after_eval(entry)
+                    after_eval(entries)
                     checkpoint(last_path)
                 dist.barrier()
                 last_eval = last_save = time.time()
@@ -416,6 +451,8 @@ def worker(rank, world, args, port):
             gn = torch.nn.utils.clip_grad_norm_(model.parameters(), args.clip)
             if torch.isfinite(gn):
                 opt.step()
+                if ema is not None:
+                    ema.update(model)
             state["updates"] += 1
             state["step"] += 1
             win["loss"] += float(loss); win["chars"] += nchar; win["steps"] += real
@@ -440,9 +477,9 @@ def worker(rank, world, args, port):
     if world > 1:
         dist.broadcast(flags, 0)
     if flags[1]:
-        entry = do_eval()
+        entries = eval_entries()
         if rank == 0:
-            after_eval(entry)
+            after_eval(entries)
     if rank == 0:
         checkpoint(last_path)
         if not devs or not os.path.exists(best_path):

@@ -14,6 +14,11 @@ export function finiteNumber(value: string): number {
   return n;
 }
 
+/** A repeatable string option. */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
 /** `word` or `phrase:boost`, repeatable. */
 export function collectHotword(value: string, previous: Hotword[] = []): Hotword[] {
   const colon = value.lastIndexOf(':');
@@ -57,8 +62,8 @@ export function withDecodingFlags<T extends import('commander').Command>(command
     .option('--no-lm', 'decode without a language model')
     .option('--beam <n>', 'beam width (default 16)', positiveInt)
     .option('--greedy', 'greedy CTC decoding (no beam, no LM)')
-    .option('--alpha <x>', 'LM weight (default 0.5)', finiteNumber)
-    .option('--beta <x>', 'word insertion bonus (default 1.0)', finiteNumber)
+    .option('--alpha <x>', 'LM weight (default: the tuned value in models/default.json, else 0.5)', finiteNumber)
+    .option('--beta <x>', 'word insertion bonus (default: the tuned value in models/default.json, else 1.0)', finiteNumber)
     .option('--no-endpoint', 'decode each file as one utterance (no endpoint splitting)');
   return command;
 }

@@ -51,9 +51,16 @@ export interface BeamSearchOptions {
    * log10 LM cost of a word the LM does not know. Default: the LM's <unk> probability in context if it
    * has <unk>, otherwise -10 (KenLM's -100 would make unknown words unreachable). It is charged as soon as
    * a partial word leaves the LM's vocabulary (see lexicon.ts), not when the word ends, so hypotheses that
-   * run real words together lose early; hotword matches are exempt.
+   * run real words together lose early; hotword matches are exempt. -Infinity restricts recognition to the
+   * LM's vocabulary (grammars).
    */
   oovLog10?: number;
+  /**
+   * Extra log10 LM cost per character of a word outside the LM's vocabulary (default 0). With a one-off cost
+   * alone, one long unknown "word" costs no more than a short one, so it can swallow several known words; a
+   * per-character cost stops that (grammars with `[unk]` use it).
+   */
+  oovCharLog10?: number;
   /** Phrases to favour. */
   hotwords?: readonly Hotword[];
   /** Boost (natural log, whole phrase) for hotwords without their own (default 5). */
@@ -121,6 +128,8 @@ export class BeamSearchDecoder {
   private readonly beta: number;
   private readonly useEos: boolean;
   private readonly oovLog10: number | undefined;
+  /** Weighted natural-log cost added per character outside the vocabulary. */
+  private readonly oovCharCost: number;
   private readonly lexicon: LexiconTrie | null;
   private readonly hotwordOovLog10: number;
   private readonly trie: HotwordTrie | null;
@@ -192,6 +201,7 @@ export class BeamSearchDecoder {
     this.beta = options.beta ?? 1.0;
     this.useEos = options.useEos ?? true;
     this.oovLog10 = options.oovLog10;
+    this.oovCharCost = (options.oovCharLog10 ?? 0) * this.lmWeight;
     this.hotwordOovLog10 = options.hotwordOovLog10 ?? -4;
     this.maxAlternatives = options.maxAlternatives ?? 4;
     this.compactAt = options.compactNodes ?? 1 << 12;
@@ -528,9 +538,10 @@ export class BeamSearchDecoder {
       this.oovPaid[ch] = this.oovPaid[n]!;
       // Charged once, when the partial word is outside the vocabulary and not (or no longer) a hotword match.
       if (next < 0 && !this.oovPaid[n] && h === 0) {
-        e += this.lmWeight * this.unknownLog10(this.contextOf(n));
+        e += this.weighted(this.unknownLog10(this.contextOf(n)));
         this.oovPaid[ch] = 1;
       }
+      if (next < 0 && h === 0) e += this.oovCharCost;
     }
     if (c === this.space && this.lm) {
       e += this.completeWord(n, inHotword);
@@ -583,7 +594,12 @@ export class BeamSearchDecoder {
     } else {
       this.tmpCtxLen = 0;
     }
-    return this.lmWeight * log10 + this.beta;
+    return this.weighted(log10) + this.beta;
+  }
+
+  /** alpha-weighted natural-log LM score; a forbidden word (-Infinity) stays forbidden even with alpha 0. */
+  private weighted(log10: number): number {
+    return log10 === -Infinity ? -Infinity : this.lmWeight * log10;
   }
 
   /** Node n's LM context (word ids, oldest first) in the scratch buffer of its length. */

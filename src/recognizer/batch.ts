@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
+import { normalizeGrammar } from '../decoder/grammar.js';
 import type { Hotword } from '../decoder/hotwords.js';
 import { loadSharedLM } from '../lm/shared.js';
 import { siblingWorker } from '../util/worker-path.js';
@@ -9,6 +10,8 @@ import type { TranscribeOutcome, TranscribeTask, WorkerRecognizerOptions } from 
 export interface BatchOptions {
   recognizer?: WorkerRecognizerOptions;
   hotwords?: Hotword[];
+  /** Restrict recognition to these phrases (see StreamOptions.grammar). A bad list throws before any work. */
+  grammar?: string[];
   /** Worker threads; default min(files, cores). */
   workers?: number;
   /** Called as each file finishes, in completion order. */
@@ -17,6 +20,7 @@ export interface BatchOptions {
 
 /** Transcribes files on a pool of worker threads, one recognizer per thread. Never throws for a bad file. */
 export async function transcribeFiles(paths: readonly string[], options: BatchOptions = {}): Promise<TranscribeOutcome[]> {
+  if (options.grammar) normalizeGrammar(options.grammar); // a bad grammar is one error now, not one per file
   const worker = siblingWorker(import.meta.url, 'transcribe-worker');
   const threads = Math.max(1, options.workers ?? Math.min(paths.length, availableParallelism()));
   // Several threads share one copy of the LM. If it fails to load here, each thread loads it itself and
@@ -34,7 +38,7 @@ export async function transcribeFiles(paths: readonly string[], options: BatchOp
     return await Promise.all(
       paths.map(async (path, index) => {
         const outcome = await pool
-          .run({ path, options: options.recognizer ?? {}, hotwords: options.hotwords ?? [] })
+          .run({ path, options: options.recognizer ?? {}, hotwords: options.hotwords ?? [], grammar: options.grammar })
           .catch((err: unknown): TranscribeOutcome => ({ ok: false, error: `worker failed: ${String(err)}` }));
         options.onResult?.(path, outcome, index);
         return outcome;

@@ -4,6 +4,8 @@ import { join, resolve } from 'node:path';
 import { readAudioFile } from '../audio/decode.js';
 import { TARGET_SAMPLE_RATE } from '../audio/types.js';
 import { BeamSearchDecoder, type Hotword } from '../decoder/beam.js';
+import { compileGrammar, markUnknownWords, type Grammar } from '../decoder/grammar.js';
+import { normalizeWords } from '../text/normalize.js';
 import { loadArpaFile } from '../lm/arpa.js';
 import type { NgramLM } from '../lm/ngram-lm.js';
 import { AcousticModel } from '../model/acoustic-model.js';
@@ -13,6 +15,14 @@ import { checkEndpointConfig, type EndpointConfig } from './endpoint.js';
 import { GreedyDecoder } from './greedy-decoder.js';
 import { RecognizerStream } from './stream.js';
 import type { RecognitionResult, StreamingDecoder } from './types.js';
+
+/** log10 cost of speech matched to `[unk]` in a grammar: KenLM-style strong, as for unknown words in dictation. */
+const GRAMMAR_UNKNOWN_LOG10 = -10;
+/**
+ * ... and per character, so one [unk] cannot swallow several grammar words: at -2, FSDD digit strings decode as
+ * well with [unk] in the grammar as without, and out-of-grammar sentences still come out mostly as [unk].
+ */
+const GRAMMAR_UNKNOWN_CHAR_LOG10 = -2;
 
 /** The folder of shipped models, beside src/ and dist/. */
 export const MODELS_DIR = fileURLToPath(new URL('../../models/', import.meta.url));
@@ -64,6 +74,13 @@ export interface RecognizerOptions {
 export interface StreamOptions {
   /** Words or phrases to favour, with optional boosts (natural-log units). */
   hotwords?: readonly Hotword[];
+  /**
+   * Restrict recognition to these phrases (Vosk's grammar / `phrase_list`): only their words can be recognised,
+   * preferably in the phrases' order; include `'[unk]'` to let other speech come out as `[unk]`. Always decodes
+   * with the beam search (even on a greedy recognizer), with the grammar in place of the language model.
+   * Invalid lists throw a GrammarError.
+   */
+  grammar?: readonly string[];
   /** Endpointing for this stream: settings, or false to decode the whole stream as one utterance. */
   endpoint?: Partial<EndpointConfig> | false;
 }
@@ -99,7 +116,7 @@ export class Recognizer {
     return new RecognizerStream({
       model: this.model,
       runner: this.options.runner ?? directRunner,
-      decoder: this.createDecoder(options.hotwords ?? []),
+      decoder: this.createDecoder(options.hotwords ?? [], options.grammar ? compileGrammar(options.grammar) : null),
       endpoint: endpointSetting === false ? null : checkEndpointConfig(endpointSetting),
     });
   }
@@ -120,27 +137,47 @@ export class Recognizer {
     await this.model.release();
   }
 
-  private createDecoder(hotwords: readonly Hotword[]): StreamingDecoder {
+  private createDecoder(hotwords: readonly Hotword[], grammar: Grammar | null): StreamingDecoder {
     const { card } = this.model;
-    if ((this.options.decoding ?? 'beam') === 'greedy') return new GreedyDecoder(card.vocabulary, card.blank);
+    if (grammar === null && (this.options.decoding ?? 'beam') === 'greedy') return new GreedyDecoder(card.vocabulary, card.blank);
     const beam = new BeamSearchDecoder({
       vocabulary: card.vocabulary,
       blank: card.blank,
       beamWidth: this.options.beamWidth,
-      lm: this.lm,
+      lm: grammar ? grammar.lm : this.lm,
       alpha: this.options.alpha,
       beta: this.options.beta,
-      oovLog10: this.options.oovLog10,
+      // a grammar admits no other word, unless it lists [unk]; then one costs what an unknown word costs in dictation
+      oovLog10: grammar ? (grammar.allowUnknown ? (this.options.oovLog10 ?? GRAMMAR_UNKNOWN_LOG10) : -Infinity) : this.options.oovLog10,
+      oovCharLog10: grammar?.allowUnknown ? GRAMMAR_UNKNOWN_CHAR_LOG10 : 0,
       hotwords,
       maxAlternatives: this.options.maxAlternatives,
     });
+    // Words outside the grammar can only come from [unk] (or a hotword, which is always allowed).
+    const hotwordWords = new Set(hotwords.flatMap((h) => normalizeWords(h.phrase)));
+    const mark = grammar?.allowUnknown ? (text: string) => markUnknownWords(text, grammar, hotwordWords) : (text: string) => text;
+    // A partial's last word may still be in progress ("fi" on the way to "five"): with a grammar it is shown
+    // only once it is a grammar word, so partials, like results, hold nothing but grammar words (and [unk]).
+    const partial = grammar
+      ? () => {
+          const words = beam.partial().split(' ').filter(Boolean);
+          const last = words.pop();
+          const done = mark(words.join(' '));
+          return last !== undefined && (grammar.words.has(last) || hotwordWords.has(last)) ? (done ? `${done} ${last}` : last) : done;
+        }
+      : () => beam.partial();
     return {
       acceptFrames: (logProbs, frames) => beam.acceptFrames(logProbs, frames),
-      partial: () => beam.partial(),
+      partial,
       reset: () => beam.reset(),
       finalize: () => {
         const r = beam.finalize();
-        return { text: r.text, words: r.words, alternatives: [{ text: r.text, score: r.score }, ...r.alternatives] };
+        const words = r.words.map((w) => ({ ...w, word: mark(w.word) }));
+        return {
+          text: mark(r.text),
+          words,
+          alternatives: [{ text: mark(r.text), score: r.score }, ...r.alternatives.map((a) => ({ ...a, text: mark(a.text) }))],
+        };
       },
     };
   }

@@ -12,6 +12,7 @@ export interface TranscribeTask {
   path: string;
   options: WorkerRecognizerOptions;
   hotwords: Hotword[];
+  grammar?: string[];
 }
 
 export type TranscribeOutcome =
@@ -37,7 +38,7 @@ export default async function transcribe(task: TranscribeTask): Promise<Transcri
     const recognizer = await recognizerFor(task.options);
     const audio = await readAudioFile(task.path);
     const t0 = performance.now();
-    const result = await recognizer.transcribe(audio.samples, audio.sampleRate, { hotwords: task.hotwords });
+    const result = await recognizer.transcribe(audio.samples, audio.sampleRate, { hotwords: task.hotwords, grammar: task.grammar });
     return { ok: true, result, audioSeconds: audio.source.seconds, computeSeconds: (performance.now() - t0) / 1000 };
   } catch (err) {
     if (cached && err instanceof Error && err.name === 'ModelLoadError') cached = null;

@@ -3,6 +3,7 @@
  * parsing and validation, and result formatting. Pure functions, shared by the server and its workers.
  * docs/protocol.md is the reference.
  */
+import { GrammarError, normalizeGrammar } from '../decoder/grammar.js';
 import type { Hotword } from '../decoder/hotwords.js';
 import { MAX_SAMPLE_RATE, MIN_SAMPLE_RATE } from '../audio/types.js';
 import type { EndpointConfig } from '../recognizer/endpoint.js';
@@ -36,8 +37,10 @@ export interface StreamConfig {
   words: boolean;
   /** n-best alternatives per result (Vosk `max_alternatives`; 0: none, plain result). */
   maxAlternatives: number;
-  /** Phrases to favour (Vosk `phrase_list`, Hearken `hotwords`). */
+  /** Phrases to favour (Hearken's `hotwords` extension). */
   hotwords: Hotword[];
+  /** Recognition restricted to these phrases' words (Vosk `phrase_list`; may hold "[unk]"). */
+  grammar?: string[];
   /** Endpointing for this stream; undefined: the server's; false: one utterance until eof. */
   endpoint?: Partial<EndpointConfig> | false;
   /** Binary sample format: Vosk's s16le (default) or Hearken's f32le extension. */
@@ -109,14 +112,18 @@ export function parseConfig(body: unknown): Partial<StreamConfig> {
         out.maxAlternatives = value;
         break;
       }
-      case 'phrase_list':
-        // Vosk restricts recognition to these phrases; Hearken favours them as hotwords. "[unk]" is Vosk's
-        // garbage word and has no meaning here.
-        for (const [i, p] of phraseArray(value, 'phrase_list').entries()) {
-          const text = phrase(p, `"phrase_list"[${i}]`);
-          if (text.trim().toLowerCase() !== '[unk]') hotwords.push({ phrase: text });
+      case 'phrase_list': {
+        // Vosk's grammar: only these phrases' words can be recognised; "[unk]" admits other speech as [unk].
+        const list = phraseArray(value, 'phrase_list').map((p, i) => phrase(p, `"phrase_list"[${i}]`));
+        try {
+          normalizeGrammar(list);
+        } catch (err) {
+          if (err instanceof GrammarError) throw invalid(`"phrase_list": ${err.message}`);
+          throw err;
         }
+        out.grammar = list;
         break;
+      }
       case 'hotwords':
         for (const [i, h] of phraseArray(value, 'hotwords').entries()) {
           if (typeof h === 'string') {

@@ -61,6 +61,28 @@ describe('hearken transcribe', () => {
     expect(r.stderr).toMatch(/ModelLoadError: no model at/);
   });
 
+  it('restricts recognition to a grammar from --grammar and --grammar-file, JSON words included', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'digits.txt');
+    writeFileSync(file, 'zero\none\ntwo\nthree\n\nfour\nfive\nsix\nseven\neight\n');
+    const digits = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
+    const r = await hearken(['transcribe', '--model', MODEL, '--format', 'json', '--grammar', 'nine', '--grammar-file', file,
+      join(SAMPLES, 'digits-8k-fsdd-4159.wav')]);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout) as { text: string; words: Array<{ word: string }> };
+    for (const w of json.text.split(' ').filter(Boolean)) expect(digits).toContain(w);
+    for (const w of json.words) expect(digits).toContain(w.word);
+  });
+
+  it('refuses a bad grammar and a missing grammar file with a clear message', async () => {
+    const bad = await hearken(['transcribe', '--grammar', '?!', join(SAMPLES, 'digit-8k-fsdd-7.wav')]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/grammar phrase 0 \("\?!"\) has no speakable words/);
+    const missing = await hearken(['transcribe', '--grammar-file', join(tempDir(), 'none.txt'), join(SAMPLES, 'digit-8k-fsdd-7.wav')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/cannot read grammar file .*none\.txt: ENOENT/);
+  });
+
   it('refuses an unknown format and a bad hotword boost before doing any work', async () => {
     expect((await hearken(['transcribe', '--format', 'docx', 'x.wav'])).stderr).toMatch(/Allowed choices are text, json, srt, vtt/);
     expect((await hearken(['transcribe', '--hotword', 'stella:-2', 'x.wav'])).stderr).toMatch(/boost .* positive/);

@@ -21,6 +21,8 @@ const CASES: { name: string; send: Step[]; replies?: number; code: number; error
   { name: 'max_alternatives negative', send: [{ config: { max_alternatives: -1 } }], code: 1007, error: /max_alternatives/ },
   { name: 'phrase_list not array', send: [{ config: { phrase_list: 'hello' } }], code: 1007, error: /phrase_list/ },
   { name: 'phrase_list with a number', send: [{ config: { phrase_list: ['a', 3] } }], code: 1007, error: /phrase_list/ },
+  { name: 'phrase_list with nothing speakable', send: [{ config: { phrase_list: ['yes', '?!'] } }], code: 1007, error: /phrase_list.*no speakable words/ },
+  { name: 'phrase_list of only [unk]', send: [{ config: { phrase_list: ['[unk]'] } }], code: 1007, error: /phrase_list.*besides \[unk\]/ },
   { name: 'hotword bad boost', send: [{ config: { hotwords: [{ phrase: 'stella', boost: -2 }] } }], code: 1007, error: /boost/ },
   { name: 'hotword unknown key', send: [{ config: { hotwords: [{ phrase: 'stella', weight: 2 }] } }], code: 1007, error: /unknown key/ },
   { name: 'endpoint unknown key', send: [{ config: { endpoint: { silence: 1 } } }], code: 1007, error: /unknown key/ },

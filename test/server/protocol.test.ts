@@ -158,4 +158,24 @@ describe('Vosk protocol conformance', () => {
     expect(await e.exchange({ eof: 1 })).toEqual({ text: '' });
     expect((await e.closed).code).toBe(1000);
   });
+
+  it('phrase_list restricts recognition to its words, as in Vosk; [unk] stands for other speech', async () => {
+    const digits = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'oh'];
+    const run = async (file: string, phraseList: string[]) => {
+      const { bytes, sampleRate } = wavPcm(file);
+      const c = await VoskClient.connect(url);
+      c.send({ config: { sample_rate: sampleRate, phrase_list: phraseList, words: 1 } });
+      for (const part of chunks(bytes, 4000)) await c.exchange(part);
+      const final = (await c.exchange({ eof: 1 }))!;
+      expect((await c.closed).code).toBe(1000);
+      const replies = c.messages.map((m) => String(m.partial ?? m.text ?? ''));
+      return { final, words: replies.join(' ').split(' ').filter(Boolean) };
+    };
+    const inGrammar = await run('digits-8k-fsdd-4159.wav', digits);
+    for (const w of inGrammar.words) expect(digits).toContain(w); // every partial and the final
+    if (REAL_MODEL) expect(inGrammar.final.text).not.toBe('');
+    const outside = await run(FOX, [...digits, '[unk]']);
+    for (const w of outside.words) expect([...digits, '[unk]']).toContain(w);
+    for (const w of (outside.final.result ?? []) as Array<{ word: string }>) expect([...digits, '[unk]']).toContain(w.word);
+  });
 });
