@@ -43,7 +43,7 @@ async function cpuSecondsAsync(fn: () => Promise<void>): Promise<number> {
   return (d.user + d.system) / 1e6;
 }
 
-function ensurePocketsphinx(): boolean {
+export function ensurePocketsphinx(): boolean {
   if (existsSync('/usr/bin/pocketsphinx_continuous')) return true;
   if (process.getuid?.() !== 0) return false;
   spawnSync('apt-get', ['install', '-y', '-qq', 'pocketsphinx', 'pocketsphinx-en-us'], { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
@@ -51,8 +51,9 @@ function ensurePocketsphinx(): boolean {
 }
 
 /** PocketSphinx's transcript and its child CPU seconds (bash's `times` reports the child's user + sys). */
-function pocketsphinx(path: string): { text: string; cpu: number } {
-  const out = execFileSync('bash', ['-c', 'pocketsphinx_continuous -infile "$1" -logfn /dev/null 2>/dev/null; echo "@@"; times', 'ps', path], { encoding: 'utf8', maxBuffer: 1 << 24 });
+/** PocketSphinx's transcript of a 16 kHz WAV and the CPU seconds it took; `extra`: more flags (e.g. -jsgf FILE). */
+export function pocketsphinx(path: string, extra: readonly string[] = []): { text: string; cpu: number } {
+  const out = execFileSync('bash', ['-c', 'f=$1; shift; pocketsphinx_continuous -infile "$f" "$@" -logfn /dev/null 2>/dev/null; echo "@@"; times', 'ps', path, ...extra], { encoding: 'utf8', maxBuffer: 1 << 24 });
   const [text, times] = out.split('@@\n');
   const child = (times ?? '').trim().split('\n')[1] ?? '0m0s 0m0s';
   const secs = child.split(' ').map((t) => {

@@ -1,10 +1,11 @@
 /**
  * `npm run bench`: front end, recognizer (by stage, greedy and beam+LM, with PocketSphinx side by side) and,
  * where present, the server. Prints tables and writes bench/results/latest.json.
- * Flags: --quick (8 files per set), --no-pocketsphinx, --no-server.
+ * Flags: --quick (8 files per set), --no-pocketsphinx, --no-server, --no-grammar.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { benchFeatures } from './features.js';
+import { benchGrammar, printGrammarTable } from './grammar.js';
 import { benchRecognizer, printRecognizerTable, recognizerMarkdown } from './recognizer.js';
 
 const args = process.argv.slice(2);
@@ -18,6 +19,13 @@ const recognizer = await benchRecognizer({ quick: args.includes('--quick'), pock
 results.recognizer = recognizer;
 printRecognizerTable(recognizer);
 results.recognizerMarkdown = recognizerMarkdown(recognizer);
+
+if (!args.includes('--no-grammar')) {
+  const grammar = await benchGrammar({ files: args.includes('--quick') ? 12 : 40, pocketsphinx: !args.includes('--no-pocketsphinx') });
+  results.grammar = grammar;
+  console.log('');
+  printGrammarTable(grammar);
+}
 
 const serverBench = new URL('./server.ts', import.meta.url).pathname;
 if (!args.includes('--no-server') && existsSync(serverBench)) {

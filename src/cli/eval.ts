@@ -2,9 +2,9 @@ import { Command } from 'commander';
 import { WerAccumulator } from '../text/wer.js';
 import { readManifest } from '../util/manifest.js';
 import { transcribeFiles } from '../recognizer/batch.js';
-import { positiveInt, recognizerOptions, withDecodingFlags, type DecodingFlags } from './options.js';
+import { grammarFromFlags, positiveInt, recognizerOptions, withDecodingFlags, withGrammarFlags, type DecodingFlags, type GrammarFlags } from './options.js';
 
-interface EvalFlags extends DecodingFlags {
+interface EvalFlags extends DecodingFlags, GrammarFlags {
   workers?: number;
   verbose?: boolean;
   json?: boolean;
@@ -17,13 +17,14 @@ export function evalCommand(): Command {
     .option('--workers <n>', 'worker threads (default: all cores)', positiveInt)
     .option('--verbose', 'print each reference and hypothesis')
     .option('--json', 'print the summary as JSON');
-  return withDecodingFlags(command).action(async (manifest: string, flags: EvalFlags) => {
+  return withDecodingFlags(withGrammarFlags(command)).action(async (manifest: string, flags: EvalFlags) => {
+    const grammar = await grammarFromFlags(flags);
     const entries = await readManifest(manifest);
     const wer = new WerAccumulator();
     let failed = 0;
     let audio = 0;
     let compute = 0;
-    const outcomes = await transcribeFiles(entries.map((e) => e.path), { recognizer: recognizerOptions(flags), workers: flags.workers });
+    const outcomes = await transcribeFiles(entries.map((e) => e.path), { recognizer: recognizerOptions(flags), grammar, workers: flags.workers });
     outcomes.forEach((outcome, i) => {
       const entry = entries[i]!;
       if (!outcome.ok) {

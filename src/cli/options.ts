@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { InvalidArgumentError } from 'commander';
 import type { Hotword } from '../decoder/hotwords.js';
 import type { WorkerRecognizerOptions } from '../recognizer/transcribe-worker.js';
@@ -66,4 +67,31 @@ export function withDecodingFlags<T extends import('commander').Command>(command
     .option('--beta <x>', 'word insertion bonus (default: the tuned value in models/default.json, else 1.0)', finiteNumber)
     .option('--no-endpoint', 'decode each file as one utterance (no endpoint splitting)');
   return command;
+}
+
+export interface GrammarFlags {
+  grammar: string[];
+  grammarFile?: string;
+}
+
+/** Adds `--grammar` and `--grammar-file` (recognition restricted to phrases; see StreamOptions.grammar). */
+export function withGrammarFlags<T extends import('commander').Command>(command: T): T {
+  command
+    .option('--grammar <phrase>', 'recognise only the words of these phrases (repeatable; "[unk]" admits other speech as [unk])', collect, [])
+    .option('--grammar-file <file>', 'grammar phrases, one per line (with --grammar: both)');
+  return command;
+}
+
+/** The grammar the flags ask for, or undefined for open dictation. */
+export async function grammarFromFlags(flags: GrammarFlags): Promise<string[] | undefined> {
+  let lines: string[] = [];
+  if (flags.grammarFile) {
+    const path = flags.grammarFile;
+    const text = await readFile(path, 'utf8').catch((err: NodeJS.ErrnoException) => {
+      throw new Error(`cannot read grammar file ${path}: ${err.code ?? err.message}`);
+    });
+    lines = text.split(/\r?\n/).filter((line) => line.trim() !== '');
+  }
+  const grammar = [...flags.grammar, ...lines];
+  return grammar.length > 0 ? grammar : undefined;
 }

@@ -1,18 +1,16 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { Command, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import type { Hotword } from '../decoder/hotwords.js';
 import { FORMAT_EXTENSIONS, OUTPUT_FORMATS, formatResult, type OutputFormat } from '../output/formats.js';
 import { transcribeFiles } from '../recognizer/batch.js';
-import { collect, collectHotword, positiveInt, recognizerOptions, withDecodingFlags, type DecodingFlags } from './options.js';
+import { collectHotword, grammarFromFlags, positiveInt, recognizerOptions, withDecodingFlags, withGrammarFlags, type DecodingFlags, type GrammarFlags } from './options.js';
 
-interface TranscribeFlags extends DecodingFlags {
+interface TranscribeFlags extends DecodingFlags, GrammarFlags {
   format: OutputFormat;
   out?: string;
   hotword: Hotword[];
-  grammar: string[];
-  grammarFile?: string;
   workers?: number;
   progress: boolean;
 }
@@ -24,12 +22,10 @@ export function transcribeCommand(): Command {
     .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS as string[]).default('text'))
     .option('--out <dir>', 'write one output file per input into this folder instead of stdout')
     .option('--hotword <word[:boost]>', 'favour a word or phrase (repeatable)', collectHotword, [])
-    .option('--grammar <phrase>', 'recognise only this phrase\'s words (repeatable; "[unk]" admits other speech as [unk])', collect, [])
-    .option('--grammar-file <file>', 'grammar phrases, one per line (with --grammar: both)')
     .option('--workers <n>', 'worker threads (default: one per core, at most one per file)', positiveInt)
     .option('--no-progress', 'no progress bar');
-  return withDecodingFlags(command).action(async (files: string[], flags: TranscribeFlags) => {
-    const grammar = [...flags.grammar, ...(flags.grammarFile ? await grammarLines(flags.grammarFile) : [])];
+  return withDecodingFlags(withGrammarFlags(command)).action(async (files: string[], flags: TranscribeFlags) => {
+    const grammar = await grammarFromFlags(flags);
     if (flags.out) await mkdir(flags.out, { recursive: true });
     const showBar = flags.progress && process.stderr.isTTY && (files.length > 1 || flags.out !== undefined);
     const bar = showBar ? new cliProgress.SingleBar({ stream: process.stderr, format: 'transcribe [{bar}] {value}/{total} files {eta_formatted}' }, cliProgress.Presets.shades_classic) : null;
@@ -43,7 +39,7 @@ export function transcribeCommand(): Command {
     await transcribeFiles(files, {
       recognizer: recognizerOptions(flags),
       hotwords: flags.hotword,
-      grammar: grammar.length > 0 ? grammar : undefined,
+      grammar,
       workers: flags.workers,
       onResult: (path, outcome, index) => {
         bar?.increment();
@@ -74,12 +70,4 @@ export function transcribeCommand(): Command {
     }
     if (failed > 0) process.exitCode = 1;
   });
-}
-
-/** Non-empty lines of a grammar file. */
-async function grammarLines(path: string): Promise<string[]> {
-  const text = await readFile(path, 'utf8').catch((err: NodeJS.ErrnoException) => {
-    throw new Error(`cannot read grammar file ${path}: ${err.code ?? err.message}`);
-  });
-  return text.split(/\r?\n/).filter((line) => line.trim() !== '');
 }

@@ -102,4 +102,18 @@ describe('hearken eval', () => {
     expect(summary.wer).toBeGreaterThanOrEqual(0);
     expect(readFileSync(manifest, 'utf8')).toContain('fox');
   });
+
+  it('scores grammar decoding too (--grammar-file), at least as well as open dictation on the digit fixtures', async () => {
+    const dir = tempDir();
+    const manifest = join(dir, 'm.tsv');
+    writeFileSync(manifest, `file\ttranscript\n${join(SAMPLES, 'digits-8k-fsdd-4159.wav')}\tfour one five nine\n${join(SAMPLES, 'digit-8k-fsdd-7.wav')}\tseven\n`);
+    const grammar = join(dir, 'digits.txt');
+    writeFileSync(grammar, 'zero\none\ntwo\nthree\nfour\nfive\nsix\nseven\neight\nnine\n');
+    const open = await hearken(['eval', '--model', MODEL, '--json', manifest]);
+    const restricted = await hearken(['eval', '--model', MODEL, '--json', '--grammar-file', grammar, manifest]);
+    expect(restricted.code).toBe(0);
+    const wer = (r: { stdout: string }) => (JSON.parse(r.stdout) as { wer: number }).wer;
+    expect(wer(restricted)).toBeLessThanOrEqual(0.4);
+    expect(wer(restricted)).toBeLessThanOrEqual(wer(open));
+  });
 });
