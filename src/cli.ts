@@ -4,12 +4,14 @@ import { evalCommand } from './cli/eval.js';
 import { featuresCommand } from './cli/features.js';
 import { lmCommand } from './cli/lm.js';
 import { serveCommand } from './cli/serve.js';
+import { streamCommand } from './cli/stream.js';
 import { transcribeCommand } from './cli/transcribe.js';
 
 const program = new Command('hearken')
   .description('Hearken: offline streaming English speech recognition')
   .version('0.1.0');
 program.addCommand(transcribeCommand());
+program.addCommand(streamCommand());
 program.addCommand(evalCommand());
 program.addCommand(featuresCommand());
 program.addCommand(lmCommand());

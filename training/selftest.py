@@ -113,6 +113,16 @@ def check_weight_average():
     print("weight average update + swap in/out: OK")
 
 
+def check_publish_rule():
+    from train import better, dominates
+    published = (0.8152, 0.3418)
+    assert not dominates((0.8129, 0.3501), published), "lower WER with higher CER must not publish"
+    assert dominates((0.8129, 0.3418), published) and dominates((0.8152, 0.3400), published)
+    assert not dominates(published, published) and dominates((0.9, 0.9), None)
+    assert better((0.8129, 0.3501), published), "best.pt still follows WER first"
+    print("publish rule (dominates on WER and CER): OK")
+
+
 def losses(log):
     return [float(v) for v in re.findall(r"loss/char ([0-9.]+)", log)]
 
@@ -120,6 +130,7 @@ def losses(log):
 def main():
     check_streaming_equivalence()
     check_weight_average()
+    check_publish_rule()
     tmp = tempfile.mkdtemp(prefix="hearken-selftest-")
     try:
         toy = os.path.join(HERE, "toy_dump.py")

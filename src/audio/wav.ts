@@ -85,12 +85,23 @@ function readFmt(view: DataView, offset: number, size: number): WavFormat {
   return { floatingPoint, channels, sampleRate, blockAlign, bitDepth };
 }
 
-/** Walks the RIFF chunks and validates everything the sample decoder will rely on. */
-export function parseWavLayout(bytes: Uint8Array): WavLayout {
-  if (bytes.byteLength === 0) throw new AudioFormatError('EMPTY', 'the file is empty');
-  if (bytes.byteLength < 12) {
-    throw new AudioFormatError('TRUNCATED_HEADER', `only ${bytes.byteLength} bytes; a WAV header needs at least 44`);
-  }
+interface DataChunk {
+  format: WavFormat;
+  /** Where the samples start. */
+  dataOffset: number;
+  /** The data chunk's declared size (0 or 0xffffffff when a streaming writer never fixed it). */
+  declaredBytes: number;
+}
+
+/** Why the bytes end before a data chunk: inside the fmt chunk, with no fmt chunk yet, or after it. */
+type MissingHeader = 'truncated-fmt' | 'no-fmt' | 'no-data';
+
+/**
+ * Walks the RIFF chunks up to the data chunk, validating the header; says what is missing when `bytes` ends
+ * before it (a truncated file, or a stream's first bytes). Throws AudioFormatError for what is not a usable WAV.
+ */
+function findDataChunk(bytes: Uint8Array): DataChunk | MissingHeader {
+  if (bytes.byteLength < 12) return 'no-fmt';
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const tag = (at: number): string => String.fromCharCode(bytes[at]!, bytes[at + 1]!, bytes[at + 2]!, bytes[at + 3]!);
   if (tag(0) !== 'RIFF') {
@@ -106,34 +117,60 @@ export function parseWavLayout(bytes: Uint8Array): WavLayout {
     const size = view.getUint32(pos + 4, true);
     const body = pos + 8;
     if (id === 'fmt ') {
-      if (body + size > bytes.byteLength) {
-        throw new AudioFormatError('TRUNCATED_HEADER', 'the file ends inside its "fmt " chunk');
-      }
+      if (body + size > bytes.byteLength) return 'truncated-fmt';
       format = readFmt(view, body, size);
     } else if (id === 'data') {
       if (!format) throw new AudioFormatError('MISSING_FMT', 'the "data" chunk comes before any "fmt " chunk');
-      const available = bytes.byteLength - body;
-      let dataBytes = size;
-      if (UNKNOWN_SIZES.has(size)) {
-        dataBytes = available - (available % format.blockAlign);
-      } else if (size > available) {
-        throw new AudioFormatError(
-          'TRUNCATED_DATA',
-          `the data chunk declares ${size} bytes but only ${available} follow: the file is truncated`,
-        );
-      } else if (size % format.blockAlign !== 0) {
-        throw new AudioFormatError(
-          'TRUNCATED_DATA',
-          `the data chunk holds ${size} bytes, not a whole number of ${format.blockAlign}-byte sample frames`,
-        );
-      }
-      return { format, dataOffset: body, dataBytes };
+      return { format, dataOffset: body, declaredBytes: size };
     }
     // Chunks are padded to even sizes.
     pos = body + size + (size & 1);
   }
-  if (!format) throw new AudioFormatError('MISSING_FMT', 'no "fmt " chunk found');
-  throw new AudioFormatError('MISSING_DATA', 'no "data" chunk found');
+  return format ? 'no-data' : 'no-fmt';
+}
+
+/** Walks the RIFF chunks and validates everything the sample decoder will rely on. */
+export function parseWavLayout(bytes: Uint8Array): WavLayout {
+  if (bytes.byteLength === 0) throw new AudioFormatError('EMPTY', 'the file is empty');
+  if (bytes.byteLength < 12) {
+    throw new AudioFormatError('TRUNCATED_HEADER', `only ${bytes.byteLength} bytes; a WAV header needs at least 44`);
+  }
+  const found = findDataChunk(bytes);
+  if (found === 'truncated-fmt') throw new AudioFormatError('TRUNCATED_HEADER', 'the file ends inside its "fmt " chunk');
+  if (found === 'no-fmt') throw new AudioFormatError('MISSING_FMT', 'no "fmt " chunk found');
+  if (found === 'no-data') throw new AudioFormatError('MISSING_DATA', 'no "data" chunk found');
+  const { format, dataOffset: body, declaredBytes: size } = found;
+  const available = bytes.byteLength - body;
+  let dataBytes = size;
+  if (UNKNOWN_SIZES.has(size)) {
+    dataBytes = available - (available % format.blockAlign);
+  } else if (size > available) {
+    throw new AudioFormatError(
+      'TRUNCATED_DATA',
+      `the data chunk declares ${size} bytes but only ${available} follow: the file is truncated`,
+    );
+  } else if (size % format.blockAlign !== 0) {
+    throw new AudioFormatError(
+      'TRUNCATED_DATA',
+      `the data chunk holds ${size} bytes, not a whole number of ${format.blockAlign}-byte sample frames`,
+    );
+  }
+  return { format, dataOffset: body, dataBytes };
+}
+
+/** The header of a WAV arriving as a stream: its format and where the samples start. */
+export interface WavStreamHeader {
+  format: WavFormat;
+  dataOffset: number;
+}
+
+/**
+ * For WAV data arriving in pieces (`ffmpeg ... -f wav -`, `arecord`): the header once `prefix` holds all of
+ * it, or null while more bytes are needed. The data size is not checked: streaming writers leave it unknown.
+ */
+export function parseWavStreamHeader(prefix: Uint8Array): WavStreamHeader | null {
+  const found = findDataChunk(prefix);
+  return typeof found === 'string' ? null : { format: found.format, dataOffset: found.dataOffset };
 }
 
 /**

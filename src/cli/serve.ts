@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { createServer } from '../server/index.js';
-import { positiveInt, withDecodingFlags, recognizerOptions, type DecodingFlags } from './options.js';
+import { collect, positiveInt, withDecodingFlags, recognizerOptions, type DecodingFlags } from './options.js';
 
 interface ServeFlags extends DecodingFlags {
   port: number;
@@ -19,10 +19,6 @@ function port(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`port must be an integer from 0 to 65535, got ${value}`);
   return n;
-}
-
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
 }
 
 /** `hearken serve`: the live transcription server (Vosk-compatible WebSocket, /healthz, /metrics, captions page). */

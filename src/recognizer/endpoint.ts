@@ -4,13 +4,17 @@ import { argmaxRow } from '../decoder/greedy.js';
  * Endpointing rules in the Kaldi/sherpa style, evaluated per model step so that where an utterance ends
  * depends only on the audio, never on how it was cut into packets. A step is silent when its most likely
  * symbol is blank or space.
+ *
+ * Unlike Kaldi's, the length rule does not cut wherever the limit falls: a cut inside a word leaves two
+ * fragments that are both wrong ("of" came out as "o" + "f"). An utterance that reaches the limit ends at its
+ * next word boundary (a step whose best symbol is a space, or a pause), at most BOUNDARY_GRACE later.
  */
 export interface EndpointConfig {
   /** End after this much silence when nothing was recognised yet (seconds). Default 2.4. */
   silenceWithoutSpeech: number;
   /** End after this much silence following speech (seconds). Default 1.2. */
   trailingSilence: number;
-  /** End an utterance that reaches this length whatever it holds (seconds). Default 20. */
+  /** End an utterance that reaches this length at its next word boundary (at most 2 s later) (seconds). Default 20. */
   maxUtterance: number;
 }
 
@@ -37,18 +41,28 @@ export function checkEndpointConfig(partial: Partial<EndpointConfig> | undefined
   return config;
 }
 
+/** How long past maxUtterance a cut may wait for a word boundary (seconds). */
+export const BOUNDARY_GRACE = 2;
+/** A silent run this long counts as a word boundary for the length rule (seconds). */
+const BOUNDARY_PAUSE = 0.3;
+
 export class EndpointDetector {
   private readonly silenceNoSpeechSteps: number;
   private readonly trailingSteps: number;
   private readonly maxSteps: number;
+  private readonly graceSteps: number;
+  private readonly pauseSteps: number;
   private steps = 0;
   private silentRun = 0;
   private speech = false;
 
-  constructor(config: EndpointConfig, stepSeconds: number, private readonly vocabSize: number, private readonly silent: (token: number) => boolean) {
+  /** `blank` and `space`: the token ids of the model's blank and word separator. */
+  constructor(config: EndpointConfig, stepSeconds: number, private readonly vocabSize: number, private readonly blank: number, private readonly space: number) {
     this.silenceNoSpeechSteps = Math.round(config.silenceWithoutSpeech / stepSeconds);
     this.trailingSteps = Math.round(config.trailingSilence / stepSeconds);
     this.maxSteps = Math.round(config.maxUtterance / stepSeconds);
+    this.graceSteps = Math.round(BOUNDARY_GRACE / stepSeconds);
+    this.pauseSteps = Math.max(1, Math.round(BOUNDARY_PAUSE / stepSeconds));
   }
 
   /** Steps seen in the current utterance. */
@@ -66,15 +80,22 @@ export class EndpointDetector {
       const row = t * v;
       const best = argmaxRow(logProbs, row, v);
       this.steps++;
-      if (this.silent(best)) this.silentRun++;
+      if (best === this.blank || best === this.space) this.silentRun++;
       else {
         this.silentRun = 0;
         this.speech = true;
       }
       const ended = this.speech ? this.silentRun >= this.trailingSteps : this.silentRun >= this.silenceNoSpeechSteps;
-      if (ended || this.steps >= this.maxSteps) return t + 1 - from;
+      if (ended || this.tooLong(best)) return t + 1 - from;
     }
     return -1;
+  }
+
+  /** The length rule: past the limit, at a word boundary; past the limit and the grace, anywhere. */
+  private tooLong(best: number): boolean {
+    if (this.steps < this.maxSteps) return false;
+    if (best === this.space || this.silentRun >= this.pauseSteps || !this.speech) return true;
+    return this.steps >= this.maxSteps + this.graceSteps;
   }
 
   reset(): void {

@@ -64,9 +64,8 @@ export class RecognizerStream {
     this.encoder = new ChunkedEncoder(parts.model, parts.runner);
     this.decoder = parts.decoder;
     this.stepSeconds = card.frameShiftMs / 1000;
-    const silentTokens = new Set([card.blank, card.vocabulary.indexOf(' ')]);
     this.endpoint = parts.endpoint
-      ? new EndpointDetector(parts.endpoint, this.stepSeconds, card.vocabulary.length, (t) => silentTokens.has(t))
+      ? new EndpointDetector(parts.endpoint, this.stepSeconds, card.vocabulary.length, card.blank, card.vocabulary.indexOf(' '))
       : null;
   }
 

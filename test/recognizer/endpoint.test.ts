@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EndpointDetector, checkEndpointConfig, DEFAULT_ENDPOINT_CONFIG } from '../../src/recognizer/endpoint.js';
+import { BOUNDARY_GRACE, EndpointDetector, checkEndpointConfig, DEFAULT_ENDPOINT_CONFIG } from '../../src/recognizer/endpoint.js';
 import { GreedyDecoder } from '../../src/recognizer/greedy-decoder.js';
 import { greedyDecode } from '../../src/decoder/greedy.js';
 import { DEFAULT_VOCABULARY } from '../../src/decoder/vocabulary.js';
@@ -14,29 +14,45 @@ function peaked(tokens: number[]): Float32Array {
   return out;
 }
 
-const silent = (t: number): boolean => t === 0 || t === 1;
+const BLANK = 0;
+const SPACE = DEFAULT_VOCABULARY.indexOf(' ');
 
 describe('EndpointDetector', () => {
   it('ends after trailing silence that follows speech (rule 2)', () => {
-    const d = new EndpointDetector({ ...DEFAULT_ENDPOINT_CONFIG, trailingSilence: 0.3 }, 0.03, V, silent);
+    const d = new EndpointDetector({ ...DEFAULT_ENDPOINT_CONFIG, trailingSilence: 0.3 }, 0.03, V, BLANK, SPACE);
     // 5 speech steps then silence: 0.3 s = 10 silent steps, so the end comes right after step 15.
     const tokens = [2, 3, 4, 5, 6, ...new Array<number>(30).fill(0)];
     expect(d.scan(peaked(tokens), tokens.length)).toBe(15);
   });
 
   it('ends a silence-only stretch only after the longer no-speech limit (rule 1)', () => {
-    const d = new EndpointDetector({ ...DEFAULT_ENDPOINT_CONFIG, silenceWithoutSpeech: 0.6, trailingSilence: 0.3 }, 0.03, V, silent);
+    const d = new EndpointDetector({ ...DEFAULT_ENDPOINT_CONFIG, silenceWithoutSpeech: 0.6, trailingSilence: 0.3 }, 0.03, V, BLANK, SPACE);
     const tokens = new Array<number>(40).fill(0);
     expect(d.scan(peaked(tokens), 40)).toBe(20);
   });
 
-  it('cuts an utterance at the maximum length (rule 3) and continues across calls', () => {
-    const d = new EndpointDetector({ ...DEFAULT_ENDPOINT_CONFIG, maxUtterance: 0.9 }, 0.03, V, silent);
-    const speech = peaked(new Array<number>(20).fill(7));
-    expect(d.scan(speech, 20)).toBe(-1);
-    expect(d.scan(speech, 20)).toBe(10);
+  it('ends an utterance at the maximum length at its next word boundary (rule 3), across calls', () => {
+    const d = new EndpointDetector({ ...DEFAULT_ENDPOINT_CONFIG, maxUtterance: 0.9 }, 0.03, V, BLANK, SPACE);
+    // 0.9 s = 30 steps; the limit falls inside the third word, so the cut waits for the space after it (index 32)
+    const word = [7, 7, 0, 8, 9, 0, 10, 0, 11, 12];
+    const tokens = [...word, SPACE, ...word, SPACE, ...word, SPACE, ...word, SPACE, ...word];
+    expect(d.scan(peaked(tokens.slice(0, 20)), 20)).toBe(-1);
+    expect(tokens[29]).not.toBe(SPACE);
+    expect(d.scan(peaked(tokens.slice(20)), tokens.length - 20)).toBe(32 - 20 + 1);
     d.reset();
     expect(d.length).toBe(0);
+  });
+
+  it('takes a pause past the maximum length as a word boundary', () => {
+    const d = new EndpointDetector({ ...DEFAULT_ENDPOINT_CONFIG, maxUtterance: 0.9, trailingSilence: 1 }, 0.03, V, BLANK, SPACE);
+    const tokens = [...new Array<number>(32).fill(7), ...new Array<number>(20).fill(BLANK)];
+    expect(d.scan(peaked(tokens), tokens.length)).toBe(32 + 10); // 0.3 s of blanks
+  });
+
+  it('cuts anyway when no boundary comes within the grace period after the maximum length', () => {
+    const d = new EndpointDetector({ ...DEFAULT_ENDPOINT_CONFIG, maxUtterance: 0.9 }, 0.03, V, BLANK, SPACE);
+    const tokens = new Array<number>(200).fill(7);
+    expect(d.scan(peaked(tokens), tokens.length)).toBe(30 + Math.round(BOUNDARY_GRACE / 0.03));
   });
 
   it('validates settings', () => {
