@@ -1,6 +1,7 @@
 /**
  * Recognizer benchmark: real-time factor on one thread split by stage (features, model, decoder) for greedy
- * and beam+LM decoding, WER on each set, and PocketSphinx on the same files in the same run.
+ * and beam+LM decoding, WER on each set (also through the whole recognizer with endpointing, as `hearken
+ * transcribe` runs), and PocketSphinx on the same files in the same run.
  * Usage: npx tsx bench/recognizer.ts [--quick] [--no-pocketsphinx] [--model DIR]
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -11,7 +12,7 @@ import { BeamSearchDecoder } from '../src/decoder/beam.js';
 import { computeMfcc } from '../src/features/index.js';
 import { loadArpaFile } from '../src/lm/arpa.js';
 import { AcousticModel, encodeUtterance } from '../src/model/index.js';
-import { defaultModels } from '../src/recognizer/index.js';
+import { createRecognizer, defaultModels } from '../src/recognizer/index.js';
 import { GreedyDecoder } from '../src/recognizer/greedy-decoder.js';
 import { WerAccumulator } from '../src/text/wer.js';
 import { readManifest, type ManifestEntry } from '../src/util/manifest.js';
@@ -23,7 +24,8 @@ export interface SetResult {
   files: number;
   audioSeconds: number;
   rtf: { features: number; model: number; greedyDecoder: number; beamDecoder: number; greedyTotal: number; beamTotal: number };
-  wer: { greedy: number; beam: number; pocketsphinx: number | null };
+  /** transcribe: the whole recognizer as `hearken transcribe` runs it (streaming, endpointing on). */
+  wer: { greedy: number; beam: number; transcribe: number; pocketsphinx: number | null };
   cer: { greedy: number; beam: number };
   pocketsphinxRtf: number | null;
   speedupVsPocketsphinx: number | null;
@@ -73,6 +75,7 @@ export async function benchRecognizer(options: { quick?: boolean; pocketsphinx?:
   // The weights tuned for the shipped model (models/default.json), as the recognizer uses them.
   const tuned = defaults && !options.model ? defaults.decoder : {};
   const withSphinx = (options.pocketsphinx ?? true) && ensurePocketsphinx();
+  const recognizer = await createRecognizer({ model: modelDir, intraOpThreads: 1 });
   const sets: [string, string][] = [['fixtures', join(ROOT, 'audio-samples', 'manifest.tsv')]];
   const evalRoot = join(ROOT, '..', 'shared', 'eval', 'real');
   for (const name of ['librispeech-test-other', 'ljspeech', 'librivox-pocketsphinx']) {
@@ -84,7 +87,7 @@ export async function benchRecognizer(options: { quick?: boolean; pocketsphinx?:
     let entries: ManifestEntry[] = await readManifest(manifest);
     if (options.quick) entries = entries.slice(0, 8);
     const t = { features: 0, model: 0, greedy: 0, beam: 0, sphinx: 0 };
-    const wer = { greedy: new WerAccumulator(), beam: new WerAccumulator(), sphinx: new WerAccumulator() };
+    const wer = { greedy: new WerAccumulator(), beam: new WerAccumulator(), transcribe: new WerAccumulator(), sphinx: new WerAccumulator() };
     let audioSeconds = 0;
     for (const entry of entries) {
       const audio = await readAudioFile(entry.path);
@@ -110,6 +113,7 @@ export async function benchRecognizer(options: { quick?: boolean; pocketsphinx?:
       });
       wer.greedy.add(entry.transcript, greedyText);
       wer.beam.add(entry.transcript, beamText);
+      wer.transcribe.add(entry.transcript, (await recognizer.transcribe(audio.samples, audio.sampleRate)).text);
       if (withSphinx) {
         const s = pocketsphinx(entry.path);
         t.sphinx += s.cpu;
@@ -123,24 +127,25 @@ export async function benchRecognizer(options: { quick?: boolean; pocketsphinx?:
       files: entries.length,
       audioSeconds: Math.round(audioSeconds * 10) / 10,
       rtf: { features: r(t.features), model: r(t.model), greedyDecoder: r(t.greedy), beamDecoder: r(t.beam), greedyTotal: r(t.features + t.model + t.greedy), beamTotal: r(beamTotal) },
-      wer: { greedy: wer.greedy.result().wer, beam: wer.beam.result().wer, pocketsphinx: withSphinx ? wer.sphinx.result().wer : null },
+      wer: { greedy: wer.greedy.result().wer, beam: wer.beam.result().wer, transcribe: wer.transcribe.result().wer, pocketsphinx: withSphinx ? wer.sphinx.result().wer : null },
       cer: { greedy: wer.greedy.result().cer, beam: wer.beam.result().cer },
       pocketsphinxRtf: withSphinx ? r(t.sphinx) : null,
       speedupVsPocketsphinx: withSphinx ? Math.round((t.sphinx / beamTotal) * 10) / 10 : null,
     });
   }
   await model.release();
+  await recognizer.close();
   return results;
 }
 
 export function printRecognizerTable(results: readonly SetResult[]): void {
   const pct = (x: number | null): string => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
   const f = (x: number | null): string => (x === null ? '—' : x.toFixed(4));
-  console.log('set                      files  audio s | RTF feat  model  greedy-dec beam-dec | RTF greedy beam+LM  psphinx | WER greedy beam+LM psphinx | CER greedy beam | speed× vs psphinx');
+  console.log('set                      files  audio s | RTF feat  model  greedy-dec beam-dec | RTF greedy beam+LM  psphinx | WER greedy beam+LM transcribe psphinx | CER greedy beam | speed× vs psphinx');
   for (const s of results) {
     console.log(
       `${s.set.padEnd(24)} ${String(s.files).padStart(5)} ${s.audioSeconds.toFixed(0).padStart(8)} | ${f(s.rtf.features)} ${f(s.rtf.model)} ${f(s.rtf.greedyDecoder)} ${f(s.rtf.beamDecoder)} | ` +
-        `${f(s.rtf.greedyTotal)} ${f(s.rtf.beamTotal)} ${f(s.pocketsphinxRtf)} | ${pct(s.wer.greedy)} ${pct(s.wer.beam)} ${pct(s.wer.pocketsphinx)} | ${pct(s.cer.greedy)} ${pct(s.cer.beam)} | ${s.speedupVsPocketsphinx ?? '—'}`,
+        `${f(s.rtf.greedyTotal)} ${f(s.rtf.beamTotal)} ${f(s.pocketsphinxRtf)} | ${pct(s.wer.greedy)} ${pct(s.wer.beam)} ${pct(s.wer.transcribe)} ${pct(s.wer.pocketsphinx)} | ${pct(s.cer.greedy)} ${pct(s.cer.beam)} | ${s.speedupVsPocketsphinx ?? '—'}`,
     );
   }
 }
@@ -156,12 +161,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
 export function recognizerMarkdown(results: readonly SetResult[]): string {
   const pct = (x: number | null): string => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
   const lines = [
-    '| set | files | audio (s) | WER greedy | WER beam+LM | WER PocketSphinx | CER greedy | CER beam+LM | RTF beam+LM | RTF PocketSphinx | speed vs PocketSphinx |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
+    '| set | files | audio (s) | WER greedy | WER beam+LM | WER `hearken transcribe` | WER PocketSphinx | CER greedy | CER beam+LM | RTF beam+LM | RTF PocketSphinx | speed vs PocketSphinx |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const s of results) {
     lines.push(
-      `| ${s.set} | ${s.files} | ${s.audioSeconds.toFixed(0)} | ${pct(s.wer.greedy)} | ${pct(s.wer.beam)} | ${pct(s.wer.pocketsphinx)} | ` +
+      `| ${s.set} | ${s.files} | ${s.audioSeconds.toFixed(0)} | ${pct(s.wer.greedy)} | ${pct(s.wer.beam)} | ${pct(s.wer.transcribe)} | ${pct(s.wer.pocketsphinx)} | ` +
         `${pct(s.cer.greedy)} | ${pct(s.cer.beam)} | ${s.rtf.beamTotal.toFixed(4)} | ${s.pocketsphinxRtf?.toFixed(4) ?? '—'} | ${s.speedupVsPocketsphinx ?? '—'}× |`,
     );
   }
