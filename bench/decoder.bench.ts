@@ -1,6 +1,6 @@
 /**
  * Decoder micro benchmark on synthetic peaked CTC posteriors (30 ms frames).
- * Run: npx tsx bench/decoder.bench.ts [path/to/lm.arpa]   (default models/lm/en-3gram.arpa)
+ * Run: npx tsx bench/decoder.bench.ts [path/to/lm.arpa]   (default: the LM in models/default.json)
  * Prints decode time per second of audio for greedy, beam without LM, beam + 3-gram LM, and
  * beam + LM + hotwords, plus the LM load time.
  */
@@ -9,6 +9,7 @@ import { BeamSearchDecoder, type BeamSearchOptions } from '../src/decoder/beam.j
 import { greedyDecode } from '../src/decoder/greedy.js';
 import { DEFAULT_VOCABULARY } from '../src/decoder/vocabulary.js';
 import { loadArpaFile } from '../src/lm/arpa.js';
+import { defaultModels } from '../src/recognizer/recognizer.js';
 import type { NgramLM } from '../src/lm/ngram-lm.js';
 import { rng as mulberry32 } from '../src/util/random.js';
 
@@ -63,7 +64,7 @@ function time(fn: () => void, repeats: number): number {
 function main(): void {
   const seconds = 60;
   const { logProbs, frames } = synthesize(seconds, 1);
-  const lmPath = process.argv[2] ?? 'models/lm/en-3gram.arpa';
+  const lmPath = process.argv[2] ?? defaultModels().languageModel ?? 'models/lm/en-3gram.arpa.gz';
   let lm: NgramLM | null = null;
   if (existsSync(lmPath)) {
     const t0 = performance.now();

@@ -70,7 +70,7 @@ export async function benchRecognizer(options: { quick?: boolean; pocketsphinx?:
   const modelDir = options.model ?? defaults?.acousticModel;
   if (!modelDir) throw new Error('no model: pass --model DIR or ship models/default.json');
   const model = await AcousticModel.load(modelDir, { intraOpThreads: 1 });
-  const lmPath = defaults?.languageModel ?? join(ROOT, 'models', 'lm', 'en-3gram.arpa');
+  const lmPath = defaults?.languageModel ?? join(ROOT, 'models', 'lm', 'en-3gram.arpa.gz');
   const lm = existsSync(lmPath) ? loadArpaFile(lmPath) : null;
   // The weights tuned for the shipped model (models/default.json), as the recognizer uses them.
   const tuned = defaults && !options.model ? defaults.decoder : {};

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
-import { createRecognizer } from '../src/recognizer/index.js';
+import { createRecognizer, defaultModels } from '../src/recognizer/index.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SAMPLES = join(ROOT, 'audio-samples');
@@ -65,7 +65,7 @@ function modelSetup(): { model: string; args: string[]; decoding: 'beam' | 'gree
   const def = join(ROOT, 'models', 'default.json');
   if (existsSync(def)) {
     const json = JSON.parse(readFileSync(def, 'utf8')) as { acousticModel: string };
-    const lm = join(ROOT, 'models', 'lm', 'en-3gram.arpa');
+    const lm = defaultModels().languageModel ?? '';
     const model = join(ROOT, 'models', json.acousticModel);
     return existsSync(lm)
       ? { model, args: ['--model', model, '--lm', lm], decoding: 'beam', lm }

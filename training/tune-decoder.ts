@@ -1,7 +1,7 @@
 /**
  * Tunes the beam search's LM weight (alpha) and word bonus (beta) on held-out TRAINING-side dev sets
  * (never on ../shared/eval). The acoustic model runs once per utterance; the grid reuses its log-probs.
- * Usage: npx tsx training/tune-decoder.ts --model models/NAME [--lm models/lm/en-3gram.arpa]
+ * Usage: npx tsx training/tune-decoder.ts --model models/NAME [--lm FILE (default: the LM in models/default.json)]
  *          [--manifest training/work/data/real-dev/manifest.tsv ...] [--limit 120 per manifest]
  *          [--alphas 0.3,0.6,1.0,1.5] [--betas 0,1,2,3] [--write models/default.json]
  * Weights under which a hotword can no longer win are refused: the best-scoring setting must still turn the
@@ -15,6 +15,7 @@ import { computeMfcc } from '../src/features/index.js';
 import { loadArpaFile } from '../src/lm/arpa.js';
 import { AcousticModel, encodeUtterance } from '../src/model/index.js';
 import { GreedyDecoder } from '../src/recognizer/greedy-decoder.js';
+import { defaultModels } from '../src/recognizer/recognizer.js';
 import { WerAccumulator } from '../src/text/wer.js';
 import { readManifest } from '../src/util/manifest.js';
 
@@ -28,7 +29,8 @@ function args(name: string): string[] {
 
 const modelDir = arg('--model');
 if (!modelDir) throw new Error('--model DIR is required');
-const lmPath = arg('--lm', 'models/lm/en-3gram.arpa')!;
+const lmPath = arg('--lm') ?? defaultModels().languageModel;
+if (!lmPath) throw new Error('no --lm and models/default.json names no language model');
 const manifests = args('--manifest');
 if (manifests.length === 0) manifests.push('training/work/data/real-dev/manifest.tsv', 'training/work/data/synth-dev/manifest.tsv');
 for (const m of manifests) if (m.includes('shared/eval')) throw new Error('never tune on ../shared/eval');

@@ -6,7 +6,7 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
-import { loadArpaFile } from '../lm/arpa.js';
+import { arpaFileBytes, loadArpaFile } from '../lm/arpa.js';
 import { buildArpaWithStats } from '../lm/build.js';
 import { prepareCorpusLine } from '../lm/corpus.js';
 import { perplexity } from '../lm/perplexity.js';
@@ -45,13 +45,13 @@ export function lmCommand(): Command {
   lm.command('build')
     .description('build an interpolated modified Kneser-Ney ARPA model from text files (one sentence per line)')
     .argument('<files...>', 'text files')
-    .requiredOption('-o, --output <file>', 'output ARPA file')
+    .requiredOption('-o, --output <file>', 'output ARPA file (gzip-compressed when the name ends in .gz)')
     .option('--order <n>', 'n-gram order', positiveInt, 3)
     .option('--prune <counts...>', 'per-order count thresholds, e.g. 0 1 1 drops singleton bigrams and trigrams', nonNegativeInt)
     .action((files: string[], opts: { output: string; order: number; prune?: number[] }) => {
       const t0 = performance.now();
       const { arpa, stats } = buildArpaWithStats(fileLines(files), { order: opts.order, prune: opts.prune });
-      writeFileSync(opts.output, arpa);
+      writeFileSync(opts.output, arpaFileBytes(opts.output, arpa));
       const secs = ((performance.now() - t0) / 1000).toFixed(1);
       process.stdout.write(
         `${opts.output}: ${stats.sentences} sentences, ${stats.tokens} tokens, vocabulary ${stats.vocabulary}\n` +

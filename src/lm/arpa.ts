@@ -1,10 +1,12 @@
 /**
  * Streaming ARPA loader. Lines are consumed one at a time (from a string or from fixed-size file
  * chunks), never split into one giant array, and n-grams go straight into preallocated typed
- * arrays sized from the \data\ counts, so a few million n-grams load in seconds.
+ * arrays sized from the \data\ counts, so a few million n-grams load in seconds. Files may be
+ * gzip-compressed (recognised by their magic bytes, whatever the name): ARPA text shrinks about 3×.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { LmFormatError } from './errors.js';
 import { NgramLM, type NgramTable } from './ngram-lm.js';
 import { PairHash } from './pair-hash.js';
@@ -213,33 +215,65 @@ export function parseArpa(text: string): NgramLM {
   return p.finish();
 }
 
-/** Reads an ARPA file in 4 MiB chunks. */
-export function loadArpaFile(path: string): NgramLM {
-  const p = new ArpaParser();
+const CHUNK = 4 << 20;
+
+/** The file's bytes in chunks of up to 4 MiB, decompressed when it is gzip. */
+function* fileChunks(path: string): Generator<Buffer> {
   const fd = openSync(path, 'r');
   try {
-    const buf = Buffer.allocUnsafe(4 << 20);
-    const dec = new StringDecoder('utf8');
-    let carry = '';
-    for (;;) {
-      const got = readSync(fd, buf, 0, buf.length, null);
-      if (got === 0) break;
-      const chunk = carry + dec.write(buf.subarray(0, got));
-      let start = 0;
-      for (;;) {
-        const nl = chunk.indexOf('\n', start);
-        if (nl < 0) break;
-        p.line(chunk.slice(start, nl));
-        start = nl + 1;
+    let buf = Buffer.allocUnsafe(CHUNK);
+    let got = readSync(fd, buf, 0, buf.length, null);
+    if (got >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) {
+      // A compressed LM is a few MB; inflating it at once costs one transient copy of its text.
+      const parts: Buffer[] = [];
+      while (got > 0) {
+        parts.push(buf.subarray(0, got));
+        buf = Buffer.allocUnsafe(CHUNK);
+        got = readSync(fd, buf, 0, buf.length, null);
       }
-      carry = chunk.slice(start);
+      let text: Buffer;
+      try {
+        text = gunzipSync(Buffer.concat(parts));
+      } catch (e) {
+        throw new LmFormatError(`${path}: gzip data is truncated or corrupt (${e instanceof Error ? e.message : String(e)})`, 0);
+      }
+      for (let at = 0; at < text.length; at += CHUNK) yield text.subarray(at, at + CHUNK);
+      return;
     }
-    carry += dec.end();
-    if (carry.length > 0) p.line(carry);
+    while (got > 0) {
+      yield buf.subarray(0, got);
+      got = readSync(fd, buf, 0, buf.length, null);
+    }
   } finally {
     closeSync(fd);
   }
+}
+
+/** Reads an ARPA file (plain or gzip) chunk by chunk. */
+export function loadArpaFile(path: string): NgramLM {
+  const p = new ArpaParser();
+  const dec = new StringDecoder('utf8');
+  let carry = '';
+  for (const bytes of fileChunks(path)) {
+    const chunk = carry + dec.write(bytes);
+    let start = 0;
+    for (;;) {
+      const nl = chunk.indexOf('\n', start);
+      if (nl < 0) break;
+      p.line(chunk.slice(start, nl));
+      start = nl + 1;
+    }
+    carry = chunk.slice(start);
+  }
+  carry += dec.end();
+  if (carry.length > 0) p.line(carry);
   return p.finish();
+}
+
+/** ARPA text as the bytes of a file named `path`: gzip-compressed when the name ends in .gz. */
+export function arpaFileBytes(path: string, arpa: string): Buffer {
+  const bytes = Buffer.from(arpa, 'utf8');
+  return path.endsWith('.gz') ? gzipSync(bytes, { level: 9 }) : bytes;
 }
 
 /**

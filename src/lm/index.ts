@@ -1,4 +1,4 @@
-export { ArpaParser, loadArpa, loadArpaFile, parseArpa, type ArpaLoadStats } from './arpa.js';
+export { ArpaParser, arpaFileBytes, loadArpa, loadArpaFile, parseArpa, type ArpaLoadStats } from './arpa.js';
 export { buildArpa, buildArpaWithStats, type BuildOptions, type BuildStats } from './build.js';
 export { prepareCorpusLine } from './corpus.js';
 export { LmFormatError } from './errors.js';

@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadArpa, loadArpaFile, parseArpa } from '../../src/lm/arpa.js';
+import { gzipSync } from 'node:zlib';
+import { arpaFileBytes, loadArpa, loadArpaFile, parseArpa } from '../../src/lm/arpa.js';
 import { LmFormatError } from '../../src/lm/errors.js';
 
 const ARPA = `
@@ -85,6 +86,31 @@ describe('ARPA loading and scoring', () => {
     expect(fromFile.counts).toEqual([5, 4, 2]);
     expect(fromFile.score([fromFile.wordId('<s>'), fromFile.wordId('a')], fromFile.wordId('a'))).toBeCloseTo(-1.0, 6);
     expect(loadArpaFile(path).order).toBe(3);
+  });
+
+  it('loads a gzip-compressed file (recognised by content, not name) exactly like the plain one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'arpa-'));
+    const gz = join(dir, 'lm.arpa.gz');
+    writeFileSync(gz, arpaFileBytes(gz, ARPA));
+    const noSuffix = join(dir, 'compressed-lm');
+    writeFileSync(noSuffix, gzipSync(ARPA));
+    const plain = parseArpa(ARPA);
+    for (const path of [gz, noSuffix]) {
+      const lm = loadArpaFile(path);
+      expect(lm.counts).toEqual(plain.counts);
+      expect(lm.words).toEqual(plain.words);
+      expect(lm.score([lm.wordId('<s>'), lm.wordId('a')], lm.wordId('a'))).toBe(plain.score([plain.wordId('<s>'), plain.wordId('a')], plain.wordId('a')));
+    }
+    expect(arpaFileBytes(join(dir, 'lm.arpa'), ARPA).toString('utf8')).toBe(ARPA);
+  });
+
+  it('says so when gzip data is truncated', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'arpa-'));
+    const path = join(dir, 'lm.arpa.gz');
+    const bytes = gzipSync(ARPA);
+    writeFileSync(path, bytes.subarray(0, bytes.length - 12));
+    expect(() => loadArpaFile(path)).toThrow(LmFormatError);
+    expect(() => loadArpaFile(path)).toThrow(/gzip data is truncated or corrupt/);
   });
 });
 

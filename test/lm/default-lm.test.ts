@@ -2,10 +2,11 @@ import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadArpaFile } from '../../src/lm/arpa.js';
 import { sentenceLog10 } from '../../src/lm/perplexity.js';
+import { defaultModels } from '../../src/recognizer/recognizer.js';
 
-const PATH = 'models/lm/en-3gram.arpa';
+const PATH = existsSync('models/default.json') ? defaultModels().languageModel ?? '' : '';
 
-describe.skipIf(!existsSync(PATH))('default LM (models/lm/en-3gram.arpa)', () => {
+describe.skipIf(!existsSync(PATH))('default LM (named in models/default.json)', () => {
   it('loads and prefers fluent English', () => {
     const lm = loadArpaFile(PATH);
     expect(lm.order).toBe(3);

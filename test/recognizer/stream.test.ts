@@ -2,11 +2,11 @@ import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readAudioFile } from '../../src/audio/index.js';
-import { createRecognizer, mergeResults, StreamStateError, type RecognitionResult, type Recognizer } from '../../src/recognizer/index.js';
+import { createRecognizer, defaultModels, mergeResults, StreamStateError, type RecognitionResult, type Recognizer } from '../../src/recognizer/index.js';
 import { ROOT, SAMPLES, TINY_MODEL, defaultModelDir, randomSplits, rng } from '../helpers.js';
 
 const MODEL = defaultModelDir() ?? TINY_MODEL;
-const LM = join(ROOT, 'models', 'lm', 'en-3gram.arpa');
+const LM = existsSync(join(ROOT, 'models', 'default.json')) ? defaultModels().languageModel ?? '' : '';
 
 async function streamed(recognizer: Recognizer, samples: Float32Array, rate: number, seed: number): Promise<RecognitionResult> {
   const stream = recognizer.createStream();

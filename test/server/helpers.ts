@@ -3,13 +3,13 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import WebSocket from 'ws';
 import { createServer, type HearkenServer, type ServerOptions } from '../../src/server/index.js';
-import { createRecognizer, type Recognizer } from '../../src/recognizer/index.js';
+import { createRecognizer, defaultModels, type Recognizer } from '../../src/recognizer/index.js';
 import { ROOT, SAMPLES, TINY_MODEL, defaultModelDir } from '../helpers.js';
 
 /** The shipped model once it exists (beam search with the shipped LM if present), else the tiny random one (greedy). */
 export const REAL_MODEL = defaultModelDir();
 export const MODEL = REAL_MODEL ?? TINY_MODEL;
-const LM_PATH = join(ROOT, 'models', 'lm', 'en-3gram.arpa');
+const LM_PATH = REAL_MODEL ? defaultModels().languageModel ?? '' : '';
 export const DECODING = REAL_MODEL
   ? ({ decoding: 'beam' as const, lm: existsSync(LM_PATH) ? LM_PATH : (false as const) })
   : ({ decoding: 'greedy' as const, lm: false as const });
