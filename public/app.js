@@ -50,7 +50,8 @@ async function start() {
       s.ws.onopen = resolve;
       s.ws.onerror = () => reject(new Error('could not connect to the server'));
     });
-    s.ws.send(JSON.stringify({ config: { sample_rate: RATE, words: true } }));
+    const phrases = $('phrases').value.split('\n').map((p) => p.trim()).filter(Boolean);
+    s.ws.send(JSON.stringify({ config: { sample_rate: RATE, words: true, ...(phrases.length ? { phrase_list: phrases } : {}) } }));
     s.ws.onmessage = (event) => {
       const msg = JSON.parse(event.data);
       if (msg.error) showError(`server: ${msg.error}`);
@@ -106,6 +107,13 @@ function stop() {
   s.media?.getTracks().forEach((t) => t.stop());
   // The worklet sends what it holds, then the eof; the server replies with the final result and closes.
   s.node.port.postMessage('flush');
+}
+
+// ?phrases=yes|no|call%20bob fills the phrase list, so a link can open the page ready for a command grammar.
+const preset = new URLSearchParams(location.search).get('phrases');
+if (preset) {
+  $('phrases').value = preset.split('|').join('\n');
+  $('grammar').open = true;
 }
 
 toggle.addEventListener('click', () => (session ? stop() : start()));

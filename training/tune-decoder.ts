@@ -1,9 +1,9 @@
 /**
- * Tunes the beam search's LM weight (alpha) and word bonus (beta) on held-out TRAINING-side dev sets
+ * Tunes the beam search's width, LM weight (alpha) and word bonus (beta) on held-out TRAINING-side dev sets
  * (never on ../shared/eval). The acoustic model runs once per utterance; the grid reuses its log-probs.
  * Usage: npx tsx training/tune-decoder.ts --model models/NAME [--lm FILE (default: the LM in models/default.json)]
  *          [--manifest training/work/data/real-dev/manifest.tsv ...] [--limit 120 per manifest]
- *          [--alphas 0.3,0.6,1.0,1.5] [--betas 0,1,2,3] [--write models/default.json]
+ *          [--beams 16] [--alphas 0.3,0.6,1.0,1.5] [--betas 0,1,2,3] [--write models/default.json]
  * Weights under which a hotword can no longer win are refused: the best-scoring setting must still turn the
  * near miss in audio-samples/tts-flite-stella.wav ("stella" is not in the LM) into "stella" when it is a
  * hotword (boost 10), as test/recognizer/accuracy.test.ts expects; otherwise the next best one is taken.
@@ -35,6 +35,7 @@ const manifests = args('--manifest');
 if (manifests.length === 0) manifests.push('training/work/data/real-dev/manifest.tsv', 'training/work/data/synth-dev/manifest.tsv');
 for (const m of manifests) if (m.includes('shared/eval')) throw new Error('never tune on ../shared/eval');
 
+const BEAMS = (arg('--beams', '16') ?? '').split(',').map(Number);
 const ALPHAS = (arg('--alphas', '0.3,0.6,1.0,1.5') ?? '').split(',').map(Number);
 const BETAS = (arg('--betas', '0,1,2,3') ?? '').split(',').map(Number);
 /** Unknown-word costs (log10); "unk" means the LM's own <unk> probability. */
@@ -80,18 +81,20 @@ const noLm = score((lp, steps) => {
   return d.finalize().text;
 });
 console.log(`beam, no LM: mean WER ${(noLm.wer * 100).toFixed(2)}%`);
-type Setting = { alpha: number; beta: number; oovLog10: number | undefined; wer: number; perSet: Record<string, number> };
+type Setting = { beamWidth: number; alpha: number; beta: number; oovLog10: number | undefined; wer: number; perSet: Record<string, number> };
 const settings: Setting[] = [];
-for (const oovLog10 of OOVS) {
-  for (const alpha of ALPHAS) {
-    for (const beta of BETAS) {
-      const r = score((lp, steps) => {
-        const d = new BeamSearchDecoder({ vocabulary: model.card.vocabulary, blank: model.card.blank, lm, alpha, beta, oovLog10 });
-        d.acceptFrames(lp, steps);
-        return d.finalize().text;
-      });
-      console.log(`alpha ${alpha} beta ${beta} oov ${oovLog10 ?? 'unk'}: mean WER ${(r.wer * 100).toFixed(2)}%`, r.perSet);
-      settings.push({ alpha, beta, oovLog10, wer: r.wer, perSet: r.perSet });
+for (const beamWidth of BEAMS) {
+  for (const oovLog10 of OOVS) {
+    for (const alpha of ALPHAS) {
+      for (const beta of BETAS) {
+        const r = score((lp, steps) => {
+          const d = new BeamSearchDecoder({ vocabulary: model.card.vocabulary, blank: model.card.blank, lm, beamWidth, alpha, beta, oovLog10 });
+          d.acceptFrames(lp, steps);
+          return d.finalize().text;
+        });
+        console.log(`beam ${beamWidth} alpha ${alpha} beta ${beta} oov ${oovLog10 ?? 'unk'}: mean WER ${(r.wer * 100).toFixed(2)}%`, r.perSet);
+        settings.push({ beamWidth, alpha, beta, oovLog10, wer: r.wer, perSet: r.perSet });
+      }
     }
   }
 }
@@ -100,7 +103,7 @@ const hotwordAudio = await readAudioFile(HOTWORD_FILE);
 const hotwordLogProbs = await encodeUtterance(model, computeMfcc(hotwordAudio.samples, model.card.featureConfig));
 function hotwordWorks(s: Setting): boolean {
   const d = new BeamSearchDecoder({
-    vocabulary: model.card.vocabulary, blank: model.card.blank, lm, alpha: s.alpha, beta: s.beta, oovLog10: s.oovLog10,
+    vocabulary: model.card.vocabulary, blank: model.card.blank, lm, beamWidth: s.beamWidth, alpha: s.alpha, beta: s.beta, oovLog10: s.oovLog10,
     hotwords: [{ phrase: 'stella', boost: 10 }],
   });
   d.acceptFrames(hotwordLogProbs, hotwordLogProbs.length / V);
@@ -110,13 +113,13 @@ settings.sort((a, b) => a.wer - b.wer); // stable: ties keep grid order
 const best = settings.find(hotwordWorks);
 if (!best) throw new Error(`no setting in the grid lets the hotword in ${HOTWORD_FILE} win`);
 for (const s of settings.slice(0, settings.indexOf(best))) {
-  console.log(`refused alpha ${s.alpha} beta ${s.beta} oov ${s.oovLog10 ?? 'unk'} (mean WER ${(s.wer * 100).toFixed(2)}%): the hotword no longer wins`);
+  console.log(`refused beam ${s.beamWidth} alpha ${s.alpha} beta ${s.beta} oov ${s.oovLog10 ?? 'unk'} (mean WER ${(s.wer * 100).toFixed(2)}%): the hotword no longer wins`);
 }
-console.log(`best: alpha ${best.alpha} beta ${best.beta} oov ${best.oovLog10 ?? 'unk'}, mean WER ${(best.wer * 100).toFixed(2)}%`, best.perSet);
+console.log(`best: beam ${best.beamWidth} alpha ${best.alpha} beta ${best.beta} oov ${best.oovLog10 ?? 'unk'}, mean WER ${(best.wer * 100).toFixed(2)}%`, best.perSet);
 const write = arg('--write');
 if (write) {
   const json = JSON.parse(readFileSync(write, 'utf8')) as Record<string, unknown>;
-  json.decoder = { alpha: best.alpha, beta: best.beta, oovLog10: best.oovLog10, tunedOn: manifests, devWer: best.perSet, greedyDevWer: greedy.perSet };
+  json.decoder = { beamWidth: best.beamWidth, alpha: best.alpha, beta: best.beta, oovLog10: best.oovLog10, tunedOn: manifests, devWer: best.perSet, greedyDevWer: greedy.perSet };
   writeFileSync(write, `${JSON.stringify(json, null, 2)}\n`);
   console.log(`written to ${write}`);
 }

@@ -61,7 +61,7 @@ export function withDecodingFlags<T extends import('commander').Command>(command
     .option('--model <dir>', 'acoustic model folder (default: the shipped model)')
     .option('--lm <file>', 'ARPA language model (default: the shipped LM)')
     .option('--no-lm', 'decode without a language model')
-    .option('--beam <n>', 'beam width (default 16)', positiveInt)
+    .option('--beam <n>', 'beam width (default: the tuned value in models/default.json, else 16)', positiveInt)
     .option('--greedy', 'greedy CTC decoding (no beam, no LM)')
     .option('--alpha <x>', 'LM weight (default: the tuned value in models/default.json, else 0.5)', finiteNumber)
     .option('--beta <x>', 'word insertion bonus (default: the tuned value in models/default.json, else 1.0)', finiteNumber)

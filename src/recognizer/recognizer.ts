@@ -31,7 +31,7 @@ interface DefaultModels {
   acousticModel: string;
   languageModel: string | null;
   /** Beam-search weights tuned for this model and LM on held-out training-side dev sets. */
-  decoder: { alpha?: number; beta?: number; oovLog10?: number };
+  decoder: { beamWidth?: number; alpha?: number; beta?: number; oovLog10?: number };
 }
 
 /** `models/default.json` names the shipped acoustic model and LM, relative to models/. */
@@ -42,7 +42,7 @@ export function defaultModels(): DefaultModels {
   return {
     acousticModel: resolve(MODELS_DIR, json.acousticModel),
     languageModel: json.languageModel ? resolve(MODELS_DIR, json.languageModel) : null,
-    decoder: { alpha: json.decoder?.alpha, beta: json.decoder?.beta, oovLog10: json.decoder?.oovLog10 },
+    decoder: { beamWidth: json.decoder?.beamWidth, alpha: json.decoder?.alpha, beta: json.decoder?.beta, oovLog10: json.decoder?.oovLog10 },
   };
 }
 
@@ -53,11 +53,11 @@ export interface RecognizerOptions {
   lm?: string | NgramLM | false;
   /** 'beam' (CTC prefix beam search with LM and hotwords, default) or 'greedy'. */
   decoding?: 'beam' | 'greedy';
-  /** Beam width (default 16). */
+  /** Beam width (default: the tuned value in models/default.json for the shipped model, else 16). */
   beamWidth?: number;
-  /** LM weight (default 0.5). */
+  /** LM weight (default: tuned as beamWidth, else 0.5). */
   alpha?: number;
-  /** Word insertion bonus (default 1.0). */
+  /** Word insertion bonus (default: tuned as beamWidth, else 1.0). */
   beta?: number;
   /** log10 LM cost of a word outside the LM's vocabulary (default: the LM's <unk> probability). */
   oovLog10?: number;
@@ -105,6 +105,7 @@ export class Recognizer {
     const tuned = shipped ? defaults.decoder : {};
     return new Recognizer(model, lm, {
       ...options,
+      beamWidth: options.beamWidth ?? tuned.beamWidth,
       alpha: options.alpha ?? tuned.alpha,
       beta: options.beta ?? tuned.beta,
       oovLog10: options.oovLog10 ?? tuned.oovLog10,

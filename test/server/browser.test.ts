@@ -81,4 +81,22 @@ describe.skipIf(!CHROMIUM)('captions page in headless Chromium (fake microphone 
     }
     await page.close();
   });
+
+  it('a phrase list from the page (?phrases=) restricts the captions to its words', async () => {
+    const digits = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
+    const page = await browser.newPage();
+    await page.goto(`${http}/?phrases=${encodeURIComponent([...digits, '[unk]'].join('|'))}`);
+    expect((await page.inputValue('#phrases')).split('\n')).toEqual([...digits, '[unk]']);
+    await page.click('#toggle');
+    await page.waitForSelector('body[data-state="live"]', { timeout: 15_000 });
+    await page.waitForTimeout((wavPcm(FILE).bytes.length / 32000) * 1000 + 1500);
+    await page.click('#toggle');
+    await page.waitForSelector('body[data-state="closed"]', { timeout: 20_000 });
+    expect(await page.getAttribute('body', 'data-close-code')).toBe('1000');
+    expect(await page.getAttribute('body', 'data-error')).toBeNull();
+    const shown = ((await page.textContent('#final')) ?? '').trim().split(' ').filter(Boolean);
+    if (REAL_MODEL) expect(shown.length).toBeGreaterThan(0);
+    for (const w of shown) expect([...digits, '[unk]']).toContain(w); // the fox sentence has none of these words
+    await page.close();
+  });
 });
