@@ -53,6 +53,9 @@ export function streamCommand(): Command {
     .option('--partials', 'show the utterance in progress on stderr')
     .option('--hotword <word[:boost]>', 'favour a word or phrase (repeatable)', collectHotword, []);
   return withDecodingFlags(withGrammarFlags(command)).action(async (flags: StreamFlags) => {
+    if (process.stdin.isTTY) {
+      throw new Error('hearken stream reads audio from stdin; pipe some in, e.g. arecord -f S16_LE -r 16000 -c 1 | hearken stream');
+    }
     const code = await streamStdin(process.stdin, process.stdout, process.stderr, flags);
     if (code !== 0) process.exitCode = code;
   });
