@@ -687,6 +687,17 @@ export class BeamSearchDecoder {
       words.push({ word, start: frames[i]!, end: frames[j - 1]! + 1, conf: Math.min(1, Math.exp(logSum / (j - i))) });
       i = j;
     }
+    // After the clamp above, a word may start on its predecessor's last frame. Words must not overlap, and each
+    // keeps at least one frame.
+    for (let k = 1; k < words.length; k++) {
+      const prev = words[k - 1]!;
+      const cur = words[k]!;
+      if (prev.end > cur.start) prev.end = Math.max(prev.start + 1, cur.start);
+      if (cur.start < prev.end) {
+        cur.start = prev.end;
+        cur.end = Math.max(cur.end, cur.start + 1);
+      }
+    }
     // Strip leading/trailing spaces so `tokens` spells `text`.
     let a = 0;
     let b = tokens.length;

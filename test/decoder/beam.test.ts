@@ -204,10 +204,10 @@ describe('streaming', () => {
     expect(bounded.allocatedNodes).toBeLessThanOrEqual(1 << 14);
   });
 
-  it('keeps timestamps monotonic and inside the audio', () => {
+  it.each([16, 128])('keeps timestamps monotonic, words apart and inside the audio (beam %i)', (beamWidth) => {
     for (const seed of [11, 12, 13, 14]) {
       const rows = noisy(text, seed);
-      const { r } = decodeSplit(concat(rows), rows.length, [], options);
+      const { r } = decodeSplit(concat(rows), rows.length, [], { ...options, beamWidth });
       expect(r.text.length).toBeGreaterThan(0);
       for (let i = 1; i < r.tokenFrames.length; i++) expect(r.tokenFrames[i]!).toBeGreaterThanOrEqual(r.tokenFrames[i - 1]!);
       let prevEnd = 0;
