@@ -96,11 +96,34 @@ export function compileGrammar(phrases: unknown): Grammar {
   return grammar;
 }
 
-/** Reports words outside the grammar (and outside `alsoAllowed`, e.g. hotword words) as `[unk]`. */
-export function markUnknownWords(text: string, grammar: Grammar, alsoAllowed: ReadonlySet<string>): string {
-  if (text === '') return text;
-  return text
-    .split(' ')
-    .map((w) => (grammar.words.has(w) || alsoAllowed.has(w) ? w : UNKNOWN_WORD))
-    .join(' ');
+/**
+ * How a grammar shows the decoder's text. With `[unk]` listed, words outside the grammar (and outside
+ * `alsoAllowed`, e.g. hotwords, which are always allowed) are reported as `[unk]`. A partial's last word may
+ * still be in progress ("fi" on the way to "five"): it shows once it is a grammar word, so partials, like
+ * results, hold nothing but grammar words (and `[unk]`).
+ */
+export class GrammarView {
+  constructor(private readonly grammar: Grammar, private readonly alsoAllowed: ReadonlySet<string>) {}
+
+  /** A finished text (result, alternative or single word). */
+  result(text: string): string {
+    if (!this.grammar.allowUnknown || text === '') return text;
+    return text
+      .split(' ')
+      .map((w) => (this.allowed(w) ? w : UNKNOWN_WORD))
+      .join(' ');
+  }
+
+  /** A partial text, whose last word may be unfinished. */
+  partial(text: string): string {
+    const words = text.split(' ').filter(Boolean);
+    const last = words.pop();
+    const done = this.result(words.join(' '));
+    if (last === undefined || !this.allowed(last)) return done;
+    return done ? `${done} ${last}` : last;
+  }
+
+  private allowed(word: string): boolean {
+    return this.grammar.words.has(word) || this.alsoAllowed.has(word);
+  }
 }

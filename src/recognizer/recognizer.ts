@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { readAudioFile } from '../audio/decode.js';
 import { TARGET_SAMPLE_RATE } from '../audio/types.js';
 import { BeamSearchDecoder, type Hotword } from '../decoder/beam.js';
-import { compileGrammar, markUnknownWords, type Grammar } from '../decoder/grammar.js';
+import { GrammarView, compileGrammar, type Grammar } from '../decoder/grammar.js';
 import { normalizeWords } from '../text/normalize.js';
 import { loadArpaFile } from '../lm/arpa.js';
 import type { NgramLM } from '../lm/ngram-lm.js';
@@ -154,30 +154,18 @@ export class Recognizer {
       hotwords,
       maxAlternatives: this.options.maxAlternatives,
     });
-    // Words outside the grammar can only come from [unk] (or a hotword, which is always allowed).
-    const hotwordWords = new Set(hotwords.flatMap((h) => normalizeWords(h.phrase)));
-    const mark = grammar?.allowUnknown ? (text: string) => markUnknownWords(text, grammar, hotwordWords) : (text: string) => text;
-    // A partial's last word may still be in progress ("fi" on the way to "five"): with a grammar it is shown
-    // only once it is a grammar word, so partials, like results, hold nothing but grammar words (and [unk]).
-    const partial = grammar
-      ? () => {
-          const words = beam.partial().split(' ').filter(Boolean);
-          const last = words.pop();
-          const done = mark(words.join(' '));
-          return last !== undefined && (grammar.words.has(last) || hotwordWords.has(last)) ? (done ? `${done} ${last}` : last) : done;
-        }
-      : () => beam.partial();
+    const view = grammar ? new GrammarView(grammar, new Set(hotwords.flatMap((h) => normalizeWords(h.phrase)))) : null;
+    const shown = (text: string): string => (view ? view.result(text) : text);
     return {
       acceptFrames: (logProbs, frames) => beam.acceptFrames(logProbs, frames),
-      partial,
+      partial: () => (view ? view.partial(beam.partial()) : beam.partial()),
       reset: () => beam.reset(),
       finalize: () => {
         const r = beam.finalize();
-        const words = r.words.map((w) => ({ ...w, word: mark(w.word) }));
         return {
-          text: mark(r.text),
-          words,
-          alternatives: [{ text: mark(r.text), score: r.score }, ...r.alternatives.map((a) => ({ ...a, text: mark(a.text) }))],
+          text: shown(r.text),
+          words: r.words.map((w) => ({ ...w, word: shown(w.word) })),
+          alternatives: [{ text: shown(r.text), score: r.score }, ...r.alternatives.map((a) => ({ ...a, text: shown(a.text) }))],
         };
       },
     };

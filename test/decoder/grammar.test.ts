@@ -5,8 +5,8 @@ import {
   MAX_GRAMMAR_PHRASES,
   MAX_GRAMMAR_PHRASE_CHARS,
   UNKNOWN_WORD,
+  GrammarView,
   compileGrammar,
-  markUnknownWords,
   normalizeGrammar,
 } from '../../src/decoder/grammar.js';
 import { concat, frame, spell, tokenOf } from './synth.js';
@@ -56,10 +56,15 @@ describe('compileGrammar', () => {
     expect(compileGrammar(['yes', 'no'])).not.toBe(a);
   });
 
-  it('marks words outside the grammar (and outside the extra allowed set) as [unk]', () => {
-    const g = compileGrammar(['call bob', '[unk]']);
-    expect(markUnknownWords('call stella now', g, new Set(['now']))).toBe(`call ${UNKNOWN_WORD} now`);
-    expect(markUnknownWords('', g, new Set())).toBe('');
+  it('shows words outside the grammar (and outside the extra allowed set) as [unk], and partials without unfinished words', () => {
+    const view = new GrammarView(compileGrammar(['call bob', '[unk]']), new Set(['now']));
+    expect(view.result('call stella now')).toBe(`call ${UNKNOWN_WORD} now`);
+    expect(view.result('')).toBe('');
+    expect(view.partial('call stella bo')).toBe(`call ${UNKNOWN_WORD}`);
+    expect(view.partial('call stella bob')).toBe(`call ${UNKNOWN_WORD} bob`);
+    expect(view.partial('ca')).toBe('');
+    const strict = new GrammarView(compileGrammar(['call bob']), new Set());
+    expect(strict.result('call stella')).toBe('call stella'); // without [unk] the decoder cannot produce it anyway
   });
 });
 
