@@ -11,8 +11,11 @@
 # WER 0.1 points there, so WER alone is mostly noise), it re-exports models/NAME/ (model.onnx, model.json,
 # reference.json, generated card section with the dev WER history), after verifying ONNX parity with
 # onnxruntime-node; otherwise models/NAME/ is untouched.
-# Work dir: training/work/continue-<timestamp>/ (train.log, last.pt, best.pt); stop early with
-# `kill <pid>` (SIGTERM: saves last.pt and exits cleanly).  Resume an interrupted run with
+# When training ends, training/accept-model.sh keeps a published model only if it also decodes better with the
+# LM (beam search, weights retuned for each model on the dev sets), and then writes its tuned weights to
+# models/default.json; otherwise it restores the start model.
+# Work dir: training/work/continue-<timestamp>/ (train.log, last.pt, best.pt, start-model/, accept.log); stop
+# early with SIGTERM to train.py (saves last.pt and exits cleanly; the verdict still runs).  Resume an interrupted run with
 # `WORKDIR=training/work/continue-<timestamp> training/continue.sh --minutes N`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -52,10 +55,16 @@ for s in real-dev synth-dev; do
 done
 [[ -f $FEAT/real-dev/index.json ]] || { echo "need $FEAT/real-dev (run training/run.sh --to features)" >&2; exit 1; }
 
+# The model the run started from, for training/accept-model.sh (a resumed run keeps its first one).
+[[ -d $WORKDIR/start-model ]] || cp -r "$MODEL" "$WORKDIR/start-model"
 CMD=(nice -n 19 "$PY" training/train.py "${ARGS[@]}" "${EXTRA[@]}")
+ACCEPT=(nice -n 19 training/accept-model.sh "$WORKDIR/start-model" "$NAME")
 echo "${CMD[*]}" > "$WORKDIR/command.txt"
 if [[ $FG == 1 ]]; then
-  exec "${CMD[@]}"
+  "${CMD[@]}"
+  exec "${ACCEPT[@]}"
 fi
-nohup "${CMD[@]}" > "$WORKDIR/stdout.log" 2>&1 &
-echo "continue training: pid $! ; log $WORKDIR/train.log ; stop with: kill $!"
+# train.py first; a SIGTERM to it still lets it save and exit, and then the verdict runs
+{ printf '%q ' "${CMD[@]}"; printf '\n'; printf '%q ' "${ACCEPT[@]}"; printf '\n'; } > "$WORKDIR/run-steps.sh"
+nohup bash "$WORKDIR/run-steps.sh" > "$WORKDIR/stdout.log" 2>&1 &
+echo "continue training: log $WORKDIR/train.log ; stop with: pkill -f 'training/train.py --workdir $WORKDIR'"

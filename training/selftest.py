@@ -123,6 +123,18 @@ def check_publish_rule():
     print("publish rule (dominates on WER and CER): OK")
 
 
+def check_accept_unchanged(tmp):
+    """accept-model.sh leaves everything alone when nothing was published (the full comparison takes minutes)."""
+    shipped = os.path.join(REPO, "models", "en-lcblstm-small")
+    if not os.path.exists(os.path.join(shipped, "model.onnx")):
+        return
+    start = os.path.join(tmp, "accept", "start-model")
+    shutil.copytree(shipped, start)
+    out = run("bash", os.path.join(HERE, "accept-model.sh"), start, "en-lcblstm-small")
+    assert "nothing was published" in out, out
+    print("accept-model.sh with nothing published: OK")
+
+
 def losses(log):
     return [float(v) for v in re.findall(r"loss/char ([0-9.]+)", log)]
 
@@ -168,6 +180,7 @@ def main():
                   "--dev", f"real-dev={tmp}/dev")
         print(out.strip())
         check_packs(tmp)
+        check_accept_unchanged(tmp)
         print("ALL OK")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
