@@ -14,7 +14,7 @@ import { readAudioFile } from '../src/audio/index.js';
 import { createRecognizer } from '../src/recognizer/index.js';
 import { WerAccumulator } from '../src/text/wer.js';
 import { rng } from '../src/util/random.js';
-import { ensurePocketsphinx, pocketsphinx } from './recognizer.js';
+import { cpuSecondsAsync, ensurePocketsphinx, pocketsphinx } from './recognizer.js';
 
 const DIGITS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
 const VOICES: Array<{ name: string; say: (text: string, out: string) => void }> = [
@@ -31,11 +31,6 @@ export interface GrammarBenchResult {
   voices: string[];
   wer: { open: number; grammar: number; grammarUnk: number; pocketsphinxGrammar: number | null };
   rtf: { open: number; grammar: number; pocketsphinxGrammar: number | null };
-}
-
-function cpuSince(t0: NodeJS.CpuUsage): number {
-  const d = process.cpuUsage(t0);
-  return (d.user + d.system) / 1e6;
 }
 
 export async function benchGrammar(options: { files?: number; pocketsphinx?: boolean } = {}): Promise<GrammarBenchResult> {
@@ -64,15 +59,17 @@ export async function benchGrammar(options: { files?: number; pocketsphinx?: boo
     for (const item of items) {
       const audio = await readAudioFile(item.path);
       audioSeconds += audio.samples.length / audio.sampleRate;
-      let t0 = process.cpuUsage();
-      const open = await recognizer.transcribe(audio.samples, audio.sampleRate);
-      cpu.open += cpuSince(t0);
-      t0 = process.cpuUsage();
-      const grammar = await recognizer.transcribe(audio.samples, audio.sampleRate, { grammar: DIGITS });
-      cpu.grammar += cpuSince(t0);
+      let open = '';
+      cpu.open += await cpuSecondsAsync(async () => {
+        open = (await recognizer.transcribe(audio.samples, audio.sampleRate)).text;
+      });
+      let grammar = '';
+      cpu.grammar += await cpuSecondsAsync(async () => {
+        grammar = (await recognizer.transcribe(audio.samples, audio.sampleRate, { grammar: DIGITS })).text;
+      });
       const unk = await recognizer.transcribe(audio.samples, audio.sampleRate, { grammar: [...DIGITS, '[unk]'] });
-      wer.open.add(item.text, open.text);
-      wer.grammar.add(item.text, grammar.text);
+      wer.open.add(item.text, open);
+      wer.grammar.add(item.text, grammar);
       wer.grammarUnk.add(item.text, unk.text);
       if (withSphinx) {
         const s = pocketsphinx(item.path, ['-jsgf', gram]);

@@ -11,7 +11,7 @@ import { readAudioFile } from '../src/audio/index.js';
 import { BeamSearchDecoder } from '../src/decoder/beam.js';
 import { computeMfcc } from '../src/features/index.js';
 import { loadArpaFile } from '../src/lm/arpa.js';
-import { AcousticModel, encodeUtterance } from '../src/model/index.js';
+import { encodeUtterance } from '../src/model/index.js';
 import { createRecognizer, defaultModels } from '../src/recognizer/index.js';
 import { GreedyDecoder } from '../src/recognizer/greedy-decoder.js';
 import { WerAccumulator } from '../src/text/wer.js';
@@ -38,7 +38,8 @@ function cpuSeconds(fn: () => void): number {
   return (d.user + d.system) / 1e6;
 }
 
-async function cpuSecondsAsync(fn: () => Promise<void>): Promise<number> {
+/** CPU seconds (user + system) this process spends in `fn`. */
+export async function cpuSecondsAsync(fn: () => Promise<void>): Promise<number> {
   const t0 = process.cpuUsage();
   await fn();
   const d = process.cpuUsage(t0);
@@ -52,8 +53,10 @@ export function ensurePocketsphinx(): boolean {
   return existsSync('/usr/bin/pocketsphinx_continuous');
 }
 
-/** PocketSphinx's transcript and its child CPU seconds (bash's `times` reports the child's user + sys). */
-/** PocketSphinx's transcript of a 16 kHz WAV and the CPU seconds it took; `extra`: more flags (e.g. -jsgf FILE). */
+/**
+ * PocketSphinx's transcript of a 16 kHz WAV and its child CPU seconds (bash's `times` reports the child's
+ * user + sys); `extra`: more flags (e.g. -jsgf FILE).
+ */
 export function pocketsphinx(path: string, extra: readonly string[] = []): { text: string; cpu: number } {
   const out = execFileSync('bash', ['-c', 'f=$1; shift; pocketsphinx_continuous -infile "$f" "$@" -logfn /dev/null 2>/dev/null; echo "@@"; times', 'ps', path, ...extra], { encoding: 'utf8', maxBuffer: 1 << 24 });
   const [text, times] = out.split('@@\n');
@@ -69,13 +72,14 @@ export async function benchRecognizer(options: { quick?: boolean; pocketsphinx?:
   const defaults = existsSync(join(ROOT, 'models', 'default.json')) ? defaultModels() : null;
   const modelDir = options.model ?? defaults?.acousticModel;
   if (!modelDir) throw new Error('no model: pass --model DIR or ship models/default.json');
-  const model = await AcousticModel.load(modelDir, { intraOpThreads: 1 });
   const lmPath = defaults?.languageModel ?? join(ROOT, 'models', 'lm', 'en-3gram.arpa.gz');
   const lm = existsSync(lmPath) ? loadArpaFile(lmPath) : null;
+  // One model and one LM serve the per-stage measurements and the whole recognizer alike.
+  const recognizer = await createRecognizer({ model: modelDir, lm: lm ?? false, intraOpThreads: 1 });
+  const { model } = recognizer;
   // The weights tuned for the shipped model (models/default.json), as the recognizer uses them.
   const tuned = defaults && !options.model ? defaults.decoder : {};
   const withSphinx = (options.pocketsphinx ?? true) && ensurePocketsphinx();
-  const recognizer = await createRecognizer({ model: modelDir, intraOpThreads: 1 });
   const sets: [string, string][] = [['fixtures', join(ROOT, 'audio-samples', 'manifest.tsv')]];
   const evalRoot = join(ROOT, '..', 'shared', 'eval', 'real');
   for (const name of ['librispeech-test-other', 'ljspeech', 'librivox-pocketsphinx']) {
@@ -133,7 +137,6 @@ export async function benchRecognizer(options: { quick?: boolean; pocketsphinx?:
       speedupVsPocketsphinx: withSphinx ? Math.round((t.sphinx / beamTotal) * 10) / 10 : null,
     });
   }
-  await model.release();
   await recognizer.close();
   return results;
 }

@@ -19,6 +19,7 @@
   (e.g. real=0.6,synth=0.4); default = natural shares with group "real" lifted to >= 0.5.
 """
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -319,12 +320,13 @@ def worker(rank, world, args, port):
 
     plan_len = [1]
 
+    def weights_in_model(weights):
+        """A context in which `model` holds the named weights: "raw" (as trained) or "ema" (their average)."""
+        return ema.applied(model) if weights == "ema" else contextlib.nullcontext()
+
     def do_eval(weights="raw"):
         t0 = time.time()
-        if weights == "ema":
-            with ema.applied(model):
-                res = evaluate_all(model, devs, rank, world, args.dev_max_utts, device)
-        else:
+        with weights_in_model(weights):
             res = evaluate_all(model, devs, rank, world, args.dev_max_utts, device)
         entry = {"minutes": state["prior_minutes"] + state["trained_seconds"] / 60,
                  "updates": state["prior_updates"] + state["updates"],
@@ -386,10 +388,7 @@ def worker(rank, world, args, port):
         # raw first, so a tie keeps the raw weights; a dominating candidate first, so it can be published
         entry = min(entries, key=lambda e: (not dominates(metric(e), state["start_metric"]), metric(e)))
         state["history"].append(entry)
-        if entry["weights"] == "ema":
-            with ema.applied(model):
-                keep(entry)
-        else:
+        with weights_in_model(entry["weights"]):
             keep(entry)
 
     if args.eval_at_start and devs:
