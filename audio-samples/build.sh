@@ -44,4 +44,13 @@ printf '%s\t%s\n' tts-espeak-fox.wav "the quick brown fox jumps over the lazy do
 flite -voice slt -t "please call stella and ask her to bring these things with her from the store" -o "$tmp/f.wav"
 sox "$tmp/f.wav" -r 16000 -c 1 -b 16 tts-flite-stella.wav
 printf '%s\t%s\n' tts-flite-stella.wav "please call stella and ask her to bring these things with her from the store" >> manifest.tsv
-du -ch ./*.wav | tail -1
+
+# One clip in every other container Hearken reads (decoder tests): the original Opus, then encodings of its WAV.
+mkdir -p compressed
+c=compressed/librilight-831-130739-0011
+cp "$LL/opus/831-130739-0011.opus" "$c.opus"
+chmod 644 "$c.opus"
+sox librilight-831-130739-0011.wav "$c.flac"
+sox librilight-831-130739-0011.wav -C 3 "$c.ogg"
+sox librilight-831-130739-0011.wav -C 48 "$c.mp3"
+du -ch ./*.wav compressed/* | tail -1

@@ -1,4 +1,6 @@
 import { FLACDecoder } from '@wasm-audio-decoders/flac';
+import { OggVorbisDecoder } from '@wasm-audio-decoders/ogg-vorbis';
+import { MPEGDecoder } from 'mpg123-decoder';
 import { OggOpusDecoder } from 'ogg-opus-decoder';
 import { AudioFormatError } from './errors.js';
 import type { DecodedAudio } from './types.js';
@@ -41,10 +43,45 @@ async function decodeWith(kind: string, decoder: WasmDecoder, bytes: Uint8Array)
   }
 }
 
-export function decodeFlac(bytes: Uint8Array): Promise<DecodedAudio> {
-  return decodeWith('FLAC', new FLACDecoder(), bytes);
+/**
+ * FLAC decodes to the very samples its source WAV holds: the decoder scales integers by 1/(2^(b-1) - 1), while
+ * the WAV reader (node-wav) uses 1/2^(b-1) for negative samples and 1/(2^(b-1) - 1) for positive ones. Rescaling
+ * to the WAV reader's convention makes a file's transcript independent of which lossless container holds it.
+ */
+export async function decodeFlac(bytes: Uint8Array): Promise<DecodedAudio> {
+  const decoder = new FLACDecoder();
+  let bitDepth = 0;
+  const audio = await decodeWith('FLAC', {
+    ready: decoder.ready,
+    decodeFile: async (b) => {
+      const result = await decoder.decodeFile(b);
+      bitDepth = result.bitDepth;
+      return result;
+    },
+    free: () => decoder.free(),
+  }, bytes);
+  if (bitDepth < 2 || bitDepth > 24) return audio;
+  const negative = 2 ** (bitDepth - 1);
+  const positive = negative - 1;
+  for (const channel of audio.channels) {
+    for (let i = 0; i < channel.length; i++) {
+      const k = Math.round(channel[i]! * positive);
+      channel[i] = k < 0 ? k / negative : k / positive;
+    }
+  }
+  return audio;
 }
 
 export function decodeOggOpus(bytes: Uint8Array): Promise<DecodedAudio> {
   return decodeWith('Ogg Opus', new OggOpusDecoder(), bytes);
+}
+
+export function decodeOggVorbis(bytes: Uint8Array): Promise<DecodedAudio> {
+  return decodeWith('Ogg Vorbis', new OggVorbisDecoder(), bytes);
+}
+
+/** MPEG audio (MP3, and layers I/II): mpg123 decodes the whole buffer in one synchronous call. */
+export function decodeMpeg(bytes: Uint8Array): Promise<DecodedAudio> {
+  const mpeg = new MPEGDecoder();
+  return decodeWith('MP3', { ready: mpeg.ready, decodeFile: async (b) => mpeg.decode(b), free: () => mpeg.free() }, bytes);
 }

@@ -1,15 +1,16 @@
 import { readFile, stat } from 'node:fs/promises';
-import { decodeFlac, decodeOggOpus } from './compressed.js';
+import { decodeFlac, decodeMpeg, decodeOggOpus, decodeOggVorbis } from './compressed.js';
 import { downmix } from './downmix.js';
 import { AudioFormatError } from './errors.js';
 import { resample } from './resampler.js';
 import { TARGET_SAMPLE_RATE, type DecodedAudio } from './types.js';
+import { completeOggPages, oggCodec } from './ogg.js';
 import { decodeWav } from './wav.js';
 
 /** Files above this are refused before being read: 2 GiB is past what a WAV header can even describe. */
 export const MAX_AUDIO_FILE_BYTES = 2 ** 31;
 
-export type Container = 'wav' | 'flac' | 'ogg';
+export type Container = 'wav' | 'flac' | 'ogg-opus' | 'ogg-vorbis' | 'mp3';
 
 function startsWith(bytes: Uint8Array, ascii: string): boolean {
   if (bytes.length < ascii.length) return false;
@@ -17,24 +18,43 @@ function startsWith(bytes: Uint8Array, ascii: string): boolean {
   return true;
 }
 
-/** Sniffs the container from magic bytes, never from the file name. */
+/**
+ * Whether the bytes open with an MPEG audio frame header: 11 sync bits, then a valid version, layer, bitrate and
+ * sample rate, so that random data starting with 0xFF is not taken for MP3.
+ */
+function isMpegFrame(bytes: Uint8Array): boolean {
+  if (bytes.length < 4 || bytes[0] !== 0xff || (bytes[1]! & 0xe0) !== 0xe0) return false;
+  const version = (bytes[1]! >> 3) & 3;
+  const layer = (bytes[1]! >> 1) & 3;
+  const bitrate = bytes[2]! >> 4;
+  const rate = (bytes[2]! >> 2) & 3;
+  return version !== 1 && layer !== 0 && bitrate !== 15 && rate !== 3;
+}
+
+/** Sniffs the container (and for Ogg, the codec) from magic bytes, never from the file name. */
 export function detectContainer(bytes: Uint8Array): Container {
   if (bytes.length === 0) throw new AudioFormatError('EMPTY', 'the file is empty');
   if (startsWith(bytes, 'RIFF')) return 'wav';
   if (startsWith(bytes, 'fLaC')) return 'flac';
-  if (startsWith(bytes, 'OggS')) return 'ogg';
-  throw new AudioFormatError('UNKNOWN_CONTAINER', 'unrecognised audio container: expected WAV (RIFF), FLAC or Ogg Opus');
+  if (startsWith(bytes, 'OggS')) return oggCodec(bytes) === 'opus' ? 'ogg-opus' : 'ogg-vorbis';
+  // An ID3v2 tag (title, artist, cover art) comes first in most MP3 files.
+  if (startsWith(bytes, 'ID3') || isMpegFrame(bytes)) return 'mp3';
+  throw new AudioFormatError('UNKNOWN_CONTAINER', 'unrecognised audio container: expected WAV (RIFF), FLAC, Ogg Opus, Ogg Vorbis or MP3');
 }
 
-/** Decodes WAV, FLAC or Ogg Opus bytes to per-channel float samples at their own rate. */
+/** Decodes WAV, FLAC, Ogg Opus, Ogg Vorbis or MP3 bytes to per-channel float samples at their own rate. */
 export async function decodeAudio(bytes: Uint8Array): Promise<DecodedAudio> {
   switch (detectContainer(bytes)) {
     case 'wav':
       return decodeWav(bytes);
     case 'flac':
       return decodeFlac(bytes);
-    case 'ogg':
-      return decodeOggOpus(bytes);
+    case 'ogg-opus':
+      return decodeOggOpus(completeOggPages(bytes));
+    case 'ogg-vorbis':
+      return decodeOggVorbis(completeOggPages(bytes));
+    case 'mp3':
+      return decodeMpeg(bytes);
   }
 }
 

@@ -11,7 +11,7 @@ function positiveInt(value: string): number {
 export function featuresCommand(): Command {
   return new Command('features')
     .description('compute MFCC features for every utterance of a manifest (file<TAB>transcript) for training')
-    .requiredOption('--manifest <file>', 'manifest.tsv; paths are relative to it (WAV, FLAC, Ogg Opus)')
+    .requiredOption('--manifest <file>', 'manifest.tsv; paths are relative to it (WAV, FLAC, Ogg Opus or Vorbis, MP3)')
     .requiredOption('--out <dir>', 'output folder: index.json + float32 shards')
     .option('--workers <n>', 'worker threads (default: all cores)', positiveInt)
     .option('--no-progress', 'no progress bar')

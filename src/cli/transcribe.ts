@@ -1,9 +1,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { basename, extname, join } from 'node:path';
+import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import type { Hotword } from '../decoder/hotwords.js';
 import { FORMAT_EXTENSIONS, OUTPUT_FORMATS, formatResult, type OutputFormat } from '../output/formats.js';
+import { outputFileNames } from '../output/names.js';
 import { transcribeFiles } from '../recognizer/batch.js';
 import { collectHotword, grammarFromFlags, positiveInt, recognizerOptions, withDecodingFlags, withGrammarFlags, type DecodingFlags, type GrammarFlags } from './options.js';
 
@@ -17,7 +18,7 @@ interface TranscribeFlags extends DecodingFlags, GrammarFlags {
 
 export function transcribeCommand(): Command {
   const command = new Command('transcribe')
-    .description('transcribe audio files (WAV, FLAC, Ogg Opus) to text, JSON with word times, SRT or VTT')
+    .description('transcribe audio files (WAV, FLAC, Ogg Opus or Vorbis, MP3) to text, JSON with word times, SRT or VTT')
     .argument('<files...>', 'audio files')
     .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS as string[]).default('text'))
     .option('--out <dir>', 'write one output file per input into this folder instead of stdout')
@@ -26,6 +27,7 @@ export function transcribeCommand(): Command {
     .option('--no-progress', 'no progress bar');
   return withDecodingFlags(withGrammarFlags(command)).action(async (files: string[], flags: TranscribeFlags) => {
     const grammar = await grammarFromFlags(flags);
+    const outNames = flags.out ? outputFileNames(files, FORMAT_EXTENSIONS[flags.format]) : [];
     if (flags.out) await mkdir(flags.out, { recursive: true });
     const showBar = flags.progress && process.stderr.isTTY && (files.length > 1 || flags.out !== undefined);
     const bar = showBar ? new cliProgress.SingleBar({ stream: process.stderr, format: 'transcribe [{bar}] {value}/{total} files {eta_formatted}' }, cliProgress.Presets.shades_classic) : null;
@@ -52,8 +54,7 @@ export function transcribeCommand(): Command {
           compute += outcome.computeSeconds;
           const text = formatResult(outcome.result, flags.format, { file: path });
           if (flags.out) {
-            const name = `${basename(path, extname(path))}.${FORMAT_EXTENSIONS[flags.format]}`;
-            writes.push(writeFile(join(flags.out, name), text));
+            writes.push(writeFile(join(flags.out, outNames[index]!), text));
             outputs[index] = '';
           } else {
             outputs[index] = files.length > 1 && flags.format === 'text' ? `${path}\t${text}` : text;

@@ -157,7 +157,7 @@ describe('container sniffing', () => {
   it('refuses bytes that are no known container', async () => {
     await expect(decodeAudio(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]))).rejects.toMatchObject({
       code: 'UNKNOWN_CONTAINER',
-      message: expect.stringMatching(/WAV \(RIFF\), FLAC or Ogg Opus/),
+      message: expect.stringMatching(/WAV \(RIFF\), FLAC, Ogg Opus, Ogg Vorbis or MP3/),
     });
   });
 

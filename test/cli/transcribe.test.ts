@@ -3,6 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { computeWer } from '../../src/text/index.js';
 import { ROOT, SAMPLES, TINY_MODEL, defaultModelDir, tempDir } from '../helpers.js';
 
 const run = promisify(execFile);
@@ -53,6 +54,25 @@ describe('hearken transcribe', () => {
     expect(typeof json.text).toBe('string');
     expect(json.end).toBeGreaterThan(4.5);
     for (const w of json.words) expect(w.end).toBeLessThanOrEqual(json.end);
+  });
+
+  it('transcribes FLAC, Ogg Opus, Ogg Vorbis and MP3 as it does the WAV, each into its own output file', async () => {
+    const stem = 'librilight-831-130739-0011';
+    const inputs = [join(SAMPLES, `${stem}.wav`), ...['flac', 'opus', 'ogg', 'mp3'].map((ext) => join(SAMPLES, 'compressed', `${stem}.${ext}`))];
+    const out = join(tempDir(), 'out');
+    const r = await hearken(['transcribe', '--model', MODEL, '--greedy', '--format', 'json', '--out', out, ...inputs]);
+    expect(r.code).toBe(0);
+    const textOf = (ext: string): string => (JSON.parse(readFileSync(join(out, `${stem}.${ext}.json`), 'utf8')) as { text: string }).text;
+    const reference = readFileSync(join(SAMPLES, 'manifest.tsv'), 'utf8').split('\n').find((l) => l.startsWith(`${stem}.wav\t`))!.split('\t')[1]!;
+    const cer = (ext: string): number => computeWer([{ reference, hypothesis: textOf(ext) }]).cer;
+    // FLAC is lossless and decodes to the WAV's very samples: the same words. The lossy codecs (32-48 kbit/s)
+    // may move some characters, but must not cost much accuracy.
+    expect(textOf('flac')).toBe(textOf('wav'));
+    for (const ext of ['opus', 'ogg', 'mp3']) expect(cer(ext)).toBeLessThan(cer('wav') + 0.1);
+    // Two inputs that would share an output name are refused before any work.
+    const clash = await hearken(['transcribe', '--model', MODEL, '--greedy', '--out', out, inputs[0]!, inputs[0]!]);
+    expect(clash.code).toBe(1);
+    expect(clash.stderr).toMatch(/would both be written to/);
   });
 
   it('explains a bad model folder', async () => {
