@@ -3,7 +3,7 @@
   LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp OMP_NUM_THREADS=1 /usr/bin/python3 training/selftest.py
 
 Checks: chunked training forward == one-window streaming forward (LSTM/GRU, bi/uni, R = 0/8; dropout off in eval
-mode); the weight average (--ema) updates, swaps in and out, is evaluated and survives resume; feature packs decode to within half a quantisation step and train like dumps, with threaded prefetching
+mode); --shift-aug's stacking phase and chunk offset; the weight average (--ema) updates, swaps in and out, is evaluated and survives resume; feature packs decode to within half a quantisation step and train like dumps, with threaded prefetching
 giving the same updates as none; device-train.sh runs end to end (on the CPU) and returns model pieces; training loss
 decreases with 2 DDP ranks; resume continues from last.pt; export + ONNX parity with onnxruntime-node; warm start
 from the ONNX initializers reproduces the checkpoint's outputs exactly; evaluate.py runs on model folder and .pt.
@@ -94,6 +94,33 @@ def check_packs(tmp):
     print("device-train.sh stash + train (on the CPU): OK")
 
 
+def check_frame_shift(tmp):
+    """--shift-aug: a shifted utterance is its raw frames stacked from the drawn phase, behind `pad` copies of its
+    first step; the draw is deterministic in the batch's rng."""
+    import random
+    import numpy as np
+    from dataset import Dump, FrameShift, collate, load_items
+    d = Dump(f"{tmp}/real")
+    items, _ = load_items(d)
+    batch = items[:6]
+    mean, std = np.zeros(3 * d.dim, np.float32), np.ones(3 * d.dim, np.float32)
+    shift = FrameShift(16)
+    x1 = collate(batch, mean, std, 16, 8, None, random.Random(5), shift)[0]
+    x2 = collate(batch, mean, std, 16, 8, None, random.Random(5), shift)[0]
+    assert np.array_equal(x1, x2)
+    rng = random.Random(5)
+    draws = [shift(it, rng) for it in batch]
+    assert len({p for p, _ in draws}) > 1 or len({k for _, k in draws}) > 1, draws
+    for b, (it, (phase, pad)) in enumerate(zip(batch, draws)):
+        raw = d.frames(d.utts[it.idx], int(d.utts[it.idx]["frames"]))
+        n = (len(raw) - phase) // 3
+        want = raw[phase:phase + 3 * n].reshape(n, 3 * d.dim)
+        assert np.array_equal(x1[b, :pad], np.repeat(want[:1], pad, axis=0)), b
+        assert np.array_equal(x1[b, pad:pad + n], want), b
+        assert not x1[b, pad + n:].any(), b
+    print("frame shift (stacking phase, chunk offset): OK")
+
+
 def check_weight_average():
     from ema import WeightAverage
     torch.manual_seed(0)
@@ -151,7 +178,8 @@ def main():
         wd = f"{tmp}/work"
         common = [PY, os.path.join(HERE, "train.py"), "--workdir", wd, "--train", f"real={tmp}/real",
                   "--train", f"synth={tmp}/synth", "--dev", f"real-dev={tmp}/dev", "--layers", "2", "--hidden", "64",
-                  "--log-every", "10", "--warmup", "30", "--minutes", "5", "--eval-every", "100", "--ema", "0.95"]
+                  "--log-every", "10", "--warmup", "30", "--minutes", "5", "--eval-every", "100", "--ema", "0.95",
+                  "--shift-aug"]
         out = run(*common, "--max-updates", "120")
         ls = losses(out)
         assert len(ls) >= 10 and ls[-1] < 0.5 * ls[0], ls
@@ -179,6 +207,7 @@ def main():
         out = run(PY, os.path.join(HERE, "evaluate.py"), "--model", md, "--model", f"{wd}/best.pt",
                   "--dev", f"real-dev={tmp}/dev")
         print(out.strip())
+        check_frame_shift(tmp)
         check_packs(tmp)
         check_accept_unchanged(tmp)
         print("ALL OK")

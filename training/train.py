@@ -34,7 +34,7 @@ import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from dataset import (SpecAugment, collate, compute_stats, epoch_plan, group_shares, load_items,  # noqa: E402
+from dataset import (FrameShift, SpecAugment, collate, compute_stats, epoch_plan, group_shares, load_items,  # noqa: E402
                      open_dump)
 from ema import WeightAverage  # noqa: E402
 from evaluate import eval_items, rates  # noqa: E402
@@ -78,6 +78,8 @@ def parse_args(argv=None):
     ap.add_argument("--max-seconds", type=float, default=25.0, help="skip longer training utterances")
     ap.add_argument("--no-sortagrad", action="store_true")
     ap.add_argument("--no-specaug", action="store_true")
+    ap.add_argument("--shift-aug", action="store_true",
+                    help="move each training utterance to a random stacking phase and chunk offset (FrameShift)")
     ap.add_argument("--freq-masks", type=int, default=2)
     ap.add_argument("--freq-width", type=int, default=4)
     ap.add_argument("--time-masks-per-sec", type=float, default=0.25)
@@ -293,6 +295,7 @@ def worker(rank, world, args, port):
     trained_at_start = state["trained_seconds"]
     budget = args.minutes * 60.0
     total_seconds = trained_at_start + budget
+    shift = FrameShift(C) if args.shift_aug else None
     specaug = None if args.no_specaug else SpecAugment(
         coeffs=model.input_dim // 3, freq_masks=args.freq_masks, freq_width=args.freq_width,
         time_masks_per_sec=args.time_masks_per_sec, time_width=args.time_width)
@@ -400,7 +403,7 @@ def worker(rank, world, args, port):
     # ------------------------------------------------------------------ training loop
     def make_batch(plan, epoch, step):
         rng = random.Random((args.seed, epoch, step, rank).__hash__())
-        return collate(plan[step][rank], mean, std, C, R, specaug, rng)
+        return collate(plan[step][rank], mean, std, C, R, specaug, rng, shift)
 
     if rank == 0:
         # only from here on is there a model worth saving; before, a signal simply ends the process
