@@ -44,8 +44,11 @@ def score_pair(ref, hyp):
     return [edit_distance(ref, hyp), len(ref), edit_distance(rw, hw), len(rw), 1]
 
 
-def eval_items(model, items, batch_steps=6000, max_utts=32, rank=0, world=1, examples=0, device="cpu"):
-    """Greedy decode `items` (this rank's share: index % world == rank).  Returns (counts[5], examples)."""
+def eval_items(model, items, batch_steps=6000, max_utts=32, rank=0, world=1, examples=0, device="cpu", phases=1):
+    """Greedy decode `items` (this rank's share: index % world == rank).  Returns (counts[5], examples).
+    phases > 1 decodes every utterance once per stacking phase (raw frames 0, 1, ... skipped) and pools the
+    counts: a model's errors move with the phase, by up to a point of CER on a small dev set, so comparing two
+    models at one phase is partly comparing their luck."""
     model.eval()
     C, R = model.chunk, model.lookahead
     mine = [it for i, it in enumerate(items) if i % world == rank]
@@ -54,38 +57,37 @@ def eval_items(model, items, batch_steps=6000, max_utts=32, rank=0, world=1, exa
     counts = np.zeros(5, dtype=np.float64)
     ex = []
     with torch.no_grad():
-        i = 0
-        while i < len(mine):
-            T = max(1, math.ceil(mine[i].steps / C)) * C + R
-            j = i
-            while j < len(mine) and j - i < max_utts:
-                Tj = max(1, math.ceil(mine[j].steps / C)) * C + R
-                if (j - i + 1) * Tj > batch_steps and j > i:
-                    break
-                T = Tj
-                j += 1
-            batch = mine[i:j]
-            x = np.tile(mean, (len(batch), T, 1)).astype(np.float32)
-            for b, it in enumerate(batch):
-                f = it.dump.features(it.idx)
-                x[b, :f.shape[0]] = f
-            lp = model(torch.from_numpy(x).to(device))
-            ids = lp.argmax(-1).cpu().numpy()
-            for b, it in enumerate(batch):
-                k = max(1, math.ceil(it.steps / C)) * C  # the whole last (padded) window, as streamed
-                hyp = decode_greedy(ids[b, :k].tolist())
-                ref = it.dump.utts[it.idx]["transcript"]
-                counts += score_pair(ref, hyp)
-                if len(ex) < examples:
-                    ex.append((ref, hyp))
-            i = j
+        for phase in range(phases):
+            feats = [it.dump.features(it.idx, phase) for it in mine]
+            i = 0
+            while i < len(mine):
+                T = max(1, math.ceil(len(feats[i]) / C)) * C + R
+                j = i
+                while j < len(mine) and j - i < max_utts:
+                    Tj = max(1, math.ceil(len(feats[j]) / C)) * C + R
+                    if (j - i + 1) * Tj > batch_steps and j > i:
+                        break
+                    T = max(T, Tj)
+                    j += 1
+                x = np.tile(mean, (j - i, T, 1)).astype(np.float32)
+                for b in range(i, j):
+                    x[b - i, :len(feats[b])] = feats[b]
+                ids = model(torch.from_numpy(x).to(device)).argmax(-1).cpu().numpy()
+                for b in range(i, j):
+                    k = max(1, math.ceil(len(feats[b]) / C)) * C  # the whole last (padded) window, as streamed
+                    hyp = decode_greedy(ids[b - i, :k].tolist())
+                    ref = mine[b].dump.utts[mine[b].idx]["transcript"]
+                    counts += score_pair(ref, hyp)
+                    if len(ex) < examples:
+                        ex.append((ref, hyp))
+                i = j
     return counts, ex
 
 
-def rates(counts):
+def rates(counts, phases=1):
     ce, cn, we, wn, n = counts
-    return {"cer": float(ce / max(cn, 1)), "wer": float(we / max(wn, 1)), "utterances": int(n),
-            "words": int(wn)}
+    return {"cer": float(ce / max(cn, 1)), "wer": float(we / max(wn, 1)), "utterances": int(round(n / phases)),
+            "words": int(round(wn / phases))}
 
 
 def load_model_any(path):

@@ -6,7 +6,8 @@ Checks: chunked training forward == one-window streaming forward (LSTM/GRU, bi/u
 mode); --shift-aug's stacking phase and chunk offset; the weight average (--ema) updates, swaps in and out, is evaluated and survives resume; feature packs decode to within half a quantisation step and train like dumps, with threaded prefetching
 giving the same updates as none; device-train.sh runs end to end (on the CPU) and returns model pieces; training loss
 decreases with 2 DDP ranks; resume continues from last.pt; export + ONNX parity with onnxruntime-node; warm start
-from the ONNX initializers reproduces the checkpoint's outputs exactly; evaluate.py runs on model folder and .pt.
+from the ONNX initializers reproduces the checkpoint's outputs exactly; evaluate.py runs on model folder and .pt;
+a resumed run with --publish-dir measures the published model anew as its bar (at 3 dev phases).
 """
 import os
 import re
@@ -207,6 +208,12 @@ def main():
         out = run(PY, os.path.join(HERE, "evaluate.py"), "--model", md, "--model", f"{wd}/best.pt",
                   "--dev", f"real-dev={tmp}/dev")
         print(out.strip())
+        pub = f"{tmp}/published"
+        shutil.copytree(md, pub)
+        out = run(*common, "--max-updates", "150", "--eval-at-start", "--select", "real-dev", "--publish-dir", pub,
+                  "--dev-phases", "3")
+        assert "the published model, measured now" in out, out[-2000:]
+        print("a resumed run measures the published model anew (--dev-phases 3): OK")
         check_frame_shift(tmp)
         check_packs(tmp)
         check_accept_unchanged(tmp)

@@ -92,6 +92,8 @@ def parse_args(argv=None):
     ap.add_argument("--eval-every", type=float, default=10.0, help="minutes between dev evaluations")
     ap.add_argument("--eval-at-start", action="store_true")
     ap.add_argument("--dev-max-utts", type=int, default=1000, help="per dev set, for periodic evaluations")
+    ap.add_argument("--dev-phases", type=int, default=1, choices=(1, 2, 3),
+                    help="decode the dev sets at this many stacking phases and pool the counts (less noisy)")
     ap.add_argument("--save-every", type=float, default=5.0, help="minutes between last.pt saves")
     ap.add_argument("--log-every", type=int, default=50, help="updates between log lines")
     ap.add_argument("--publish-dir", help="export a model here when it dominates the published one on WER and CER (continue.sh)")
@@ -149,16 +151,16 @@ def build_model(args, ck, init_meta):
                  chunk=args.chunk, lookahead=args.lookahead, dropout=args.dropout)
 
 
-def evaluate_all(model, devs, rank, world, max_utts, device="cpu"):
+def evaluate_all(model, devs, rank, world, max_utts, device="cpu", phases=1):
     import torch.distributed as dist
     out = {}
     for name, items in devs.items():
         sub = items[:max_utts] if max_utts else items
-        counts, _ = eval_items(model, sub, rank=rank, world=world, device=device)
+        counts, _ = eval_items(model, sub, rank=rank, world=world, device=device, phases=phases)
         t = torch.tensor(counts, dtype=torch.float64)
         if world > 1:
             dist.all_reduce(t)
-        out[name] = rates(t.numpy())
+        out[name] = rates(t.numpy(), phases)
     model.train()
     return out
 
@@ -330,7 +332,7 @@ def worker(rank, world, args, port):
     def do_eval(weights="raw"):
         t0 = time.time()
         with weights_in_model(weights):
-            res = evaluate_all(model, devs, rank, world, args.dev_max_utts, device)
+            res = evaluate_all(model, devs, rank, world, args.dev_max_utts, device, args.dev_phases)
         entry = {"minutes": state["prior_minutes"] + state["trained_seconds"] / 60,
                  "updates": state["prior_updates"] + state["updates"],
                  "dev": res, "weights": weights}
@@ -374,16 +376,27 @@ def worker(rank, world, args, port):
         if args.publish_dir and dominates(m, state["start_metric"]):
             publish(entry)
 
-    def after_eval(entries, initial=False):
+    def measure_published():
+        """Every rank: the published model's dev results, measured now, the way this run evaluates (a resumed run
+        may evaluate differently from the run that published, e.g. another --dev-phases)."""
+        from export import load_from_onnx
+        published = load_from_onnx(os.path.join(args.publish_dir, "model.onnx")).to(device)
+        return {"dev": evaluate_all(published, devs, rank, world, args.dev_max_utts, device, args.dev_phases)}
+
+    def after_eval(entries, initial=False, published=None):
         """rank 0 only: history, best checkpoint (raw or averaged weights, whichever is better), publishing."""
         if select is None or select not in entries[0]["dev"]:
             return
         if initial:
             m = metric(entries[0])
-            if state["start_metric"] is None:
+            if published is not None:  # a resumed continue run: the bar is the published model, measured now
+                p = state["start_metric"] = metric(published)
+                log(f"resumed model: {select} WER {100 * m[0]:.2f}% CER {100 * m[1]:.2f}%; the published model, "
+                    f"measured now: WER {100 * p[0]:.2f}% CER {100 * p[1]:.2f}%; publishing needs better")
+            elif state["start_metric"] is None:
                 state["start_metric"] = m
                 log(f"start model: {select} WER {100 * m[0]:.2f}% CER {100 * m[1]:.2f}%")
-            else:  # a resumed continue run keeps the published model's metric as the bar to beat
+            else:  # resumed without a published model to measure: keep the stored bar
                 p = state["start_metric"]
                 log(f"resumed model: {select} WER {100 * m[0]:.2f}% CER {100 * m[1]:.2f}%; publishing needs better "
                     f"than WER {100 * p[0]:.2f}% CER {100 * p[1]:.2f}%")
@@ -396,8 +409,11 @@ def worker(rank, world, args, port):
 
     if args.eval_at_start and devs:
         entry = do_eval()
+        published = None
+        if ck is not None and args.publish_dir and os.path.exists(os.path.join(args.publish_dir, "model.onnx")):
+            published = measure_published()
         if rank == 0:
-            after_eval([entry], initial=True)
+            after_eval([entry], initial=True, published=published)
         dist.barrier()
 
     # ------------------------------------------------------------------ training loop
