@@ -6,7 +6,8 @@
 #
 # START_DIR: a copy of models/NAME taken before the run (continue.sh keeps one as WORKDIR/start-model).  If
 # models/NAME still holds the same model.onnx, nothing was published and nothing happens.  Otherwise both models
-# get their best decoder weights on the dev sets (training/tune-decoder.ts: beam width, alpha, beta; weights under
+# get their best decoder weights on the dev sets (training/tune-decoder.ts: beam width, alpha, beta; every dev
+# utterance decoded at the three stacking phases; weights under
 # which the hotword fixture fails are refused), and the model with the lower mean dev WER stays: the new one with
 # its weights written to models/default.json, or the old one restored into models/NAME.  Why: continue.sh
 # publishes on greedy WER and CER over a few hundred words, which once picked a model that the LM-based decoder

@@ -3,7 +3,9 @@
  * (never on ../shared/eval). The acoustic model runs once per utterance; the grid reuses its log-probs.
  * Usage: npx tsx training/tune-decoder.ts --model models/NAME [--lm FILE (default: the LM in models/default.json)]
  *          [--manifest training/work/data/real-dev/manifest.tsv ...] [--limit 120 per manifest]
- *          [--beams 16] [--alphas 0.3,0.6,1.0,1.5] [--betas 0,1,2,3] [--write models/default.json]
+ *          [--beams 16] [--alphas 0.3,0.6,1.0,1.5] [--betas 0,1,2,3] [--phases 3] [--write models/default.json]
+ * --phases N decodes every utterance N times, its audio shifted by 0, 10, 20 ms (one per stacking phase of the 30 ms
+ * model steps): the model's errors move with the phase, so one phase makes a small dev set noisier than it is.
  * Weights under which a hotword can no longer win are refused: the best-scoring setting must still turn the
  * near miss in audio-samples/tts-flite-stella.wav ("stella" is not in the LM) into "stella" when it is a
  * hotword (boost 10), as test/recognizer/accuracy.test.ts expects; otherwise the next best one is taken.
@@ -40,6 +42,9 @@ const ALPHAS = (arg('--alphas', '0.3,0.6,1.0,1.5') ?? '').split(',').map(Number)
 const BETAS = (arg('--betas', '0,1,2,3') ?? '').split(',').map(Number);
 /** Unknown-word costs (log10); "unk" means the LM's own <unk> probability. */
 const OOVS = (arg('--oovs', 'unk,-10') ?? '').split(',').map((x) => (x === 'unk' ? undefined : Number(x)));
+/** Stacking phases each utterance is decoded at (audio shifted by 10 ms each). */
+const PHASES = Number(arg('--phases', '3'));
+if (!Number.isInteger(PHASES) || PHASES < 1 || PHASES > 3) throw new Error('--phases takes 1, 2 or 3');
 /** Utterances per manifest: the grid decodes each one |ALPHAS| x |BETAS| times. */
 const LIMIT = Number(arg('--limit', '120'));
 
@@ -50,8 +55,11 @@ const utterances: { ref: string; logProbs: Float32Array; steps: number; weight: 
 for (const manifest of manifests) {
   for (const entry of (await readManifest(manifest)).slice(0, LIMIT)) {
     const audio = await readAudioFile(entry.path);
-    const all = await encodeUtterance(model, computeMfcc(audio.samples, model.card.featureConfig));
-    utterances.push({ ref: entry.transcript, logProbs: all, steps: all.length / V, weight: manifest });
+    const hop = model.card.featureConfig.hopLength;
+    for (let phase = 0; phase < PHASES; phase++) {
+      const all = await encodeUtterance(model, computeMfcc(audio.samples.subarray(phase * hop), model.card.featureConfig));
+      utterances.push({ ref: entry.transcript, logProbs: all, steps: all.length / V, weight: manifest });
+    }
   }
 }
 
