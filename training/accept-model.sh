@@ -18,7 +18,7 @@ START=${1:?usage: training/accept-model.sh START_DIR [NAME]}
 NAME=${2:-en-lcblstm-small}
 MODEL=models/$NAME
 LOG=$(dirname "$START")/accept.log
-GRID=(--beams "${BEAMS:-64,128}" --alphas "${ALPHAS:-0.7,0.8,0.9,1.0,1.1}" --betas "${BETAS:-1.5,2,2.5,3}" --oovs "${OOVS:--10}")
+GRID=(--beams "${BEAMS:-128}" --alphas "${ALPHAS:-0.7,0.8,0.9,1.0,1.1}" --betas "${BETAS:-1.5,2,2.5,3}" --oovs "${OOVS:--10}")
 say() { echo "$(date '+%F %T') $*" | tee -a "$LOG"; }
 
 if cmp -s "$START/model.onnx" "$MODEL/model.onnx"; then
