@@ -31,6 +31,15 @@ function isMpegFrame(bytes: Uint8Array): boolean {
   return version !== 1 && layer !== 0 && bitrate !== 15 && rate !== 3;
 }
 
+/**
+ * The bytes without a trailing ID3v1 tag (the last 128 bytes, starting "TAG"), which some taggers append to FLAC
+ * files: the FLAC decoder silently drops the last frame (up to 4,096 samples) when bytes follow it.
+ */
+function withoutId3v1(bytes: Uint8Array): Uint8Array {
+  const at = bytes.length - 128;
+  return at > 0 && bytes[at] === 0x54 && bytes[at + 1] === 0x41 && bytes[at + 2] === 0x47 ? bytes.subarray(0, at) : bytes;
+}
+
 /** Sniffs the container (and for Ogg, the codec) from magic bytes, never from the file name. */
 export function detectContainer(bytes: Uint8Array): Container {
   if (bytes.length === 0) throw new AudioFormatError('EMPTY', 'the file is empty');
@@ -48,7 +57,7 @@ export async function decodeAudio(bytes: Uint8Array): Promise<DecodedAudio> {
     case 'wav':
       return decodeWav(bytes);
     case 'flac':
-      return decodeFlac(bytes);
+      return decodeFlac(withoutId3v1(bytes));
     case 'ogg-opus':
       return decodeOggOpus(completeOggPages(bytes));
     case 'ogg-vorbis':

@@ -98,6 +98,15 @@ describe('compressed audio', () => {
     expect((await prepareAudio(tagged)).samples).toEqual((await prepareAudio(plain)).samples);
   });
 
+  it.each(['flac', 'opus', 'ogg', 'mp3'])('decodes all of a .%s followed by an ID3v1 tag', async (ext) => {
+    const plain = bytesOf(ext);
+    const tagged = new Uint8Array(plain.length + 128);
+    tagged.set(plain);
+    tagged.set(new TextEncoder().encode(`TAG${'Bill'.padEnd(30, '\0')}`), plain.length);
+    const want = (await decodeAudio(plain)).channels[0]!;
+    expect((await decodeAudio(tagged)).channels[0]!).toStrictEqual(want);
+  });
+
   it('does not take bytes that merely start with 0xFF for MP3', () => {
     // 0xFFFF...: the sync bits are there but the version (01) is reserved.
     expect(() => detectContainer(new Uint8Array(64).fill(0xff))).toThrow(expect.objectContaining({ code: 'UNKNOWN_CONTAINER' }));
