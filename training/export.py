@@ -290,16 +290,19 @@ def card_block(meta):
     if hist:
         lines += ["", "### Dev history (greedy CTC, PyTorch)", "",
                   "Weights: `raw` are the trained weights at that update, `ema` their exponential moving average "
-                  "(`--ema`); with `--ema` on, each row is the better of the two.", "",
-                  "| minutes | updates | weights | set | CER | WER |", "|---:|---:|---|---|---:|---:|"]
+                  "(`--ema`); with `--ema` on, each row is the better of the two. Phases: each dev utterance was "
+                  "decoded at this many stacking phases and the counts pooled (`--dev-phases`; 1 before it existed); "
+                  "rows with different phases are not comparable to the last decimal.", "",
+                  "| minutes | updates | weights | phases | set | CER | WER |", "|---:|---:|---|---:|---|---:|---:|"]
         for h in hist[-40:]:
             for k, v in sorted(h.get("dev", {}).items()):
-                lines.append(f"| {h['minutes']:.1f} | {h['updates']} | {h.get('weights', 'raw')} | {k} | "
-                             f"{100 * v['cer']:.2f}% | {100 * v['wer']:.2f}% |")
+                lines.append(f"| {h['minutes']:.1f} | {h['updates']} | {h.get('weights', 'raw')} | {h.get('phases', 1)} | "
+                             f"{k} | {100 * v['cer']:.2f}% | {100 * v['wer']:.2f}% |")
     ev = t.get("eval", {})
     if ev:
         lines += ["", "### Greedy CTC decoding of this exported model (PyTorch, dev sets)", "",
-                  f"Exported weights: {'exponential moving average (--ema)' if t.get('weights') == 'ema' else 'raw'}.", "",
+                  f"Exported weights: {'exponential moving average (--ema)' if t.get('weights') == 'ema' else 'raw'}; "
+                  f"each utterance decoded at {t.get('settings', {}).get('dev_phases', 1)} stacking phase(s), counts pooled.", "",
                   "| set | utterances | words | CER | WER |", "|---|---:|---:|---:|---:|"]
         for k, v in sorted(ev.items()):
             lines.append(f"| {k} | {v['utterances']} | {v['words']} | {100 * v['cer']:.2f}% | {100 * v['wer']:.2f}% |")

@@ -335,7 +335,7 @@ def worker(rank, world, args, port):
             res = evaluate_all(model, devs, rank, world, args.dev_max_utts, device, args.dev_phases)
         entry = {"minutes": state["prior_minutes"] + state["trained_seconds"] / 60,
                  "updates": state["prior_updates"] + state["updates"],
-                 "dev": res, "weights": weights}
+                 "dev": res, "weights": weights, "phases": args.dev_phases}
         msg = "  ".join(f"{k}: CER {100 * v['cer']:.2f}% WER {100 * v['wer']:.2f}% ({v['utterances']})"
                         for k, v in res.items())
         log(f"eval @ {state['updates']} updates{' (EMA)' if weights == 'ema' else ''}: {msg}  [{time.time() - t0:.0f} s]")
