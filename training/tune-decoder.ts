@@ -52,10 +52,10 @@ const model = await AcousticModel.load(modelDir);
 const lm = loadArpaFile(lmPath);
 const V = model.card.vocabulary.length;
 const utterances: { ref: string; logProbs: Float32Array; steps: number; weight: string }[] = [];
+const hop = model.card.featureConfig.hopLength;
 for (const manifest of manifests) {
   for (const entry of (await readManifest(manifest)).slice(0, LIMIT)) {
     const audio = await readAudioFile(entry.path);
-    const hop = model.card.featureConfig.hopLength;
     for (let phase = 0; phase < PHASES; phase++) {
       const all = await encodeUtterance(model, computeMfcc(audio.samples.subarray(phase * hop), model.card.featureConfig));
       utterances.push({ ref: entry.transcript, logProbs: all, steps: all.length / V, weight: manifest });

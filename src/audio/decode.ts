@@ -4,6 +4,7 @@ import { downmix } from './downmix.js';
 import { AudioFormatError } from './errors.js';
 import { resample } from './resampler.js';
 import { TARGET_SAMPLE_RATE, type DecodedAudio } from './types.js';
+import { hasAscii } from './magic.js';
 import { completeOggPages, oggCodec } from './ogg.js';
 import { decodeWav } from './wav.js';
 
@@ -11,12 +12,6 @@ import { decodeWav } from './wav.js';
 export const MAX_AUDIO_FILE_BYTES = 2 ** 31;
 
 export type Container = 'wav' | 'flac' | 'ogg-opus' | 'ogg-vorbis' | 'mp3';
-
-function startsWith(bytes: Uint8Array, ascii: string): boolean {
-  if (bytes.length < ascii.length) return false;
-  for (let i = 0; i < ascii.length; i++) if (bytes[i] !== ascii.charCodeAt(i)) return false;
-  return true;
-}
 
 /**
  * Whether the bytes open with an MPEG audio frame header: 11 sync bits, then a valid version, layer, bitrate and
@@ -37,17 +32,17 @@ function isMpegFrame(bytes: Uint8Array): boolean {
  */
 function withoutId3v1(bytes: Uint8Array): Uint8Array {
   const at = bytes.length - 128;
-  return at > 0 && bytes[at] === 0x54 && bytes[at + 1] === 0x41 && bytes[at + 2] === 0x47 ? bytes.subarray(0, at) : bytes;
+  return at > 0 && hasAscii(bytes, 'TAG', at) ? bytes.subarray(0, at) : bytes;
 }
 
 /** Sniffs the container (and for Ogg, the codec) from magic bytes, never from the file name. */
 export function detectContainer(bytes: Uint8Array): Container {
   if (bytes.length === 0) throw new AudioFormatError('EMPTY', 'the file is empty');
-  if (startsWith(bytes, 'RIFF')) return 'wav';
-  if (startsWith(bytes, 'fLaC')) return 'flac';
-  if (startsWith(bytes, 'OggS')) return oggCodec(bytes) === 'opus' ? 'ogg-opus' : 'ogg-vorbis';
+  if (hasAscii(bytes, 'RIFF')) return 'wav';
+  if (hasAscii(bytes, 'fLaC')) return 'flac';
+  if (hasAscii(bytes, 'OggS')) return oggCodec(bytes) === 'opus' ? 'ogg-opus' : 'ogg-vorbis';
   // An ID3v2 tag (title, artist, cover art) comes first in most MP3 files.
-  if (startsWith(bytes, 'ID3') || isMpegFrame(bytes)) return 'mp3';
+  if (hasAscii(bytes, 'ID3') || isMpegFrame(bytes)) return 'mp3';
   throw new AudioFormatError('UNKNOWN_CONTAINER', 'unrecognised audio container: expected WAV (RIFF), FLAC, Ogg Opus, Ogg Vorbis or MP3');
 }
 

@@ -5,16 +5,11 @@
  * then one lacing value per segment (the body length is their sum), then the body.
  */
 import { AudioFormatError } from './errors.js';
+import { hasAscii } from './magic.js';
 
 export type OggCodec = 'opus' | 'vorbis';
 
 const HEADER_BYTES = 27;
-
-function startsWith(bytes: Uint8Array, ascii: string, at: number): boolean {
-  if (bytes.length < at + ascii.length) return false;
-  for (let i = 0; i < ascii.length; i++) if (bytes[at + i] !== ascii.charCodeAt(i)) return false;
-  return true;
-}
 
 /** Length of the complete page at `at`, or -1 when the bytes end inside it. */
 function pageLength(bytes: Uint8Array, at: number): number {
@@ -32,8 +27,8 @@ export function oggCodec(bytes: Uint8Array): OggCodec {
   const segments = bytes[26];
   if (segments === undefined) throw new AudioFormatError('TRUNCATED_HEADER', 'the Ogg file ends inside its first page header');
   const packet = HEADER_BYTES + segments;
-  if (startsWith(bytes, 'OpusHead', packet)) return 'opus';
-  if (bytes[packet] === 1 && startsWith(bytes, 'vorbis', packet + 1)) return 'vorbis';
+  if (hasAscii(bytes, 'OpusHead', packet)) return 'opus';
+  if (bytes[packet] === 1 && hasAscii(bytes, 'vorbis', packet + 1)) return 'vorbis';
   if (bytes.length < packet + 8) throw new AudioFormatError('TRUNCATED_HEADER', 'the Ogg file ends before its first packet');
   throw new AudioFormatError('UNSUPPORTED_CODEC', 'the Ogg stream holds neither Opus nor Vorbis (the Ogg codecs supported)');
 }
@@ -48,7 +43,7 @@ export function oggCodec(bytes: Uint8Array): OggCodec {
 export function completeOggPages(bytes: Uint8Array): Uint8Array {
   // The last page starts at the last "OggS" whose page header still fits or is itself cut off.
   for (let at = bytes.length - 4; at >= 0; at--) {
-    if (!startsWith(bytes, 'OggS', at)) continue;
+    if (!hasAscii(bytes, 'OggS', at)) continue;
     if (pageLength(bytes, at) >= 0) return bytes;
     if (at === 0) throw new AudioFormatError('TRUNCATED_HEADER', 'the Ogg file ends inside its first page');
     return bytes.subarray(0, at);
