@@ -2,7 +2,7 @@
 # Keeps a model that continue.sh published only if it decodes better with the shipped decoder, and retunes that
 # decoder for it.
 #
-#   training/accept-model.sh START_DIR [NAME]
+#   training/accept-model.sh START_DIR [NAME]    (NAME: default models/default.json's acousticModel)
 #
 # START_DIR: a copy of models/NAME taken before the run (continue.sh keeps one as WORKDIR/start-model).  If
 # models/NAME still holds the same model.onnx, nothing was published and nothing happens.  Otherwise both models
@@ -15,7 +15,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 START=${1:?usage: training/accept-model.sh START_DIR [NAME]}
-NAME=${2:-en-lcblstm-small}
+NAME=${2:-$(node -p 'require("./models/default.json").acousticModel')}
 MODEL=models/$NAME
 LOG=$(dirname "$START")/accept.log
 GRID=(--beams "${BEAMS:-128}" --alphas "${ALPHAS:-0.7,0.8,0.9,1.0,1.1}" --betas "${BETAS:-1.5,2,2.5,3}" --oovs "${OOVS:--10}")

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Keep improving the committed model in the background, at low priority.
 #
-#   training/continue.sh --minutes N [--name en-lcblstm-small] [--foreground] [-- extra train.py args]
+#   training/continue.sh --minutes N [--name NAME] [--foreground] [-- extra train.py args]
 #
+# NAME defaults to the shipped acoustic model (models/default.json's acousticModel).
 # Warm-starts from models/NAME/model.onnx (weights + normalisation from the ONNX initializers, architecture
 # from model.json), evaluates the start model on the dev sets (baseline), trains for N wall-clock minutes
 # under `nice -n 19` with a gentler LR (1e-3 peak, short warmup, decay from 30 % of the budget) and evaluates
@@ -23,7 +24,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-MINUTES=60 NAME=${NAME:-en-lcblstm-small} FG=0 EXTRA=()
+MINUTES=60 NAME=${NAME:-$(node -p 'require("./models/default.json").acousticModel')} FG=0 EXTRA=()
 EVAL_EVERY=${EVAL_EVERY:-5}
 PY=${PY:-/usr/bin/python3}
 while [[ $# -gt 0 ]]; do

@@ -30,7 +30,10 @@ for name in ("best", "last"):
     if not os.path.exists(p):
         continue
     ck = torch.load(p, map_location="cpu", weights_only=False)
+    # weights only: best.pt already holds the winning weights (raw or averaged), and both files must fit in
+    # what one call brings back (~64 MiB; with the EMA copy a 3 x 320 checkpoint is 48 MB, twice that in all)
     ck.pop("optimizer", None)
+    ck.pop("ema", None)
     ck["model"] = {k: v.cpu() for k, v in ck["model"].items()}
     data = os.path.join(work, name + "-model.pt")
     torch.save(ck, data)
@@ -46,6 +49,20 @@ PYEOF
   cp "$WORK/train.log" "$OUT/" 2>/dev/null || true
 }
 
+# A pack whose parts have not all been stashed yet (a smoke run between stashes) is left out, said on stderr.
+complete() {
+  [[ -f $1/pack.json ]] || return 1
+  "$PY" - "$1" <<'PYEOF'
+import json, os, sys
+d = sys.argv[1]
+missing = [p["file"] for p in json.load(open(os.path.join(d, "pack.json")))["parts"]
+           if not os.path.exists(os.path.join(d, p["file"]))]
+if missing:
+    print(f"{d}: {len(missing)} part(s) not stashed yet ({missing[0]}...); left out", file=sys.stderr)
+sys.exit(1 if missing else 0)
+PYEOF
+}
+
 case "${1:-}" in
   stash)
     mkdir -p "$STORE"
@@ -54,9 +71,9 @@ case "${1:-}" in
   train)
     MINUTES=$2; shift 2
     ARGS=(--workdir "$WORK" --device cuda --ranks 1 --load-jobs 8 --minutes "$MINUTES" --select real-dev)
-    for s in real-train real-aug; do [[ -f $STORE/$s/pack.json ]] && ARGS+=(--train "real=$STORE/$s"); done
-    [[ -f $STORE/synth-train/pack.json ]] && ARGS+=(--train "synth=$STORE/synth-train")
-    for s in real-dev synth-dev; do [[ -f $STORE/$s/pack.json ]] && ARGS+=(--dev "$s=$STORE/$s"); done
+    for s in real-train real-aug; do complete "$STORE/$s" && ARGS+=(--train "real=$STORE/$s"); done
+    complete "$STORE/synth-train" && ARGS+=(--train "synth=$STORE/synth-train")
+    for s in real-dev synth-dev; do complete "$STORE/$s" && ARGS+=(--dev "$s=$STORE/$s"); done
     mkdir -p "$WORK" "$OUT"
     nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader 2>/dev/null || true
     ( while sleep 90; do export_models || true; done ) >/dev/null 2>&1 &

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Hearken acoustic-model pipeline: data -> features -> train -> export -> evaluate -> tune (decoder weights).
-# Defaults reproduce the shipped en-lcblstm-small: 2 x 256 LC-BLSTM, 95 minutes of training.
+# Defaults reproduce en-lcblstm-small, the CPU-only recipe: 2 x 256 LC-BLSTM, 95 minutes of training.  The
+# shipped en-lcblstm-medium (3 x 320) is trained on a lent GPU from the same features: training/device-train.sh,
+# then training/device-finish.sh (training/README.md, "Training on a lent GPU machine").
 #
 #   training/run.sh [--from STAGE] [--to STAGE] [--minutes 90] [--name en-lcblstm-small] [-- extra train.py args]
 #
