@@ -9,6 +9,7 @@ decreases with 2 DDP ranks; resume continues from last.pt; export + ONNX parity 
 from the ONNX initializers reproduces the checkpoint's outputs exactly; evaluate.py runs on model folder and .pt;
 a resumed run with --publish-dir measures the published model anew as its bar (at 3 dev phases).
 """
+import json
 import os
 import re
 import shutil
@@ -57,7 +58,8 @@ def check_streaming_equivalence():
 
 
 def check_packs(tmp):
-    """training/pack.py round trip, training from packs, prefetch determinism, device-train.sh on the CPU."""
+    """training/pack.py round trip, training from packs, prefetch determinism, device-train.sh on the CPU and
+    device-finish.sh on what it returned."""
     import numpy as np
     from dataset import Dump
     from pack import PackedDump, pack_dump
@@ -99,6 +101,18 @@ def check_packs(tmp):
     ck = torch.load(f"{tmp}/dev-work/out/best-model.pt.0", map_location="cpu", weights_only=False)
     assert "model" in ck and "optimizer" not in ck and "ema" not in ck, sorted(ck)
     print("device-train.sh stash + train (on the CPU): OK")
+    os.makedirs(f"{tmp}/feat")
+    os.symlink(f"{tmp}/dev", f"{tmp}/feat/real-dev")
+    env = dict(os.environ, MODELS=f"{tmp}/models", FEAT=f"{tmp}/feat", PY=PY)
+    r = subprocess.run(["bash", os.path.join(HERE, "device-finish.sh"), f"{tmp}/dev-work/out", "toy-device",
+                        f"{tmp}/finish"], cwd=REPO, env=env, capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
+    with open(f"{tmp}/models/toy-device/model.json") as f:
+        meta = json.load(f)
+    assert os.path.getsize(f"{tmp}/finish/best.pt") == sum(
+        os.path.getsize(f"{tmp}/dev-work/out/{p}") for p in pieces if p.startswith("best-model.pt."))
+    assert os.path.exists(f"{tmp}/models/toy-device/model.onnx") and "real-dev" in meta["training"]["eval"], meta["training"]
+    print("device-finish.sh joins, exports (parity checked) and evaluates: OK")
 
 
 def check_frame_shift(tmp):
