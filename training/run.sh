@@ -9,7 +9,8 @@
 # Every stage is resumable/skippable: data and features skip what already exists, train resumes from
 # training/work/train/last.pt (delete it or pass `-- --fresh` to start over), export/evaluate just rerun.
 # Everything is logged to training/work/run.log.  Environment knobs: MINUTES, NAME, LAYERS, HIDDEN,
-# BATCH_STEPS, RANKS, PY (default /usr/bin/python3), WORK (default training/work), MODEL_DIR (default models/NAME).
+# BATCH_STEPS, RANKS, PY (default /usr/bin/python3), WORK (default training/work), MODEL_DIR (default models/NAME),
+# FEAT (default WORK/features), CHECKPOINT (what export exports; default WORK/train/best.pt).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,13 +31,14 @@ while [[ $# -gt 0 ]]; do
     --minutes) MINUTES=$2; shift 2 ;;
     --name) NAME=$2; shift 2 ;;
     --) shift; EXTRA=("$@"); break ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^set /{/^#/p}' "$0"; exit 0 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done
 
 W=${WORK:-training/work}
-FEAT=$W/features
+FEAT=${FEAT:-$W/features}
+CHECKPOINT=${CHECKPOINT:-$W/train/best.pt}
 MODEL=${MODEL_DIR:-models/$NAME}
 mkdir -p "$W"
 LOG=$W/run.log
@@ -93,7 +95,7 @@ fi
 
 if want export; then
   say "stage export -> $MODEL"
-  $PY training/export.py --checkpoint $W/train/best.pt --out "$MODEL" --name "$NAME" \
+  $PY training/export.py --checkpoint "$CHECKPOINT" --out "$MODEL" --name "$NAME" \
     --ref-dump $FEAT/real-dev --ref-dump $FEAT/synth-dev --verify
 fi
 
