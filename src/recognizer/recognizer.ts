@@ -23,6 +23,12 @@ const GRAMMAR_UNKNOWN_LOG10 = -10;
  * well with [unk] in the grammar as without, and out-of-grammar sentences still come out mostly as [unk].
  */
 const GRAMMAR_UNKNOWN_CHAR_LOG10 = -2;
+/**
+ * A grammar admits few words, so its search tries every token on every frame. The pruning that keeps dictation
+ * fast drops tokens a confident model thinks unlikely, and then a near miss ("all" heard for the grammar's
+ * "call") leaves no allowed hypothesis at all: the result came out empty.
+ */
+const GRAMMAR_SEARCH = { topK: Number.MAX_SAFE_INTEGER, cumulativeProb: 1, tokenLogProbFloor: -Infinity, blankSkipProb: 2 } as const;
 
 /** The folder of shipped models, beside src/ and dist/. */
 export const MODELS_DIR = fileURLToPath(new URL('../../models/', import.meta.url));
@@ -153,6 +159,7 @@ export class Recognizer {
       oovCharLog10: grammar?.allowUnknown ? GRAMMAR_UNKNOWN_CHAR_LOG10 : 0,
       hotwords,
       maxAlternatives: this.options.maxAlternatives,
+      ...(grammar ? GRAMMAR_SEARCH : {}),
     });
     const view = grammar ? new GrammarView(grammar, new Set(hotwords.flatMap((h) => normalizeWords(h.phrase)))) : null;
     const shown = (text: string): string => (view ? view.result(text) : text);

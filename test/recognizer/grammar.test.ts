@@ -83,7 +83,8 @@ describe('grammar (Vosk phrase list) on real audio', () => {
     const greedy = await createRecognizer({ model: MODEL, decoding: 'greedy' });
     try {
       const file = join(SAMPLES, 'digits-8k-fsdd-4159.wav');
-      const a = await greedy.transcribeFile(file, { grammar: DIGITS });
+      // one utterance: a result merged from several (a pause ended one) carries no alternatives
+      const a = await greedy.transcribeFile(file, { grammar: DIGITS, endpoint: false });
       for (const w of words(a)) expect(DIGITS).toContain(w);
       expect(a.alternatives.length).toBeGreaterThan(0);
     } finally {
