@@ -3,6 +3,7 @@
   /usr/bin/python3 training/export.py --checkpoint training/work/train/best.pt \
       --out models/en-lcblstm-small --name en-lcblstm-small \
       --ref-dump training/work/features/real-dev [--eval-json training/work/eval.json] [--verify]
+  /usr/bin/python3 training/export.py --checkpoint models/NAME/model.onnx --out DIR --ref-dump ... --verify  (re-export)
   /usr/bin/python3 training/export.py --record-eval models/en-lcblstm-small --eval-json training/work/eval.json
 
 Writes model.onnx (opset 17, one window [B, C+R, 90] -> log_probs [B, C, V] with carried forward states),
@@ -12,9 +13,12 @@ states) and the generated sections of README.md (the model card; text outside th
 The ONNX graph is written directly with onnx.helper (no tracing), using ONNX LSTM/GRU ops whose weights are
 initializers with stable names, so that `load_from_onnx` (warm start, evaluation of a committed model) can
 read them back:  norm.mean, norm.std [90];  l{i}.fwd.W/R/B, l{i}.bwd.W/R/B (ONNX gate order, shapes
-[1, G*H, D], [1, G*H, H], [1, 2*G*H]);  out.W [Hout, V] (MatMul layout), out.b [V].
+[1, G*H, D], [1, G*H, H], [1, 2*G*H]);  out.W [Hout, V] (MatMul layout), out.b [V].  The matrices (W, R, out.W)
+are stored as float16 by default (`--weights float32` keeps them float32) and cast to float32 inside the graph;
+exported references and parity checks use the rounded weights.
 """
 import argparse
+import copy
 import datetime
 import json
 import math
@@ -77,8 +81,20 @@ def onnx_to_rnn(rnn, cell, H, W, R, B):
         rnn.bias_hh_l0.copy_(torch.from_numpy(_reorder(B[0, G * H:], order, H)))
 
 
-def build_onnx(model, name="hearken"):
-    """ONNX graph of one window, mirroring LCRNN.forward_window."""
+def round_weights(model, weights):
+    """The model as the ONNX file will hold it: with float16 storage its weight matrices rounded to float16 (biases
+    and normalisation stay float32), so that reference outputs, parity checks and evaluations see those weights."""
+    if weights == "float16":
+        with torch.no_grad():
+            for p in model.parameters():
+                if p.dim() >= 2:
+                    p.copy_(p.half().float())
+    return model
+
+
+def build_onnx(model, name="hearken", weights="float16"):
+    """ONNX graph of one window, mirroring LCRNN.forward_window.  `weights`: how the weight matrices are stored
+    (float16 halves the file; the graph casts them to float32 once, which onnxruntime folds at load)."""
     m = model
     C, R, H, L = m.chunk, m.lookahead, m.hidden, m.layers
     W_len = C + R
@@ -92,6 +108,13 @@ def build_onnx(model, name="hearken"):
     def node(op, ins, outs, **attrs):
         nodes.append(helper.make_node(op, ins, outs, name=f"n{len(nodes)}_{op}", **attrs))
         return outs[0] if len(outs) == 1 else outs
+
+    def matrix(nm, arr):
+        """A trained weight matrix under its stable name, as the float32 tensor the ops read."""
+        if weights == "float32":
+            return init(nm, arr)
+        init(nm, arr, np.float16)
+        return node("Cast", [nm], [nm + ".f32"], to=TensorProto.FLOAT)
 
     init("norm.mean", m.mean.numpy())
     init("norm.std", m.std.numpy())
@@ -108,36 +131,36 @@ def build_onnx(model, name="hearken"):
         last = li == L - 1
         p = f"l{li}"
         fw = rnn_to_onnx(m.fwd[li], m.cell, H)
-        init(f"{p}.fwd.W", fw[0]); init(f"{p}.fwd.R", fw[1]); init(f"{p}.fwd.B", fw[2])
+        fW, fR, fB = matrix(f"{p}.fwd.W", fw[0]), matrix(f"{p}.fwd.R", fw[1]), init(f"{p}.fwd.B", fw[2])
         h0 = node("Slice", ["h0", f"c.l{li}", f"c.l{li + 1}", "c.zero"], [f"{p}.h0"])
         rnn_op = "LSTM" if lstm else "GRU"
         extra = {} if lstm else {"linear_before_reset": 1}
         xc = node("Slice", [x, "c.zero", "c.C", "c.zero"], [f"{p}.x_chunk"]) if R > 0 else x
         if lstm:
             c0 = node("Slice", ["c0", f"c.l{li}", f"c.l{li + 1}", "c.zero"], [f"{p}.c0"])
-            y, yh, yc = node(rnn_op, [xc, f"{p}.fwd.W", f"{p}.fwd.R", f"{p}.fwd.B", "", h0, c0],
+            y, yh, yc = node(rnn_op, [xc, fW, fR, fB, "", h0, c0],
                              [f"{p}.fwd.Y", f"{p}.fwd.Yh", f"{p}.fwd.Yc"], hidden_size=H, direction="forward")
             cn.append(yc)
         else:
-            y, yh = node(rnn_op, [xc, f"{p}.fwd.W", f"{p}.fwd.R", f"{p}.fwd.B", "", h0],
+            y, yh = node(rnn_op, [xc, fW, fR, fB, "", h0],
                          [f"{p}.fwd.Y", f"{p}.fwd.Yh"], hidden_size=H, direction="forward", **extra)
         hn.append(yh)
         f = node("Squeeze", [y, "c.one"], [f"{p}.fwd.y"])  # [C, B, H]
         if R > 0 and not last and m.bidirectional:
             xl = node("Slice", [x, "c.C", "c.W", "c.zero"], [f"{p}.x_la"])
             if lstm:
-                yl = node(rnn_op, [xl, f"{p}.fwd.W", f"{p}.fwd.R", f"{p}.fwd.B", "", yh, yc],
+                yl = node(rnn_op, [xl, fW, fR, fB, "", yh, yc],
                           [f"{p}.la.Y", f"{p}.la.Yh", f"{p}.la.Yc"], hidden_size=H, direction="forward")[0]
             else:
-                yl = node(rnn_op, [xl, f"{p}.fwd.W", f"{p}.fwd.R", f"{p}.fwd.B", "", yh],
+                yl = node(rnn_op, [xl, fW, fR, fB, "", yh],
                           [f"{p}.la.Y", f"{p}.la.Yh"], hidden_size=H, direction="forward", **extra)[0]
             yl = node("Squeeze", [yl, "c.one"], [f"{p}.la.y"])
             f = node("Concat", [f, yl], [f"{p}.fwd.win"], axis=0)  # [W, B, H]
         if m.bidirectional:
             bw = rnn_to_onnx(m.bwd[li], m.cell, H)
-            init(f"{p}.bwd.W", bw[0]); init(f"{p}.bwd.R", bw[1]); init(f"{p}.bwd.B", bw[2])
+            bW, bR, bB = matrix(f"{p}.bwd.W", bw[0]), matrix(f"{p}.bwd.R", bw[1]), init(f"{p}.bwd.B", bw[2])
             outs = [f"{p}.bwd.Y"]
-            yb = node(rnn_op, [x, f"{p}.bwd.W", f"{p}.bwd.R", f"{p}.bwd.B"], outs, hidden_size=H,
+            yb = node(rnn_op, [x, bW, bR, bB], outs, hidden_size=H,
                       direction="reverse", **extra)
             b = node("Squeeze", [yb, "c.one"], [f"{p}.bwd.y"])
             if (last or R == 0) and R > 0:
@@ -145,9 +168,9 @@ def build_onnx(model, name="hearken"):
             x = node("Concat", [f, b], [f"{p}.out"], axis=2)
         else:
             x = f
-    init("out.W", m.out.weight.detach().numpy().T)
+    out_w = matrix("out.W", m.out.weight.detach().numpy().T)
     init("out.b", m.out.bias.detach().numpy())
-    y = node("MatMul", [x, "out.W"], ["logits_mm"])
+    y = node("MatMul", [x, out_w], ["logits_mm"])
     y = node("Add", [y, "out.b"], ["logits"])
     y = node("LogSoftmax", [y], ["log_probs_tbv"], axis=2)
     node("Transpose", [y], ["log_probs"], perm=[1, 0, 2])
@@ -243,7 +266,7 @@ def pick_reference_utterance(dump_dirs, model):
     return None, None
 
 
-def model_json(model, name, feature_config, training):
+def model_json(model, name, feature_config, training, weights="float16"):
     lstm = model.is_lstm
     return {
         "format": FORMAT, "name": name,
@@ -254,7 +277,7 @@ def model_json(model, name, feature_config, training):
         "vocabulary": VOCAB, "blank": BLANK,
         "normalization": {"mean": [float(v) for v in model.mean.tolist()],
                           "std": [float(v) for v in model.std.tolist()]},
-        "onnx": {"file": "model.onnx", "opset": OPSET,
+        "onnx": {"file": "model.onnx", "opset": OPSET, "weightMatrices": weights,
                  "inputs": {"features": "features", "states": ["h0", "c0"] if lstm else ["h0"]},
                  "outputs": {"logProbs": "log_probs", "states": ["hn", "cn"] if lstm else ["hn"]},
                  "stateShape": ["layers", "batch", "hidden"]},
@@ -337,19 +360,19 @@ def verify_with_node(model_dir):
     return r.returncode == 0, (r.stdout + r.stderr).strip()
 
 
-def export_model(model, out_dir, name, training, feature_config=None, ref_dumps=(), verify=True):
+def export_model(model, out_dir, name, training, feature_config=None, ref_dumps=(), verify=True, weights="float16"):
     """Write a complete model folder atomically-ish (into a temp dir, verified, then moved into place).
-    Returns the model.json dict.  Raises RuntimeError when the ONNX parity check fails."""
-    model = model.eval()
+    Returns the model.json dict.  Raises RuntimeError when the ONNX parity check fails.  `model` is not changed."""
+    model = round_weights(copy.deepcopy(model), weights).eval()
     os.makedirs(out_dir, exist_ok=True)
     tmp = tempfile.mkdtemp(prefix=".export-", dir=out_dir)
     try:
-        mp = build_onnx(model, name)
+        mp = build_onnx(model, name, weights)
         onnx.save(mp, os.path.join(tmp, "model.onnx"))
         training = dict(training or {})
         training.setdefault("parameters", sum(p.numel() for p in model.parameters()))
         training["exported"] = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-        meta = model_json(model, name, feature_config, training)
+        meta = model_json(model, name, feature_config, training, weights)
         with open(os.path.join(tmp, "model.json"), "w") as f:
             json.dump(meta, f, indent=1)
         dump, idx = pick_reference_utterance(ref_dumps, model)
@@ -397,12 +420,14 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--record-eval", metavar="MODEL_DIR",
                     help="only record --eval-json results into MODEL_DIR/model.json and its card, then exit")
-    ap.add_argument("--checkpoint")
+    ap.add_argument("--checkpoint", help="a training checkpoint (.pt), or a model's model.onnx to re-export")
     ap.add_argument("--out")
     ap.add_argument("--name")
     ap.add_argument("--ref-dump", action="append", default=[], help="dump dir(s) to take the reference utterance from")
     ap.add_argument("--eval-json", help="evaluate.py --json output to record in model.json/card")
     ap.add_argument("--verify", action="store_true", help="check ONNX parity with onnxruntime-node (recommended)")
+    ap.add_argument("--weights", choices=("float16", "float32"), default="float16",
+                    help="storage of the weight matrices in model.onnx (float16 halves the file; computation is float32)")
     args = ap.parse_args()
     if args.record_eval:
         record_eval(args.record_eval, args.eval_json)
@@ -411,16 +436,24 @@ def main():
     if not args.checkpoint or not args.out:
         ap.error("--checkpoint and --out are required")
     torch.set_num_threads(1)
-    ck = torch.load(args.checkpoint, map_location="cpu")
-    model = LCRNN(**ck["model_config"])
-    model.load_state_dict(ck["model"])
-    training = dict(ck.get("training_summary", {}))
+    if args.checkpoint.endswith(".onnx"):  # re-export a model folder (say with other weight storage), card and all
+        src = read_model_json(args.checkpoint)
+        model = load_from_onnx(args.checkpoint)
+        ck = {"feature_config": (src or {}).get("featureConfig")}
+        training = dict((src or {}).get("training", {}))
+        training.pop("parameters", None)
+    else:
+        ck = torch.load(args.checkpoint, map_location="cpu")
+        model = LCRNN(**ck["model_config"])
+        model.load_state_dict(ck["model"])
+        training = dict(ck.get("training_summary", {}))
     if args.eval_json:
         with open(args.eval_json) as f:
             ev = json.load(f)
         training["eval"] = next(iter(ev.values())) if ev else {}
     name = args.name or os.path.basename(os.path.normpath(args.out))
-    meta = export_model(model, args.out, name, training, ck.get("feature_config"), args.ref_dump, args.verify)
+    meta = export_model(model, args.out, name, training, ck.get("feature_config"), args.ref_dump, args.verify,
+                        args.weights)
     size = os.path.getsize(os.path.join(args.out, "model.onnx"))
     print(f"exported {name} -> {args.out} ({size / 1e6:.1f} MB, {meta['training']['parameters']} parameters)")
 

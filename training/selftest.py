@@ -6,7 +6,8 @@ Checks: chunked training forward == one-window streaming forward (LSTM/GRU, bi/u
 mode); --shift-aug's stacking phase and chunk offset; the weight average (--ema) updates, swaps in and out, is evaluated and survives resume; feature packs decode to within half a quantisation step and train like dumps, with threaded prefetching
 giving the same updates as none; device-train.sh runs end to end (on the CPU) and returns model pieces; training loss
 decreases with 2 DDP ranks; resume continues from last.pt; export + ONNX parity with onnxruntime-node; warm start
-from the ONNX initializers reproduces the checkpoint's outputs exactly; evaluate.py runs on model folder and .pt;
+from the ONNX initializers reproduces the checkpoint's outputs exactly (its weight matrices rounded to float16,
+as stored); evaluate.py runs on model folder and .pt;
 a resumed run with --publish-dir measures the published model anew as its bar (at 3 dev phases).
 """
 import json
@@ -17,12 +18,13 @@ import subprocess
 import sys
 import tempfile
 
+import onnx
 import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
-from export import load_from_onnx  # noqa: E402
+from export import load_from_onnx, round_weights  # noqa: E402
 from model import LCRNN, pad_to_windows  # noqa: E402
 
 PY = sys.executable
@@ -222,9 +224,11 @@ def main():
         b = load_from_onnx(f"{md}/model.onnx")
         x = torch.randn(2, 16 * 5 + 8, 90) * 2 + 5
         with torch.no_grad():
-            d = (a.eval()(x) - b.eval()(x)).abs().max().item()
+            d = (round_weights(a, "float16").eval()(x) - b.eval()(x)).abs().max().item()
         assert d == 0.0, d
-        print("warm start from ONNX reproduces the checkpoint exactly: OK")
+        assert {t.data_type for t in onnx.load(f"{md}/model.onnx").graph.initializer if t.name.startswith(("l", "out.")) and t.name.endswith((".W", ".R"))} \
+            == {onnx.TensorProto.FLOAT16}
+        print("warm start from ONNX (float16 weight matrices) reproduces the rounded checkpoint exactly: OK")
         out = run(PY, os.path.join(HERE, "evaluate.py"), "--model", md, "--model", f"{wd}/best.pt",
                   "--dev", f"real-dev={tmp}/dev")
         print(out.strip())

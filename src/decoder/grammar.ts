@@ -13,6 +13,7 @@
 import { buildArpa } from '../lm/build.js';
 import { parseArpa } from '../lm/arpa.js';
 import type { NgramLM } from '../lm/ngram-lm.js';
+import type { BeamSearchOptions } from './beam.js';
 import { normalizeText } from '../text/normalize.js';
 
 /** Vosk's garbage word: in a grammar it admits out-of-grammar speech, which is reported as this token. */
@@ -21,6 +22,14 @@ export const UNKNOWN_WORD = '[unk]';
 export const MAX_GRAMMAR_PHRASES = 10_000;
 /** Characters in one phrase. */
 export const MAX_GRAMMAR_PHRASE_CHARS = 1000;
+
+/**
+ * Beam search settings for a grammar: every token is tried on every frame. The pruning that keeps dictation fast
+ * drops tokens a confident model thinks unlikely, and then a near miss ("all" heard for the grammar's "call")
+ * leaves no allowed hypothesis at all, so the result is empty. A grammar's words are few, so this stays cheap.
+ */
+export const GRAMMAR_SEARCH: Readonly<Pick<BeamSearchOptions, 'topK' | 'cumulativeProb' | 'tokenLogProbFloor' | 'blankSkipProb'>> =
+  Object.freeze({ topK: Number.MAX_SAFE_INTEGER, cumulativeProb: 1, tokenLogProbFloor: -Infinity, blankSkipProb: 2 });
 
 export class GrammarError extends Error {
   constructor(message: string) {

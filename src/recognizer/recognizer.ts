@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { readAudioFile } from '../audio/decode.js';
 import { TARGET_SAMPLE_RATE } from '../audio/types.js';
 import { BeamSearchDecoder, type Hotword } from '../decoder/beam.js';
-import { GrammarView, compileGrammar, type Grammar } from '../decoder/grammar.js';
+import { GRAMMAR_SEARCH, GrammarView, compileGrammar, type Grammar } from '../decoder/grammar.js';
 import { normalizeWords } from '../text/normalize.js';
 import { loadArpaFile } from '../lm/arpa.js';
 import type { NgramLM } from '../lm/ngram-lm.js';
@@ -23,12 +23,6 @@ const GRAMMAR_UNKNOWN_LOG10 = -10;
  * well with [unk] in the grammar as without, and out-of-grammar sentences still come out mostly as [unk].
  */
 const GRAMMAR_UNKNOWN_CHAR_LOG10 = -2;
-/**
- * A grammar admits few words, so its search tries every token on every frame. The pruning that keeps dictation
- * fast drops tokens a confident model thinks unlikely, and then a near miss ("all" heard for the grammar's
- * "call") leaves no allowed hypothesis at all: the result came out empty.
- */
-const GRAMMAR_SEARCH = { topK: Number.MAX_SAFE_INTEGER, cumulativeProb: 1, tokenLogProbFloor: -Infinity, blankSkipProb: 2 } as const;
 
 /** The folder of shipped models, beside src/ and dist/. */
 export const MODELS_DIR = fileURLToPath(new URL('../../models/', import.meta.url));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BeamSearchDecoder, type BeamSearchOptions } from '../../src/decoder/beam.js';
 import {
+  GRAMMAR_SEARCH,
   GrammarError,
   MAX_GRAMMAR_PHRASES,
   MAX_GRAMMAR_PHRASE_CHARS,
@@ -85,6 +86,13 @@ describe('beam search with a grammar', () => {
     // b / r confusable on the first letter of the second word; the grammar has both "bob" and "rob"
     const rows = [...spell('call '), frame({ [tokenOf('r')]: 0.55, [tokenOf('b')]: 0.4 }), frame({ 0: 0.9995 }), ...spell('ob')];
     expect(decode(rows, base)).toBe('call rob');
+  });
+
+  it('finds the grammar phrase when a confident model heard a near miss (GRAMMAR_SEARCH)', () => {
+    // "all bob" so sure that the "c" of "call" is below the dictation search's token floor on every frame
+    const rows = spell('all bob', { peak: 0.99995 });
+    expect(decode(rows, base)).not.toMatch(/call/); // the dictation search's pruning loses the word
+    expect(decode(rows, { ...base, ...GRAMMAR_SEARCH })).toBe('call bob');
   });
 
   it('stays restricted with alpha 0 (a forbidden word never becomes free)', () => {
