@@ -10,8 +10,11 @@ import { WerAccumulator } from '../../src/text/wer.js';
 import { parseManifest } from '../../src/util/manifest.js';
 import { SAMPLES, SAMPLE_MANIFEST, defaultModelDir } from '../helpers.js';
 
-/** Corpus WER bound for beam+LM on the fixtures (`npm run bench` measured 41.0% with en-lcblstm-medium on 2026-11-27, 41.3% with en-lcblstm-small; tighten as models improve). */
-const MAX_FIXTURE_WER = 0.5;
+/**
+ * Corpus WER bound for beam+LM on the fixtures (`npm run bench` measured 33.5% with en-lcblstm-medium's sixth-session
+ * weights, 41.0% with its fifth-session ones, 41.3% with en-lcblstm-small; tighten as models improve).
+ */
+const MAX_FIXTURE_WER = 0.42;
 
 const fixtures = parseManifest(readFileSync(SAMPLE_MANIFEST, 'utf8'), SAMPLE_MANIFEST).map((e) => ({ file: e.path, transcript: e.transcript }));
 
