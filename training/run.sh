@@ -10,7 +10,8 @@
 # training/work/train/last.pt (delete it or pass `-- --fresh` to start over), export/evaluate just rerun.
 # Everything is logged to training/work/run.log.  Environment knobs: MINUTES, NAME, LAYERS, HIDDEN,
 # BATCH_STEPS, RANKS, PY (default /usr/bin/python3), WORK (default training/work), MODEL_DIR (default models/NAME),
-# FEAT (default WORK/features), CHECKPOINT (what export exports; default WORK/train/best.pt).
+# FEAT (default WORK/features), CHECKPOINT (what export exports; default WORK/train/best.pt), SYNTH_HOURS (TTS
+# hours, default 8) and AUG_COPIES (augmented copies of each real utterance, default 2) for the data stage.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,6 +24,8 @@ HIDDEN=${HIDDEN:-256}
 BATCH_STEPS=${BATCH_STEPS:-3000}
 RANKS=${RANKS:-2}
 PY=${PY:-/usr/bin/python3}
+SYNTH_HOURS=${SYNTH_HOURS:-8}
+AUG_COPIES=${AUG_COPIES:-2}
 EXTRA=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -69,7 +72,7 @@ dev_args() {
 
 if want data; then
   say "stage data"
-  $PY training/data/prepare.py --out $W/data
+  $PY training/data/prepare.py --out $W/data --synth-hours "$SYNTH_HOURS" --aug-copies "$AUG_COPIES"
 fi
 
 if want features; then
