@@ -437,23 +437,22 @@ def main():
         ap.error("--checkpoint and --out are required")
     torch.set_num_threads(1)
     if args.checkpoint.endswith(".onnx"):  # re-export a model folder (say with other weight storage), card and all
-        src = read_model_json(args.checkpoint)
+        src = read_model_json(args.checkpoint) or {}
         model = load_from_onnx(args.checkpoint)
-        ck = {"feature_config": (src or {}).get("featureConfig")}
-        training = dict((src or {}).get("training", {}))
-        training.pop("parameters", None)
+        feature_config = src.get("featureConfig")
+        training = dict(src.get("training", {}))
     else:
         ck = torch.load(args.checkpoint, map_location="cpu")
         model = LCRNN(**ck["model_config"])
         model.load_state_dict(ck["model"])
+        feature_config = ck.get("feature_config")
         training = dict(ck.get("training_summary", {}))
     if args.eval_json:
         with open(args.eval_json) as f:
             ev = json.load(f)
         training["eval"] = next(iter(ev.values())) if ev else {}
     name = args.name or os.path.basename(os.path.normpath(args.out))
-    meta = export_model(model, args.out, name, training, ck.get("feature_config"), args.ref_dump, args.verify,
-                        args.weights)
+    meta = export_model(model, args.out, name, training, feature_config, args.ref_dump, args.verify, args.weights)
     size = os.path.getsize(os.path.join(args.out, "model.onnx"))
     print(f"exported {name} -> {args.out} ({size / 1e6:.1f} MB, {meta['training']['parameters']} parameters)")
 
