@@ -14,7 +14,8 @@ import { loadArpaFile } from '../src/lm/arpa.js';
 import { encodeUtterance } from '../src/model/index.js';
 import { createRecognizer, defaultModels } from '../src/recognizer/index.js';
 import { GreedyDecoder } from '../src/recognizer/greedy-decoder.js';
-import { WerAccumulator } from '../src/text/wer.js';
+import { confidenceQuality, type ScoredWord } from '../src/text/confidence.js';
+import { hypothesisWordsCorrect, WerAccumulator } from '../src/text/wer.js';
 import { readManifest, type ManifestEntry } from '../src/util/manifest.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -27,6 +28,11 @@ export interface SetResult {
   /** transcribe: the whole recognizer as `hearken transcribe` runs it (streaming, endpointing on). */
   wer: { greedy: number; beam: number; transcribe: number; pocketsphinx: number | null };
   cer: { greedy: number; beam: number };
+  /**
+   * Word confidence quality (normalised cross entropy, AUC): raw acoustic scores from the beam search, and the
+   * calibrated ones the whole recognizer reports (models/default.json's decoder.confidence).
+   */
+  confidence: { raw: { nce: number; auc: number }; calibrated: { nce: number; auc: number } };
   pocketsphinxRtf: number | null;
   speedupVsPocketsphinx: number | null;
 }
@@ -92,6 +98,11 @@ export async function benchRecognizer(options: { quick?: boolean; pocketsphinx?:
     if (options.quick) entries = entries.slice(0, 8);
     const t = { features: 0, model: 0, greedy: 0, beam: 0, sphinx: 0 };
     const wer = { greedy: new WerAccumulator(), beam: new WerAccumulator(), transcribe: new WerAccumulator(), sphinx: new WerAccumulator() };
+    const scored = { raw: [] as ScoredWord[], calibrated: [] as ScoredWord[] };
+    const score = (into: ScoredWord[], reference: string, words: ReadonlyArray<{ word: string; conf: number }>): void => {
+      const correct = hypothesisWordsCorrect(reference, words.map((w) => w.word));
+      words.forEach((w, k) => into.push({ conf: w.conf, correct: correct[k]! }));
+    };
     let audioSeconds = 0;
     for (const entry of entries) {
       const audio = await readAudioFile(entry.path);
@@ -109,15 +120,18 @@ export async function benchRecognizer(options: { quick?: boolean; pocketsphinx?:
         d.acceptFrames(logProbs, logProbs.length / V);
         greedyText = d.finalize().text;
       });
-      let beamText = '';
+      let beam = { text: '', words: [] as Array<{ word: string; conf: number }> };
       t.beam += cpuSeconds(() => {
-        const d = new BeamSearchDecoder({ vocabulary: model.card.vocabulary, blank: model.card.blank, lm, ...tuned });
+        const d = new BeamSearchDecoder({ vocabulary: model.card.vocabulary, blank: model.card.blank, lm, ...tuned, confidence: null });
         d.acceptFrames(logProbs, logProbs.length / V);
-        beamText = d.finalize().text;
+        beam = d.finalize();
       });
       wer.greedy.add(entry.transcript, greedyText);
-      wer.beam.add(entry.transcript, beamText);
-      wer.transcribe.add(entry.transcript, (await recognizer.transcribe(audio.samples, audio.sampleRate)).text);
+      wer.beam.add(entry.transcript, beam.text);
+      const whole = await recognizer.transcribe(audio.samples, audio.sampleRate);
+      wer.transcribe.add(entry.transcript, whole.text);
+      score(scored.raw, entry.transcript, beam.words);
+      score(scored.calibrated, entry.transcript, whole.words);
       if (withSphinx) {
         const s = pocketsphinx(entry.path);
         t.sphinx += s.cpu;
@@ -133,6 +147,7 @@ export async function benchRecognizer(options: { quick?: boolean; pocketsphinx?:
       rtf: { features: r(t.features), model: r(t.model), greedyDecoder: r(t.greedy), beamDecoder: r(t.beam), greedyTotal: r(t.features + t.model + t.greedy), beamTotal: r(beamTotal) },
       wer: { greedy: wer.greedy.result().wer, beam: wer.beam.result().wer, transcribe: wer.transcribe.result().wer, pocketsphinx: withSphinx ? wer.sphinx.result().wer : null },
       cer: { greedy: wer.greedy.result().cer, beam: wer.beam.result().cer },
+      confidence: { raw: ncAuc(scored.raw), calibrated: ncAuc(scored.calibrated) },
       pocketsphinxRtf: withSphinx ? r(t.sphinx) : null,
       speedupVsPocketsphinx: withSphinx ? Math.round((t.sphinx / beamTotal) * 10) / 10 : null,
     });
@@ -141,14 +156,19 @@ export async function benchRecognizer(options: { quick?: boolean; pocketsphinx?:
   return results;
 }
 
+function ncAuc(words: readonly ScoredWord[]): { nce: number; auc: number } {
+  const q = confidenceQuality(words);
+  return { nce: Math.round(q.nce * 1000) / 1000, auc: Math.round(q.auc * 1000) / 1000 };
+}
+
 export function printRecognizerTable(results: readonly SetResult[]): void {
   const pct = (x: number | null): string => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
   const f = (x: number | null): string => (x === null ? '—' : x.toFixed(4));
-  console.log('set                      files  audio s | RTF feat  model  greedy-dec beam-dec | RTF greedy beam+LM  psphinx | WER greedy beam+LM transcribe psphinx | CER greedy beam | speed× vs psphinx');
+  console.log('set                      files  audio s | RTF feat  model  greedy-dec beam-dec | RTF greedy beam+LM  psphinx | WER greedy beam+LM transcribe psphinx | CER greedy beam | speed× vs psphinx | conf NCE raw calibrated');
   for (const s of results) {
     console.log(
       `${s.set.padEnd(24)} ${String(s.files).padStart(5)} ${s.audioSeconds.toFixed(0).padStart(8)} | ${f(s.rtf.features)} ${f(s.rtf.model)} ${f(s.rtf.greedyDecoder)} ${f(s.rtf.beamDecoder)} | ` +
-        `${f(s.rtf.greedyTotal)} ${f(s.rtf.beamTotal)} ${f(s.pocketsphinxRtf)} | ${pct(s.wer.greedy)} ${pct(s.wer.beam)} ${pct(s.wer.transcribe)} ${pct(s.wer.pocketsphinx)} | ${pct(s.cer.greedy)} ${pct(s.cer.beam)} | ${s.speedupVsPocketsphinx ?? '—'}`,
+        `${f(s.rtf.greedyTotal)} ${f(s.rtf.beamTotal)} ${f(s.pocketsphinxRtf)} | ${pct(s.wer.greedy)} ${pct(s.wer.beam)} ${pct(s.wer.transcribe)} ${pct(s.wer.pocketsphinx)} | ${pct(s.cer.greedy)} ${pct(s.cer.beam)} | ${s.speedupVsPocketsphinx ?? '—'} | ${s.confidence.raw.nce} ${s.confidence.calibrated.nce}`,
     );
   }
 }
@@ -164,13 +184,14 @@ if (import.meta.url === `file://${process.argv[1]}`) {
 export function recognizerMarkdown(results: readonly SetResult[]): string {
   const pct = (x: number | null): string => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
   const lines = [
-    '| set | files | audio (s) | WER greedy | WER beam+LM | WER `hearken transcribe` | WER PocketSphinx | CER greedy | CER beam+LM | RTF beam+LM | RTF PocketSphinx | speed vs PocketSphinx |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| set | files | audio (s) | WER greedy | WER beam+LM | WER `hearken transcribe` | WER PocketSphinx | CER greedy | CER beam+LM | RTF beam+LM | RTF PocketSphinx | speed vs PocketSphinx | word conf NCE / AUC, raw → calibrated |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const s of results) {
     lines.push(
       `| ${s.set} | ${s.files} | ${s.audioSeconds.toFixed(0)} | ${pct(s.wer.greedy)} | ${pct(s.wer.beam)} | ${pct(s.wer.transcribe)} | ${pct(s.wer.pocketsphinx)} | ` +
-        `${pct(s.cer.greedy)} | ${pct(s.cer.beam)} | ${s.rtf.beamTotal.toFixed(4)} | ${s.pocketsphinxRtf?.toFixed(4) ?? '—'} | ${s.speedupVsPocketsphinx ?? '—'}× |`,
+        `${pct(s.cer.greedy)} | ${pct(s.cer.beam)} | ${s.rtf.beamTotal.toFixed(4)} | ${s.pocketsphinxRtf?.toFixed(4) ?? '—'} | ${s.speedupVsPocketsphinx ?? '—'}× | ` +
+        `${s.confidence.raw.nce} / ${s.confidence.raw.auc} → ${s.confidence.calibrated.nce} / ${s.confidence.calibrated.auc} |`,
     );
   }
   return lines.join('\n');

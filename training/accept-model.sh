@@ -9,7 +9,8 @@
 # get their best decoder weights on the dev sets (training/tune-decoder.ts: beam width, alpha, beta; every dev
 # utterance decoded at the three stacking phases; weights under
 # which the hotword fixture fails are refused), and the model with the lower mean dev WER stays: the new one with
-# its weights written to models/default.json, or the old one restored into models/NAME.  Why: continue.sh
+# its weights written to models/default.json (and its word-confidence calibration refitted by
+# training/fit-confidence.ts), or the old one restored into models/NAME.  Why: continue.sh
 # publishes on greedy WER and CER over a few hundred words, which once picked a model that the LM-based decoder
 # found worse.  The verdict goes to stdout and START_DIR/../accept.log.
 set -euo pipefail
@@ -18,7 +19,13 @@ START=${1:?usage: training/accept-model.sh START_DIR [NAME]}
 NAME=${2:-$(node -p 'require("./models/default.json").acousticModel')}
 MODEL=models/$NAME
 LOG=$(dirname "$START")/accept.log
-GRID=(--beams "${BEAMS:-128}" --alphas "${ALPHAS:-0.7,0.8,0.9,1.0,1.1}" --betas "${BETAS:-1.5,2,2.5,3}" --oovs "${OOVS:--10}")
+# Default grid: around the shipped weights (alpha ± 0.3, beta ± 1), so a model that wants the LM weighted as the
+# last one did is measured at its best; ALPHAS/BETAS/BEAMS/OOVS override.
+around() { node -e 'const [v, step, lo] = process.argv.slice(1).map(Number); console.log([-2, -1, 0, 1, 2].map((k) => Math.max(lo, +(v + k * step).toFixed(2))).filter((x, i, a) => a.indexOf(x) === i).join(","))' "$@"; }
+SHIPPED_ALPHA=$(node -p 'require("./models/default.json").decoder?.alpha ?? 0.9')
+SHIPPED_BETA=$(node -p 'require("./models/default.json").decoder?.beta ?? 2')
+GRID=(--beams "${BEAMS:-128}" --alphas "${ALPHAS:-$(around "$SHIPPED_ALPHA" 0.15 0.1)}"
+      --betas "${BETAS:-$(around "$SHIPPED_BETA" 0.5 0)}" --oovs "${OOVS:--10}")
 say() { echo "$(date '+%F %T') $*" | tee -a "$LOG"; }
 
 if cmp -s "$START/model.onnx" "$MODEL/model.onnx"; then
@@ -37,7 +44,9 @@ old=$(mean "$work/old.json")
 new=$(mean "$work/new.json")
 if node -e 'process.exit(Number(process.argv[1]) < Number(process.argv[2]) ? 0 : 1)' "$new" "$old"; then
   cp "$work/new.json" models/default.json
-  say "accept: kept the published model (mean dev WER $new vs $old with the LM); models/default.json retuned"
+  # the retuned block has no word-confidence calibration: fit one for the new model and weights
+  npx tsx training/fit-confidence.ts --write models/default.json > "$work/confidence.log" 2>&1
+  say "accept: kept the published model (mean dev WER $new vs $old with the LM); models/default.json retuned, confidence refitted"
 else
   for f in model.onnx model.json reference.json README.md; do cp "$START/$f" "$MODEL/$f"; done
   say "accept: restored the start model (published $new vs start $old mean dev WER with the LM)"

@@ -21,6 +21,8 @@
 # early with SIGTERM to train.py (saves last.pt and exits cleanly; the verdict still runs).  Resume an interrupted run with
 # `WORKDIR=training/work/continue-<timestamp> training/continue.sh --minutes N`; the resumed run measures the
 # published model anew as its bar.
+# Environment: FEAT, the feature dumps to train on and to measure (default training/work/features; e.g.
+# training/work/x2/features, the 46 h set of training/README.md); EVAL_EVERY (minutes, default 5); PY.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -39,7 +41,7 @@ while [[ $# -gt 0 ]]; do
 done
 
 MODEL=models/$NAME
-FEAT=training/work/features
+FEAT=${FEAT:-training/work/features}
 [[ -f $MODEL/model.onnx && -f $MODEL/model.json ]] || { echo "no $MODEL/model.onnx + model.json" >&2; exit 1; }
 WORKDIR=${WORKDIR:-training/work/continue-$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$WORKDIR"

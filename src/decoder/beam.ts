@@ -16,6 +16,8 @@ import { PairHash } from '../lm/pair-hash.js';
 import { LexiconTrie, lexiconFor } from './lexicon.js';
 import { HotwordTrie, type Hotword } from './hotwords.js';
 import { BLANK, DEFAULT_VOCABULARY } from './vocabulary.js';
+import { wordConfidence, type ConfidenceCalibration, type WordEvidence } from './confidence.js';
+import { align } from '../text/wer.js';
 
 export type { Hotword } from './hotwords.js';
 
@@ -72,6 +74,11 @@ export interface BeamSearchOptions {
   hotwordOovLog10?: number;
   /** Alternatives returned besides the best hypothesis (default 4). */
   maxAlternatives?: number;
+  /**
+   * How word confidences are computed from their evidence (confidence.ts): a calibration fitted for this model and
+   * LM, or null (default) for the raw acoustic score.
+   */
+  confidence?: ConfidenceCalibration | null;
   /** Trie nodes allowed before those unreachable from the beam are compacted away (default 4096; doubled while
    * more than half survive). Bounds a stream's memory: without it a long utterance grows the trie to many MB. */
   compactNodes?: number;
@@ -84,10 +91,13 @@ export interface WordTiming {
   /** Frame index after the word's last character (exclusive). */
   end: number;
   /**
-   * Acoustic confidence in [0, 1]: geometric mean over the word's characters of the posterior
-   * of that character at its emission frame (the highest over frames it was repeated on).
+   * Confidence in [0, 1]: with a calibration (options.confidence), the fitted probability that the word is right;
+   * without, the geometric mean over the word's characters of each one's posterior at its emission frame (the
+   * highest over the frames it was repeated on).
    */
   conf: number;
+  /** What the confidence was computed from. */
+  evidence: WordEvidence;
 }
 
 export interface BeamSearchResult {
@@ -105,6 +115,27 @@ export interface BeamSearchResult {
 
 const NEG = -Infinity;
 const ROOT = 0;
+
+/** Below this share of the beam's probability a rival hypothesis is not worth aligning. */
+const RIVAL_MIN_SHARE = 1e-4;
+
+/**
+ * For each word of the best hypothesis, the share of the final beam's probability (scores as ranked by finalize,
+ * best first) held by hypotheses that have the same word at the same place in a minimum edit alignment.
+ */
+function beamPosteriors(bestWords: readonly string[], ranked: ReadonlyArray<{ text: string; score: number }>): number[] {
+  const top = ranked[0]!.score;
+  let total = 0;
+  for (const r of ranked) total += Math.exp(r.score - top);
+  const share = new Array<number>(bestWords.length).fill(0);
+  for (const r of ranked) {
+    const weight = Math.exp(r.score - top) / total;
+    if (weight < RIVAL_MIN_SHARE && r !== ranked[0]) continue;
+    const words = r.text.split(' ').filter((w) => w.length > 0);
+    for (const step of align(bestWords, words)) if (step.op === 'match') share[step.ref]! += weight;
+  }
+  return share.map((x) => Math.min(1, x));
+}
 
 function logAdd(a: number, b: number): number {
   if (a === NEG) return b;
@@ -134,6 +165,7 @@ export class BeamSearchDecoder {
   private readonly hotwordOovLog10: number;
   private readonly trie: HotwordTrie | null;
   private readonly maxAlternatives: number;
+  private readonly calibration: ConfidenceCalibration | null;
 
   // Trie node store (struct of arrays, grown by doubling).
   private cap = 0;
@@ -204,6 +236,7 @@ export class BeamSearchDecoder {
     this.oovCharCost = (options.oovCharLog10 ?? 0) * this.lmWeight;
     this.hotwordOovLog10 = options.hotwordOovLog10 ?? -4;
     this.maxAlternatives = options.maxAlternatives ?? 4;
+    this.calibration = options.confidence ?? null;
     this.compactAt = options.compactNodes ?? 1 << 12;
     const tokenOf = new Map<string, number>();
     this.vocab.forEach((s, i) => {
@@ -325,9 +358,15 @@ export class BeamSearchDecoder {
     const ranked = [...groups.entries()].sort((a, b) => b[1].score - a[1].score);
     if (ranked.length === 0) return { text: '', words: [], tokens: [], tokenFrames: [], score: 0, alternatives: [] };
     const [text, best] = ranked[0]!;
+    const aligned = this.alignment(best.bestNode);
+    const posteriors = beamPosteriors(aligned.words.map((w) => w.word), ranked.map(([t, g]) => ({ text: t, score: g.score })));
+    aligned.words.forEach((w, i) => {
+      w.evidence.beamPosterior = posteriors[i]!;
+      w.conf = wordConfidence(w.evidence, this.calibration);
+    });
     return {
       text,
-      ...this.alignment(best.bestNode),
+      ...aligned,
       score: best.score,
       alternatives: ranked.slice(1, 1 + this.maxAlternatives).map(([t, g]) => ({ text: t, score: g.score })),
     };
@@ -681,12 +720,15 @@ export class BeamSearchDecoder {
       let logSum = 0;
       while (j < tokens.length && tokens[j] !== this.space) {
         word += this.vocab[tokens[j]!]!;
-        logSum += Math.log(Math.max(probs[j]!, 1e-30));
+        const lp = Math.log(Math.max(probs[j]!, 1e-30));
+        logSum += lp;
         j++;
       }
-      words.push({ word, start: frames[i]!, end: frames[j - 1]! + 1, conf: Math.min(1, Math.exp(logSum / (j - i))) });
+      const evidence: WordEvidence = { meanLogProb: logSum / (j - i), lmLog10: null, beamPosterior: 1, chars: j - i };
+      words.push({ word, start: frames[i]!, end: frames[j - 1]! + 1, conf: wordConfidence(evidence, null), evidence });
       i = j;
     }
+    this.scoreWithLm(words);
     // After the clamp above, a word may start on its predecessor's last frame. Words must not overlap, and each
     // keeps at least one frame.
     for (let k = 1; k < words.length; k++) {
@@ -704,6 +746,23 @@ export class BeamSearchDecoder {
     while (a < b && tokens[a] === this.space) a++;
     while (b > a && tokens[b - 1] === this.space) b--;
     return { words, tokens: tokens.slice(a, b), tokenFrames: frames.slice(a, b) };
+  }
+
+  /** Fills in each word's LM log10 probability after the words before it (null for words the LM does not know). */
+  private scoreWithLm(words: WordTiming[]): void {
+    const lm = this.lm;
+    if (!lm) return;
+    const W = this.ctxWidth;
+    const ctx: number[] = lm.bos >= 0 && W > 0 ? [lm.bos] : [];
+    for (const w of words) {
+      const known = lm.has(w.word);
+      const id = known ? lm.wordId(w.word) : lm.unkId;
+      w.evidence.lmLog10 = known ? lm.score(ctx, id) : null;
+      if (W > 0) {
+        ctx.push(id);
+        if (ctx.length > W) ctx.shift();
+      }
+    }
   }
 
   // ---------------------------------------------------------------- memory

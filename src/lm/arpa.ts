@@ -5,6 +5,7 @@
  * gzip-compressed (recognised by their magic bytes, whatever the name): ARPA text shrinks about 3×.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { LmFormatError } from './errors.js';
@@ -267,7 +268,9 @@ export function loadArpaFile(path: string): NgramLM {
   }
   carry += dec.end();
   if (carry.length > 0) p.line(carry);
-  return p.finish();
+  const lm = p.finish();
+  lm.sourcePath = resolvePath(path);
+  return lm;
 }
 
 /** ARPA text as the bytes of a file named `path`: gzip-compressed when the name ends in .gz. */

@@ -40,6 +40,8 @@ export class NgramLM {
   readonly unkLog10: number;
   /** Number of n-grams per order, index 0 = unigrams. */
   readonly counts: readonly number[];
+  /** The file the model was read from (absolute path), or null: tells the shipped LM from others once loaded. */
+  sourcePath: string | null = null;
 
   private readonly vocab: ReadonlyMap<string, number>;
   private readonly tables: readonly NgramTable[];

@@ -23,6 +23,7 @@ export interface SharedNgramTable {
 export interface SharedNgramData {
   words: string[];
   tables: SharedNgramTable[];
+  sourcePath: string | null;
 }
 
 function shared<T extends Int32Array | Float32Array>(a: T): T {
@@ -47,7 +48,7 @@ export function shareNgramLM(lm: NgramLM): SharedNgramData {
       index: index ? { keyA: shared(index.keyA), keyB: shared(index.keyB), values: shared(index.values), count: index.count } : null,
     });
   }
-  return { words: [...lm.words], tables };
+  return { words: [...lm.words], tables, sourcePath: lm.sourcePath };
 }
 
 /** A model over shared tables (no copy of the n-grams; only the word map is built here). */
@@ -61,7 +62,9 @@ export function ngramLMFromShared(data: SharedNgramData): NgramLM {
     backoff: t.backoff,
     index: t.index ? PairHash.fromArrays(t.index) : null,
   }));
-  return new NgramLM(vocab, data.words, tables);
+  const lm = new NgramLM(vocab, data.words, tables);
+  lm.sourcePath = data.sourcePath;
+  return lm;
 }
 
 /** Parses an ARPA file in a throw-away thread and returns its tables in shared memory. */

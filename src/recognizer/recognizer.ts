@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { readAudioFile } from '../audio/decode.js';
 import { TARGET_SAMPLE_RATE } from '../audio/types.js';
 import { BeamSearchDecoder, type Hotword } from '../decoder/beam.js';
+import { checkCalibration, type ConfidenceCalibration } from '../decoder/confidence.js';
 import { GRAMMAR_SEARCH, GrammarView, compileGrammar, type Grammar } from '../decoder/grammar.js';
 import { normalizeWords } from '../text/normalize.js';
 import { loadArpaFile } from '../lm/arpa.js';
@@ -31,18 +32,22 @@ interface DefaultModels {
   acousticModel: string;
   languageModel: string | null;
   /** Beam-search weights tuned for this model and LM on held-out training-side dev sets. */
-  decoder: { beamWidth?: number; alpha?: number; beta?: number; oovLog10?: number };
+  decoder: { beamWidth?: number; alpha?: number; beta?: number; oovLog10?: number; confidence?: ConfidenceCalibration };
 }
 
 /** `models/default.json` names the shipped acoustic model and LM, relative to models/. */
 export function defaultModels(): DefaultModels {
   const path = join(MODELS_DIR, 'default.json');
   if (!existsSync(path)) throw new ModelLoadError('NOT_FOUND', `no default model: ${path} is missing`);
-  const json = JSON.parse(readFileSync(path, 'utf8')) as Omit<DefaultModels, 'decoder'> & { decoder?: DefaultModels['decoder'] };
+  const json = JSON.parse(readFileSync(path, 'utf8')) as Omit<DefaultModels, 'decoder'> & { decoder?: Omit<DefaultModels['decoder'], 'confidence'> & { confidence?: unknown } };
+  const d = json.decoder;
   return {
     acousticModel: resolve(MODELS_DIR, json.acousticModel),
     languageModel: json.languageModel ? resolve(MODELS_DIR, json.languageModel) : null,
-    decoder: { beamWidth: json.decoder?.beamWidth, alpha: json.decoder?.alpha, beta: json.decoder?.beta, oovLog10: json.decoder?.oovLog10 },
+    decoder: {
+      beamWidth: d?.beamWidth, alpha: d?.alpha, beta: d?.beta, oovLog10: d?.oovLog10,
+      confidence: d?.confidence === undefined ? undefined : checkCalibration(d.confidence, `${path}: decoder.confidence`),
+    },
   };
 }
 
@@ -63,6 +68,12 @@ export interface RecognizerOptions {
   oovLog10?: number;
   /** n-best alternatives kept per result besides the best (default 4). */
   maxAlternatives?: number;
+  /**
+   * How word confidences are computed (beam search): a calibration (src/decoder/confidence.ts), or false for the
+   * raw acoustic score. Default: the calibration fitted for the shipped model and LM when both are in use, else
+   * false. Grammars and greedy decoding always give the raw acoustic score.
+   */
+  confidence?: ConfidenceCalibration | false;
   /** ONNX Runtime intra-op threads (default 1). */
   intraOpThreads?: number;
   /** Endpointing for every stream unless a stream overrides it; false disables (default: on, with the defaults). */
@@ -103,12 +114,16 @@ export class Recognizer {
     // The tuned weights belong to the shipped model + LM pair; other pairs start from the decoder's defaults.
     const shipped = defaults !== null && resolve(modelDir) === defaults.acousticModel;
     const tuned = shipped ? defaults.decoder : {};
+    // The calibration was fitted on what the shipped model and LM know about words; another LM changes that.
+    const lmPath = typeof source === 'string' ? resolve(source) : source?.sourcePath ?? null;
+    const shippedLm = shipped && lmPath !== null && lmPath === defaults.languageModel;
     return new Recognizer(model, lm, {
       ...options,
       beamWidth: options.beamWidth ?? tuned.beamWidth,
       alpha: options.alpha ?? tuned.alpha,
       beta: options.beta ?? tuned.beta,
       oovLog10: options.oovLog10 ?? tuned.oovLog10,
+      confidence: options.confidence ?? (shippedLm ? tuned.confidence ?? false : false),
     });
   }
 
@@ -153,6 +168,7 @@ export class Recognizer {
       oovCharLog10: grammar?.allowUnknown ? GRAMMAR_UNKNOWN_CHAR_LOG10 : 0,
       hotwords,
       maxAlternatives: this.options.maxAlternatives,
+      confidence: grammar || !this.options.confidence ? null : this.options.confidence,
       ...(grammar ? GRAMMAR_SEARCH : {}),
     });
     const view = grammar ? new GrammarView(grammar, new Set(hotwords.flatMap((h) => normalizeWords(h.phrase)))) : null;

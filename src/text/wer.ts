@@ -23,16 +23,20 @@ export interface WerResult extends EditCounts {
   utterances: number;
 }
 
+/** One step of an edit alignment: `ref`/`hyp` are indices into the two sequences (-1 where the step has none). */
+export interface AlignmentStep {
+  op: 'match' | 'substitution' | 'deletion' | 'insertion';
+  ref: number;
+  hyp: number;
+}
+
 /**
- * Minimum edit alignment of two sequences, returning the S/D/I breakdown of one optimal
- * alignment. Among equal-cost alignments the backtrace prefers substitution, then deletion,
- * then insertion, so counts are deterministic.
+ * One minimum edit alignment of two sequences, in order. Among equal-cost alignments the backtrace prefers
+ * substitution (or match), then deletion, then insertion, so the result is deterministic.
  */
-export function editCounts<T>(ref: readonly T[], hyp: readonly T[]): EditCounts {
+export function align<T>(ref: readonly T[], hyp: readonly T[]): AlignmentStep[] {
   const n = ref.length;
   const m = hyp.length;
-  if (n === 0) return { substitutions: 0, deletions: 0, insertions: m };
-  if (m === 0) return { substitutions: 0, deletions: n, insertions: 0 };
   const w = m + 1;
   const cost = new Int32Array((n + 1) * w);
   for (let j = 0; j <= m; j++) cost[j] = j;
@@ -47,7 +51,7 @@ export function editCounts<T>(ref: readonly T[], hyp: readonly T[]): EditCounts 
       cost[row + j] = Math.min(diag, del, ins);
     }
   }
-  const out: EditCounts = { substitutions: 0, deletions: 0, insertions: 0 };
+  const steps: AlignmentStep[] = [];
   let i = n;
   let j = m;
   while (i > 0 || j > 0) {
@@ -55,21 +59,47 @@ export function editCounts<T>(ref: readonly T[], hyp: readonly T[]): EditCounts 
     if (i > 0 && j > 0) {
       const same = ref[i - 1] === hyp[j - 1];
       if (cost[(i - 1) * w + j - 1]! + (same ? 0 : 1) === here) {
-        if (!same) out.substitutions++;
+        steps.push({ op: same ? 'match' : 'substitution', ref: i - 1, hyp: j - 1 });
         i--;
         j--;
         continue;
       }
     }
     if (i > 0 && cost[(i - 1) * w + j]! + 1 === here) {
-      out.deletions++;
+      steps.push({ op: 'deletion', ref: i - 1, hyp: -1 });
       i--;
     } else {
-      out.insertions++;
+      steps.push({ op: 'insertion', ref: -1, hyp: j - 1 });
       j--;
     }
   }
+  return steps.reverse();
+}
+
+/** The S/D/I breakdown of `align(ref, hyp)`. */
+export function editCounts<T>(ref: readonly T[], hyp: readonly T[]): EditCounts {
+  const out: EditCounts = { substitutions: 0, deletions: 0, insertions: 0 };
+  if (ref.length === 0) return { ...out, insertions: hyp.length };
+  if (hyp.length === 0) return { ...out, deletions: ref.length };
+  for (const step of align(ref, hyp)) {
+    if (step.op === 'substitution') out.substitutions++;
+    else if (step.op === 'deletion') out.deletions++;
+    else if (step.op === 'insertion') out.insertions++;
+  }
   return out;
+}
+
+/**
+ * For each hypothesis word, whether it is correct: matched to an equal reference word by `align`. The reference is
+ * normalised with `normalizeText`; hypothesis words are taken as they are (the recogniser's alphabet), so the
+ * flags line up one to one with a result's `words`.
+ */
+export function hypothesisWordsCorrect(reference: string, hypothesisWords: readonly string[]): boolean[] {
+  const ref = normalizeText(reference);
+  const refWords = ref.length ? ref.split(' ') : [];
+  const correct = new Array<boolean>(hypothesisWords.length).fill(false);
+  for (const step of align(refWords, hypothesisWords)) if (step.op === 'match') correct[step.hyp] = true;
+  return correct;
 }
 
 export interface WerOptions {

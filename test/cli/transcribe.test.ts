@@ -3,6 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { createRecognizer } from '../../src/recognizer/index.js';
 import { computeWer } from '../../src/text/index.js';
 import { ROOT, SAMPLES, TINY_MODEL, defaultModelDir, tempDir } from '../helpers.js';
 
@@ -45,6 +46,11 @@ describe('hearken transcribe', () => {
     }
     expect(outputs[1]).toEqual(outputs[0]);
     expect(JSON.parse(outputs[0]![1]!).text.length).toBeGreaterThan(0);
+    // threads that were handed the LM in shared memory still know it is the shipped one, and calibrate confidences
+    const recognizer = await createRecognizer({ model: MODEL });
+    const direct = await recognizer.transcribeFile(files[1]!);
+    await recognizer.close();
+    expect((JSON.parse(outputs[1]![1]!) as { words: unknown }).words).toEqual(direct.words);
   });
 
   it('prints JSON with word times for one file and exits 0', async () => {

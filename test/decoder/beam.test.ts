@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BeamSearchDecoder, type BeamSearchOptions, type BeamSearchResult } from '../../src/decoder/beam.js';
+import { wordConfidence } from '../../src/decoder/confidence.js';
 import { greedyDecode } from '../../src/decoder/greedy.js';
 import { parseArpa } from '../../src/lm/arpa.js';
 import { buildArpa } from '../../src/lm/build.js';
@@ -90,6 +91,39 @@ describe('BeamSearchDecoder without LM', () => {
     expect(d.framesDecoded).toBe(0);
     expect(d.partial()).toBe('');
     expect(() => d.acceptFrames(new Float32Array(V), 2)).toThrow(RangeError);
+  });
+});
+
+describe('BeamSearchDecoder word evidence and confidence', () => {
+  it('records what the confidence of each word rests on', () => {
+    const r = decode(ambiguous('they lost ', 'there', ' keys'), { lm });
+    expect(r.text).toBe('they lost their keys');
+    // LM scores in context, from <s> on, as the search charged them
+    const ids = ['<s>', ...r.words.map((w) => w.word)].map((w) => lm.wordId(w));
+    r.words.forEach((w, i) => {
+      expect(w.evidence.lmLog10).toBeCloseTo(lm.score(ids.slice(Math.max(0, i - 1), i + 1), ids[i + 1]!), 6);
+      expect(w.evidence.chars).toBe(w.word.length);
+      expect(w.conf).toBeCloseTo(Math.exp(w.evidence.meanLogProb), 12); // no calibration: the raw acoustic score
+    });
+    // the rival spelling keeps part of the beam's probability on the ambiguous word only
+    const [they, lost, their, keys] = r.words.map((w) => w.evidence.beamPosterior);
+    expect(their).toBeLessThan(0.999);
+    expect(their).toBeGreaterThan(0.5);
+    for (const p of [they, lost, keys]) expect(p).toBeGreaterThan(their!);
+  });
+
+  it('marks words the LM does not know and applies a calibration', () => {
+    const calibration = { bias: -1, weights: { beamPosterior: 3, lmLog10: 0.5 } };
+    const plain = decode(spell('they found zebras'), { lm, oovLog10: -1 });
+    const calibrated = decode(spell('they found zebras'), { lm, oovLog10: -1, confidence: calibration });
+    expect(calibrated.text).toBe('they found zebras');
+    expect(calibrated.words[2]!.evidence.lmLog10).toBeNull();
+    calibrated.words.forEach((w, i) => {
+      expect(w.evidence).toEqual(plain.words[i]!.evidence);
+      expect(w.conf).toBeCloseTo(wordConfidence(w.evidence, calibration), 12);
+    });
+    // a known word in context beats an unknown one under a calibration that trusts the LM
+    expect(calibrated.words[2]!.conf).toBeLessThan(calibrated.words[1]!.conf);
   });
 });
 

@@ -1,6 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildArpa } from '../../src/lm/build.js';
 import { loadArpaFile } from '../../src/lm/arpa.js';
@@ -62,6 +62,9 @@ describe('shared-memory n-gram model', () => {
     const path = arpaFile();
     const lm = ngramLMFromShared(await loadSharedLM(path));
     expect(queries(lm, 3)).toEqual(queries(loadArpaFile(path), 3));
+    // which file it came from survives the trip (the recognizer tells the shipped LM from others by it)
+    expect(lm.sourcePath).toBe(path);
+    expect(loadArpaFile(relative(process.cwd(), path)).sourcePath).toBe(path);
   });
 
   it('rejects a missing or malformed file with the reason', async () => {

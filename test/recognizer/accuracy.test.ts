@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRecognizer, type Recognizer } from '../../src/recognizer/index.js';
-import { WerAccumulator } from '../../src/text/wer.js';
+import { confidenceQuality, type ScoredWord } from '../../src/text/confidence.js';
+import { hypothesisWordsCorrect, WerAccumulator } from '../../src/text/wer.js';
 import { parseManifest } from '../../src/util/manifest.js';
 import { SAMPLES, SAMPLE_MANIFEST, defaultModelDir } from '../helpers.js';
 
@@ -41,6 +42,30 @@ describe.runIf(defaultModelDir() !== null)('shipped model accuracy on the fixtur
     const g = werGreedy.result().wer;
     expect(b).toBeLessThanOrEqual(MAX_FIXTURE_WER);
     expect(b).toBeLessThanOrEqual(g);
+  });
+
+  it('calibrated word confidences say more than a constant, and more than the raw acoustic score', async () => {
+    // models/default.json's decoder.confidence was fitted on the training-side dev sets, not on these files.
+    const raw = await createRecognizer({ confidence: false });
+    const scored: { calibrated: ScoredWord[]; raw: ScoredWord[] } = { calibrated: [], raw: [] };
+    try {
+      for (const { file, transcript } of fixtures) {
+        for (const [kind, recognizer] of [['calibrated', beam], ['raw', raw]] as const) {
+          const { words } = await recognizer.transcribeFile(file);
+          const correct = hypothesisWordsCorrect(transcript, words.map((w) => w.word));
+          words.forEach((w, i) => scored[kind].push({ conf: w.conf, correct: correct[i]! }));
+        }
+      }
+    } finally {
+      await raw.close();
+    }
+    // the calibration changes confidences, never words
+    expect(scored.calibrated.map((w) => w.correct)).toEqual(scored.raw.map((w) => w.correct));
+    const calibrated = confidenceQuality(scored.calibrated);
+    expect(calibrated.nce).toBeGreaterThan(0);
+    expect(calibrated.nce).toBeGreaterThan(confidenceQuality(scored.raw).nce);
+    expect(calibrated.auc).toBeGreaterThan(0.6);
+    for (const w of scored.calibrated) expect(w.conf >= 0 && w.conf <= 1).toBe(true);
   });
 
   it('a hotword flips a near miss on a word the LM does not know', async () => {

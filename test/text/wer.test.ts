@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeWer, editCounts, WerAccumulator } from '../../src/text/wer.js';
+import { align, computeWer, editCounts, hypothesisWordsCorrect, WerAccumulator } from '../../src/text/wer.js';
 
 describe('editCounts', () => {
   it('counts substitutions, deletions and insertions', () => {
@@ -12,6 +12,33 @@ describe('editCounts', () => {
   it('total equals the Levenshtein distance', () => {
     const e = editCounts([...'kitten'], [...'sitting']);
     expect(e.substitutions + e.deletions + e.insertions).toBe(3);
+  });
+});
+
+describe('align', () => {
+  it('lists every step in order, with the indices it pairs', () => {
+    expect(align(['a', 'b', 'c'], ['a', 'x', 'c', 'd'])).toEqual([
+      { op: 'match', ref: 0, hyp: 0 },
+      { op: 'substitution', ref: 1, hyp: 1 },
+      { op: 'match', ref: 2, hyp: 2 },
+      { op: 'insertion', ref: -1, hyp: 3 },
+    ]);
+    expect(align(['a', 'b'], ['b'])).toEqual([
+      { op: 'deletion', ref: 0, hyp: -1 },
+      { op: 'match', ref: 1, hyp: 0 },
+    ]);
+    expect(align([], [])).toEqual([]);
+  });
+});
+
+describe('hypothesisWordsCorrect', () => {
+  it('flags each hypothesis word, normalising the reference only', () => {
+    // the reference reads "the cat sat on two mats"
+    expect(hypothesisWordsCorrect('The cat, sat on 2 mats.', ['the', 'bat', 'sat', 'two', 'mats', 'now'])).toEqual([
+      true, false, true, true, true, false,
+    ]);
+    expect(hypothesisWordsCorrect('', ['a'])).toEqual([false]);
+    expect(hypothesisWordsCorrect('a b', [])).toEqual([]);
   });
 });
 

@@ -1,0 +1,44 @@
+/**
+ * The acoustic model's log-probabilities for the utterances of training-side dev manifests, computed once so a
+ * script can decode them many times (tune-decoder.ts, fit-confidence.ts). Refuses ../shared/eval: nothing is ever
+ * tuned or fitted on the evaluation sets.
+ */
+import { readAudioFile } from '../src/audio/index.js';
+import { computeMfcc } from '../src/features/index.js';
+import { encodeUtterance, type AcousticModel } from '../src/model/index.js';
+import { readManifest } from '../src/util/manifest.js';
+
+export interface DevUtterance {
+  /** Reference transcript. */
+  ref: string;
+  /** [steps, V] natural-log posteriors, row-major. */
+  logProbs: Float32Array;
+  steps: number;
+  /** The manifest it came from. */
+  set: string;
+}
+
+export const DEFAULT_DEV_MANIFESTS = ['training/work/data/real-dev/manifest.tsv', 'training/work/data/synth-dev/manifest.tsv'];
+
+/**
+ * Every utterance (the first `limit` per manifest) at `phases` stacking phases: the audio shifted by 0, 10, 20 ms,
+ * one per phase of the 30 ms model steps. The model's errors move with the phase, so one phase makes a small dev
+ * set noisier than it is.
+ */
+export async function devLogProbs(model: AcousticModel, manifests: readonly string[], limit: number, phases: number): Promise<DevUtterance[]> {
+  for (const m of manifests) if (m.includes('shared/eval')) throw new Error('never tune or fit on ../shared/eval');
+  if (!Number.isInteger(phases) || phases < 1 || phases > 3) throw new Error('phases must be 1, 2 or 3');
+  const V = model.card.vocabulary.length;
+  const hop = model.card.featureConfig.hopLength;
+  const out: DevUtterance[] = [];
+  for (const manifest of manifests) {
+    for (const entry of (await readManifest(manifest)).slice(0, limit)) {
+      const audio = await readAudioFile(entry.path);
+      for (let phase = 0; phase < phases; phase++) {
+        const all = await encodeUtterance(model, computeMfcc(audio.samples.subarray(phase * hop), model.card.featureConfig));
+        out.push({ ref: entry.transcript, logProbs: all, steps: all.length / V, set: manifest });
+      }
+    }
+  }
+  return out;
+}
