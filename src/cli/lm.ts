@@ -33,6 +33,10 @@ function positiveInt(v: string): number {
   return n;
 }
 
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
 function nonNegativeInt(v: string, prev: number[] | undefined): number[] {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected non-negative integers');
@@ -48,13 +52,15 @@ export function lmCommand(): Command {
     .requiredOption('-o, --output <file>', 'output ARPA file (gzip-compressed when the name ends in .gz)')
     .option('--order <n>', 'n-gram order', positiveInt, 3)
     .option('--prune <counts...>', 'per-order count thresholds, e.g. 0 1 1 drops singleton bigrams and trigrams', nonNegativeInt)
-    .action((files: string[], opts: { output: string; order: number; prune?: number[] }) => {
+    .option('--exclude <file>', 'hold these sentences out (one per line; in a manifest, the text after the last tab) (repeatable)', collect, [])
+    .action((files: string[], opts: { output: string; order: number; prune?: number[]; exclude: string[] }) => {
       const t0 = performance.now();
-      const { arpa, stats } = buildArpaWithStats(fileLines(files), { order: opts.order, prune: opts.prune });
+      const exclude = [...fileLines(opts.exclude)].map((line) => line.slice(line.lastIndexOf('\t') + 1));
+      const { arpa, stats } = buildArpaWithStats(fileLines(files), { order: opts.order, prune: opts.prune, exclude });
       writeFileSync(opts.output, arpaFileBytes(opts.output, arpa));
       const secs = ((performance.now() - t0) / 1000).toFixed(1);
       process.stdout.write(
-        `${opts.output}: ${stats.sentences} sentences, ${stats.tokens} tokens, vocabulary ${stats.vocabulary}\n` +
+        `${opts.output}: ${stats.sentences} sentences${stats.excluded ? ` (${stats.excluded} held out)` : ''}, ${stats.tokens} tokens, vocabulary ${stats.vocabulary}\n` +
           stats.counts.map((c, i) => `  ${i + 1}-grams: ${c}  D=${stats.discounts[i]!.map((d) => d.toFixed(3)).join('/')}`).join('\n') +
           `\n  ${(statSync(opts.output).size / 1e6).toFixed(1)} MB in ${secs} s\n`,
       );

@@ -30,10 +30,18 @@ export interface BuildOptions {
    * `<unk>`). Return null to skip a line.
    */
   prepare?: (line: string) => string[] | null;
+  /**
+   * Sentences to hold out: a line whose prepared words equal one of these (prepared the same way) is skipped. Dev
+   * sets whose text came from the corpus stay unseen by the LM, so tuning the decoder on them does not reward an
+   * LM that remembers them.
+   */
+  exclude?: Iterable<string>;
 }
 
 export interface BuildStats {
   sentences: number;
+  /** Lines skipped because they are held-out sentences (`exclude`). */
+  excluded: number;
   tokens: number;
   vocabulary: number;
   /** Written n-grams per order (index 0 = unigrams). */
@@ -100,11 +108,21 @@ export function buildArpaWithStats(lines: Iterable<string>, options: BuildOption
   const codes = [code(BOS), code(EOS), code(UNK)];
   // raw[n-1]: n-gram key → raw count.
   const raw: Array<Map<string, number>> = Array.from({ length: order }, () => new Map());
+  const heldOut = new Set<string>();
+  for (const s of options.exclude ?? []) {
+    const ws = prepare(s);
+    if (ws && ws.length > 0) heldOut.add(ws.join(' '));
+  }
   let sentences = 0;
+  let excluded = 0;
   let tokens = 0;
   for (const line of lines) {
     const ws = prepare(line);
     if (!ws || ws.length === 0) continue;
+    if (heldOut.size > 0 && heldOut.has(ws.join(' '))) {
+      excluded++;
+      continue;
+    }
     sentences++;
     tokens += ws.length + 1;
     let s = codes[BOS]!;
@@ -236,7 +254,7 @@ export function buildArpaWithStats(lines: Iterable<string>, options: BuildOption
   out.push('', '\\end\\', '');
   return {
     arpa: out.join('\n'),
-    stats: { sentences, tokens, vocabulary: words.length, counts, discounts },
+    stats: { sentences, excluded, tokens, vocabulary: words.length, counts, discounts },
   };
 }
 

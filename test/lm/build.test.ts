@@ -110,25 +110,59 @@ describe('buildArpa (interpolated modified Kneser-Ney)', () => {
   });
 });
 
+describe('held-out sentences', () => {
+  it('are left out however they are written, and counted', () => {
+    const full = buildArpaWithStats(CORPUS, { order: 2 });
+    // "It cost $5 in 1999." and "The cat saw the dog." written differently: they match after normalisation
+    const held = buildArpaWithStats(CORPUS, { order: 2, exclude: ['it cost five dollars in nineteen ninety nine', 'THE CAT SAW THE DOG', 'never seen'] });
+    expect(held.stats.excluded).toBe(2);
+    expect(held.stats.sentences).toBe(full.stats.sentences - 2);
+    const lm = parseArpa(held.arpa);
+    expect(lm.has('dollars')).toBe(false);
+    expect(parseArpa(full.arpa).has('dollars')).toBe(true);
+    expectNormalised(lm);
+  });
+});
+
+/** Runs `hearken lm ...` in this process and returns what it printed. */
+async function lmCli(args: string[]): Promise<string> {
+  const writes: string[] = [];
+  const orig = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: string) => {
+    writes.push(chunk);
+    return true;
+  }) as typeof process.stdout.write;
+  try {
+    await lmCommand().parseAsync(args, { from: 'user' });
+  } finally {
+    process.stdout.write = orig;
+  }
+  return writes.join('');
+}
+
 describe('hearken lm build', () => {
   it('builds an ARPA file from text files', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lmcli-'));
     const input = join(dir, 'a.txt');
     const output = join(dir, 'lm.arpa');
     writeFileSync(input, CORPUS.join('\n'));
-    const writes: string[] = [];
-    const orig = process.stdout.write.bind(process.stdout);
-    process.stdout.write = ((chunk: string) => {
-      writes.push(chunk);
-      return true;
-    }) as typeof process.stdout.write;
-    try {
-      await lmCommand().parseAsync(['build', input, '-o', output, '--order', '2', '--prune', '0', '1'], { from: 'user' });
-    } finally {
-      process.stdout.write = orig;
-    }
+    const printed = await lmCli(['build', input, '-o', output, '--order', '2', '--prune', '0', '1']);
     const lm = parseArpa(readFileSync(output, 'utf8'));
     expect(lm.order).toBe(2);
-    expect(writes.join('')).toMatch(/2-grams/);
+    expect(printed).toMatch(/2-grams/);
+  });
+
+  it('holds out the sentences of --exclude files, manifests included', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lmcli-'));
+    const input = join(dir, 'a.txt');
+    const held = join(dir, 'held.txt');
+    const manifest = join(dir, 'dev.tsv');
+    writeFileSync(input, CORPUS.join('\n'));
+    writeFileSync(held, 'The cat saw the dog.\n');
+    writeFileSync(manifest, 'file\ttranscript\nwav/x.wav\tit cost five dollars in nineteen ninety nine\n');
+    const output = join(dir, 'lm.arpa');
+    const printed = await lmCli(['build', input, '-o', output, '--order', '2', '--exclude', held, '--exclude', manifest]);
+    expect(printed).toMatch(/\(2 held out\)/);
+    expect(parseArpa(readFileSync(output, 'utf8')).has('dollars')).toBe(false);
   });
 });

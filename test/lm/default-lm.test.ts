@@ -1,10 +1,17 @@
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadArpaFile } from '../../src/lm/arpa.js';
+import { arpaFileBytes, loadArpaFile } from '../../src/lm/arpa.js';
+import { buildArpa } from '../../src/lm/build.js';
 import { sentenceLog10 } from '../../src/lm/perplexity.js';
 import { defaultModels } from '../../src/recognizer/recognizer.js';
+import { ROOT } from '../helpers.js';
 
 const PATH = existsSync('models/default.json') ? defaultModels().languageModel ?? '' : '';
+const CORPUS = join(ROOT, '..', 'shared', 'corpus');
+const SOURCES = ['gutenberg.txt', 'ljspeech.txt', 'wikitext2-valid-test.txt'].map((f) => join(CORPUS, f));
+const HELD_OUT = join(ROOT, 'models', 'lm', 'dev-heldout.txt');
 
 describe.skipIf(!existsSync(PATH))('default LM (named in models/default.json)', () => {
   it('loads and prefers fluent English', () => {
@@ -15,4 +22,12 @@ describe.skipIf(!existsSync(PATH))('default LM (named in models/default.json)', 
     const swapped = sentenceLog10(lm, 'i went over their with there friends'.split(' '));
     expect(fluent.log10).toBeGreaterThan(swapped.log10);
   });
+
+  it.skipIf(!SOURCES.every((f) => existsSync(f)))('is what models/lm/README.md builds: the corpus without the dev sentences', () => {
+    const lines = SOURCES.flatMap((f) => readFileSync(f, 'utf8').split('\n'));
+    const exclude = readFileSync(HELD_OUT, 'utf8').split('\n').filter(Boolean);
+    const bytes = arpaFileBytes(PATH, buildArpa(lines, { order: 3, exclude }));
+    const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
+    expect(sha(bytes)).toBe(sha(readFileSync(PATH)));
+  }, 60_000);
 });
