@@ -11,17 +11,25 @@ import { buildArpaWithStats } from '../lm/build.js';
 import { prepareCorpusLine } from '../lm/corpus.js';
 import { perplexity } from '../lm/perplexity.js';
 
+/**
+ * The sentences of text files, one per line. A `.tsv` file is a manifest (file<TAB>transcript, with or without
+ * a `file<TAB>transcript` header): its transcripts are the sentences, so training transcripts can join the text.
+ */
 function* fileLines(paths: readonly string[]): Generator<string> {
   for (const p of paths) {
     const text = readFileSync(p, 'utf8');
+    const manifest = p.endsWith('.tsv');
     let start = 0;
+    let first = true;
     for (;;) {
       const nl = text.indexOf('\n', start);
-      if (nl < 0) {
-        if (start < text.length) yield text.slice(start);
-        break;
+      const line = nl < 0 ? text.slice(start) : text.slice(start, nl);
+      if (nl >= 0 || line.length > 0) {
+        if (!manifest) yield line;
+        else if (!(first && line.startsWith('file\t'))) yield line.slice(line.indexOf('\t') + 1);
       }
-      yield text.slice(start, nl);
+      if (nl < 0) break;
+      first = false;
       start = nl + 1;
     }
   }
@@ -48,14 +56,14 @@ export function lmCommand(): Command {
 
   lm.command('build')
     .description('build an interpolated modified Kneser-Ney ARPA model from text files (one sentence per line)')
-    .argument('<files...>', 'text files')
+    .argument('<files...>', 'text files, one sentence per line; manifests (.tsv) give their transcripts')
     .requiredOption('-o, --output <file>', 'output ARPA file (gzip-compressed when the name ends in .gz)')
     .option('--order <n>', 'n-gram order', positiveInt, 3)
     .option('--prune <counts...>', 'per-order count thresholds, e.g. 0 1 1 drops singleton bigrams and trigrams', nonNegativeInt)
-    .option('--exclude <file>', 'hold these sentences out (one per line; in a manifest, the text after the last tab) (repeatable)', collect, [])
+    .option('--exclude <file>', 'hold these sentences out: a text file or manifest as for <files> (repeatable)', collect, [])
     .action((files: string[], opts: { output: string; order: number; prune?: number[]; exclude: string[] }) => {
       const t0 = performance.now();
-      const exclude = [...fileLines(opts.exclude)].map((line) => line.slice(line.lastIndexOf('\t') + 1));
+      const exclude = [...fileLines(opts.exclude)];
       const { arpa, stats } = buildArpaWithStats(fileLines(files), { order: opts.order, prune: opts.prune, exclude });
       writeFileSync(opts.output, arpaFileBytes(opts.output, arpa));
       const secs = ((performance.now() - t0) / 1000).toFixed(1);

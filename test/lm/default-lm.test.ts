@@ -9,8 +9,16 @@ import { defaultModels } from '../../src/recognizer/recognizer.js';
 import { ROOT } from '../helpers.js';
 
 const PATH = existsSync('models/default.json') ? defaultModels().languageModel ?? '' : '';
-const CORPUS = join(ROOT, '..', 'shared', 'corpus');
-const SOURCES = ['gutenberg.txt', 'ljspeech.txt', 'wikitext2-valid-test.txt'].map((f) => join(CORPUS, f));
+const SHARED = join(ROOT, '..', 'shared');
+const SOURCES = [
+  ...['gutenberg.txt', 'ljspeech.txt', 'wikitext2-valid-test.txt'].map((f) => join(SHARED, 'corpus', f)),
+  join(SHARED, 'train', 'real', 'librilight-10h-part', 'manifest.tsv'),
+];
+/** The sentences of a source as `hearken lm build` reads it: a manifest gives its transcripts. */
+function sentences(path: string): string[] {
+  const lines = readFileSync(path, 'utf8').split('\n');
+  return path.endsWith('.tsv') ? lines.slice(1).map((l) => l.slice(l.indexOf('\t') + 1)) : lines;
+}
 const HELD_OUT = join(ROOT, 'models', 'lm', 'dev-heldout.txt');
 
 describe.skipIf(!existsSync(PATH))('default LM (named in models/default.json)', () => {
@@ -23,8 +31,8 @@ describe.skipIf(!existsSync(PATH))('default LM (named in models/default.json)', 
     expect(fluent.log10).toBeGreaterThan(swapped.log10);
   });
 
-  it.skipIf(!SOURCES.every((f) => existsSync(f)))('is what models/lm/README.md builds: the corpus without the dev sentences', () => {
-    const lines = SOURCES.flatMap((f) => readFileSync(f, 'utf8').split('\n'));
+  it.skipIf(!SOURCES.every((f) => existsSync(f)))('is what models/lm/README.md builds: corpus and training transcripts, without the dev sentences', () => {
+    const lines = SOURCES.flatMap(sentences);
     const exclude = readFileSync(HELD_OUT, 'utf8').split('\n').filter(Boolean);
     const bytes = arpaFileBytes(PATH, buildArpa(lines, { order: 3, exclude }));
     const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
