@@ -19,13 +19,15 @@ START=${1:?usage: training/accept-model.sh START_DIR [NAME]}
 NAME=${2:-$(node -p 'require("./models/default.json").acousticModel')}
 MODEL=models/$NAME
 LOG=$(dirname "$START")/accept.log
-# Default grid: around the shipped weights (alpha ± 0.3, beta ± 1), so a model that wants the LM weighted as the
-# last one did is measured at its best; ALPHAS/BETAS/BEAMS/OOVS override.
+# Default grid: the shipped beam and threshold, around the shipped weights (alpha ± 0.3, beta ± 1), so a model that
+# wants the LM weighted as the last one did is measured at its best; ALPHAS/BETAS/BEAMS/THRESHOLDS/OOVS override.
 around() { node -e 'const [v, step, lo] = process.argv.slice(1).map(Number); console.log([-2, -1, 0, 1, 2].map((k) => Math.max(lo, +(v + k * step).toFixed(2))).filter((x, i, a) => a.indexOf(x) === i).join(","))' "$@"; }
 SHIPPED_ALPHA=$(node -p 'require("./models/default.json").decoder?.alpha ?? 0.9')
 SHIPPED_BETA=$(node -p 'require("./models/default.json").decoder?.beta ?? 2')
-GRID=(--beams "${BEAMS:-128}" --alphas "${ALPHAS:-$(around "$SHIPPED_ALPHA" 0.15 0.1)}"
-      --betas "${BETAS:-$(around "$SHIPPED_BETA" 0.5 0)}" --oovs "${OOVS:--10}")
+SHIPPED_BEAM=$(node -p 'require("./models/default.json").decoder?.beamWidth ?? 128')
+SHIPPED_THRESHOLD=$(node -p 'require("./models/default.json").decoder?.beamThreshold ?? 30')
+GRID=(--beams "${BEAMS:-$SHIPPED_BEAM}" --thresholds "${THRESHOLDS:-$SHIPPED_THRESHOLD}"
+      --alphas "${ALPHAS:-$(around "$SHIPPED_ALPHA" 0.15 0.1)}" --betas "${BETAS:-$(around "$SHIPPED_BETA" 0.5 0)}" --oovs "${OOVS:--10}")
 say() { echo "$(date '+%F %T') $*" | tee -a "$LOG"; }
 
 if cmp -s "$START/model.onnx" "$MODEL/model.onnx"; then

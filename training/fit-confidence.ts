@@ -46,7 +46,7 @@ const samples = new Map<string, CalibrationSample[]>();
 for (const u of utterances) {
   const d = new BeamSearchDecoder({
     vocabulary: model.card.vocabulary, blank: model.card.blank, lm,
-    beamWidth: weights.beamWidth, alpha: weights.alpha, beta: weights.beta, oovLog10: weights.oovLog10,
+    beamWidth: weights.beamWidth, beamThreshold: weights.beamThreshold, alpha: weights.alpha, beta: weights.beta, oovLog10: weights.oovLog10,
   });
   d.acceptFrames(u.logProbs, u.steps);
   const { words } = d.finalize();
@@ -64,7 +64,7 @@ const show = (q: ConfidenceQuality): string =>
 const sets = [...samples.keys()];
 const all = sets.flatMap((s) => samples.get(s)!);
 const calibration = fitCalibration(all, features);
-console.log(`decoder: beam ${weights.beamWidth} alpha ${weights.alpha} beta ${weights.beta} oov ${weights.oovLog10}; features ${features.join(', ')}`);
+console.log(`decoder: beam ${weights.beamWidth} threshold ${weights.beamThreshold ?? 30} alpha ${weights.alpha} beta ${weights.beta} oov ${weights.oovLog10}; features ${features.join(', ')}`);
 const report: Record<string, { nce: number; auc: number; ece: number; words: number; heldOutNce?: number }> = {};
 for (const set of sets) {
   const own = samples.get(set)!;

@@ -3,7 +3,7 @@
  * (never on ../shared/eval). The acoustic model runs once per utterance; the grid reuses its log-probs.
  * Usage: npx tsx training/tune-decoder.ts --model models/NAME [--lm FILE (default: the LM in models/default.json)]
  *          [--manifest training/work/data/real-dev/manifest.tsv ...] [--limit 120 per manifest]
- *          [--beams 16] [--alphas 0.3,0.6,1.0,1.5] [--betas 0,1,2,3] [--phases 3] [--write models/default.json]
+ *          [--beams 16] [--thresholds 30] [--alphas 0.3,0.6,1.0,1.5] [--betas 0,1,2,3] [--phases 3] [--write models/default.json]
  * --phases N decodes every utterance N times, its audio shifted by 0, 10, 20 ms (one per stacking phase of the 30 ms
  * model steps): the model's errors move with the phase, so one phase makes a small dev set noisier than it is.
  * Weights under which a hotword can no longer win are refused: the best-scoring setting must still turn the
@@ -41,6 +41,8 @@ const ALPHAS = (arg('--alphas', '0.3,0.6,1.0,1.5') ?? '').split(',').map(Number)
 const BETAS = (arg('--betas', '0,1,2,3') ?? '').split(',').map(Number);
 /** Unknown-word costs (log10); "unk" means the LM's own <unk> probability. */
 const OOVS = (arg('--oovs', 'unk,-10') ?? '').split(',').map((x) => (x === 'unk' ? undefined : Number(x)));
+/** Beam thresholds (nats below the best hypothesis): lower prunes harder and decodes faster. */
+const THRESHOLDS = (arg('--thresholds', '30') ?? '').split(',').map(Number);
 /** Stacking phases each utterance is decoded at (audio shifted by 10 ms each). */
 const PHASES = Number(arg('--phases', '3'));
 /** Utterances per manifest: the grid decodes each one |ALPHAS| x |BETAS| times. */
@@ -77,19 +79,24 @@ const noLm = score((lp, steps) => {
   return d.finalize().text;
 });
 console.log(`beam, no LM: mean WER ${(noLm.wer * 100).toFixed(2)}%`);
-type Setting = { beamWidth: number; alpha: number; beta: number; oovLog10: number | undefined; wer: number; perSet: Record<string, number> };
+function label(s: Pick<Setting, 'beamWidth' | 'beamThreshold' | 'alpha' | 'beta' | 'oovLog10'>): string {
+  return `beam ${s.beamWidth} threshold ${s.beamThreshold} alpha ${s.alpha} beta ${s.beta} oov ${s.oovLog10 ?? 'unk'}`;
+}
+type Setting = { beamWidth: number; beamThreshold: number; alpha: number; beta: number; oovLog10: number | undefined; wer: number; perSet: Record<string, number> };
 const settings: Setting[] = [];
 for (const beamWidth of BEAMS) {
-  for (const oovLog10 of OOVS) {
-    for (const alpha of ALPHAS) {
-      for (const beta of BETAS) {
-        const r = score((lp, steps) => {
-          const d = new BeamSearchDecoder({ vocabulary: model.card.vocabulary, blank: model.card.blank, lm, beamWidth, alpha, beta, oovLog10 });
-          d.acceptFrames(lp, steps);
-          return d.finalize().text;
-        });
-        console.log(`beam ${beamWidth} alpha ${alpha} beta ${beta} oov ${oovLog10 ?? 'unk'}: mean WER ${(r.wer * 100).toFixed(2)}%`, r.perSet);
-        settings.push({ beamWidth, alpha, beta, oovLog10, wer: r.wer, perSet: r.perSet });
+  for (const beamThreshold of THRESHOLDS) {
+    for (const oovLog10 of OOVS) {
+      for (const alpha of ALPHAS) {
+        for (const beta of BETAS) {
+          const r = score((lp, steps) => {
+            const d = new BeamSearchDecoder({ vocabulary: model.card.vocabulary, blank: model.card.blank, lm, beamWidth, beamThreshold, alpha, beta, oovLog10 });
+            d.acceptFrames(lp, steps);
+            return d.finalize().text;
+          });
+          console.log(`${label({ beamWidth, beamThreshold, alpha, beta, oovLog10 })}: mean WER ${(r.wer * 100).toFixed(2)}%`, r.perSet);
+          settings.push({ beamWidth, beamThreshold, alpha, beta, oovLog10, wer: r.wer, perSet: r.perSet });
+        }
       }
     }
   }
@@ -99,7 +106,8 @@ const hotwordAudio = await readAudioFile(HOTWORD_FILE);
 const hotwordLogProbs = await encodeUtterance(model, computeMfcc(hotwordAudio.samples, model.card.featureConfig));
 function hotwordWorks(s: Setting): boolean {
   const d = new BeamSearchDecoder({
-    vocabulary: model.card.vocabulary, blank: model.card.blank, lm, beamWidth: s.beamWidth, alpha: s.alpha, beta: s.beta, oovLog10: s.oovLog10,
+    vocabulary: model.card.vocabulary, blank: model.card.blank, lm, beamWidth: s.beamWidth, beamThreshold: s.beamThreshold, alpha: s.alpha, beta: s.beta,
+    oovLog10: s.oovLog10,
     hotwords: [{ phrase: 'stella', boost: 10 }],
   });
   d.acceptFrames(hotwordLogProbs, hotwordLogProbs.length / V);
@@ -109,16 +117,16 @@ settings.sort((a, b) => a.wer - b.wer); // stable: ties keep grid order
 const best = settings.find(hotwordWorks);
 if (!best) throw new Error(`no setting in the grid lets the hotword in ${HOTWORD_FILE} win`);
 for (const s of settings.slice(0, settings.indexOf(best))) {
-  console.log(`refused beam ${s.beamWidth} alpha ${s.alpha} beta ${s.beta} oov ${s.oovLog10 ?? 'unk'} (mean WER ${(s.wer * 100).toFixed(2)}%): the hotword no longer wins`);
+  console.log(`refused ${label(s)} (mean WER ${(s.wer * 100).toFixed(2)}%): the hotword no longer wins`);
 }
-console.log(`best: beam ${best.beamWidth} alpha ${best.alpha} beta ${best.beta} oov ${best.oovLog10 ?? 'unk'}, mean WER ${(best.wer * 100).toFixed(2)}%`, best.perSet);
+console.log(`best: ${label(best)}, mean WER ${(best.wer * 100).toFixed(2)}%`, best.perSet);
 const write = arg('--write');
 if (write) {
   const json = JSON.parse(readFileSync(write, 'utf8')) as Record<string, unknown>;
   if ((json.decoder as { confidence?: unknown } | undefined)?.confidence) {
     console.log('the word-confidence calibration was fitted for the old weights and is dropped: run training/fit-confidence.ts --write');
   }
-  json.decoder = { beamWidth: best.beamWidth, alpha: best.alpha, beta: best.beta, oovLog10: best.oovLog10, tunedOn: manifests, devWer: best.perSet, greedyDevWer: greedy.perSet };
+  json.decoder = { beamWidth: best.beamWidth, beamThreshold: best.beamThreshold, alpha: best.alpha, beta: best.beta, oovLog10: best.oovLog10, tunedOn: manifests, devWer: best.perSet, greedyDevWer: greedy.perSet };
   writeFileSync(write, `${JSON.stringify(json, null, 2)}\n`);
   console.log(`written to ${write}`);
 }

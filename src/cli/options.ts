@@ -36,6 +36,7 @@ export interface DecodingFlags {
   model?: string;
   lm: string | boolean;
   beam?: number;
+  beamThreshold?: number;
   greedy?: boolean;
   alpha?: number;
   beta?: number;
@@ -49,6 +50,7 @@ export function recognizerOptions(flags: DecodingFlags): WorkerRecognizerOptions
     lm: flags.lm === false ? false : typeof flags.lm === 'string' ? flags.lm : undefined,
     decoding: flags.greedy ? 'greedy' : 'beam',
     beamWidth: flags.beam,
+    beamThreshold: flags.beamThreshold,
     alpha: flags.alpha,
     beta: flags.beta,
     endpoint: flags.endpoint ? undefined : false,
@@ -62,6 +64,7 @@ export function withDecodingFlags<T extends import('commander').Command>(command
     .option('--lm <file>', 'ARPA language model (default: the shipped LM)')
     .option('--no-lm', 'decode without a language model')
     .option('--beam <n>', 'beam width (default: the tuned value in models/default.json, else 16)', positiveInt)
+    .option('--beam-threshold <nats>', 'drop hypotheses scoring this far below the best: lower is faster (default: the tuned value in models/default.json, else 30)', finiteNumber)
     .option('--greedy', 'greedy CTC decoding (no beam, no LM)')
     .option('--alpha <x>', 'LM weight (default: the tuned value in models/default.json, else 0.5)', finiteNumber)
     .option('--beta <x>', 'word insertion bonus (default: the tuned value in models/default.json, else 1.0)', finiteNumber)

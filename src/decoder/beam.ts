@@ -720,8 +720,7 @@ export class BeamSearchDecoder {
       let logSum = 0;
       while (j < tokens.length && tokens[j] !== this.space) {
         word += this.vocab[tokens[j]!]!;
-        const lp = Math.log(Math.max(probs[j]!, 1e-30));
-        logSum += lp;
+        logSum += Math.log(Math.max(probs[j]!, 1e-30));
         j++;
       }
       const evidence: WordEvidence = { meanLogProb: logSum / (j - i), lmLog10: null, beamPosterior: 1, chars: j - i };

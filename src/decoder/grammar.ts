@@ -28,8 +28,8 @@ export const MAX_GRAMMAR_PHRASE_CHARS = 1000;
  * drops tokens a confident model thinks unlikely, and then a near miss ("all" heard for the grammar's "call")
  * leaves no allowed hypothesis at all, so the result is empty. A grammar's words are few, so this stays cheap.
  */
-export const GRAMMAR_SEARCH: Readonly<Pick<BeamSearchOptions, 'topK' | 'cumulativeProb' | 'tokenLogProbFloor' | 'blankSkipProb'>> =
-  Object.freeze({ topK: Number.MAX_SAFE_INTEGER, cumulativeProb: 1, tokenLogProbFloor: -Infinity, blankSkipProb: 2 });
+export const GRAMMAR_SEARCH: Readonly<Pick<BeamSearchOptions, 'topK' | 'cumulativeProb' | 'tokenLogProbFloor' | 'blankSkipProb' | 'beamThreshold'>> =
+  Object.freeze({ topK: Number.MAX_SAFE_INTEGER, cumulativeProb: 1, tokenLogProbFloor: -Infinity, blankSkipProb: 2, beamThreshold: 30 });
 
 export class GrammarError extends Error {
   constructor(message: string) {

@@ -32,7 +32,7 @@ interface DefaultModels {
   acousticModel: string;
   languageModel: string | null;
   /** Beam-search weights tuned for this model and LM on held-out training-side dev sets. */
-  decoder: { beamWidth?: number; alpha?: number; beta?: number; oovLog10?: number; confidence?: ConfidenceCalibration };
+  decoder: { beamWidth?: number; beamThreshold?: number; alpha?: number; beta?: number; oovLog10?: number; confidence?: ConfidenceCalibration };
 }
 
 /** `models/default.json` names the shipped acoustic model and LM, relative to models/. */
@@ -45,7 +45,7 @@ export function defaultModels(): DefaultModels {
     acousticModel: resolve(MODELS_DIR, json.acousticModel),
     languageModel: json.languageModel ? resolve(MODELS_DIR, json.languageModel) : null,
     decoder: {
-      beamWidth: d?.beamWidth, alpha: d?.alpha, beta: d?.beta, oovLog10: d?.oovLog10,
+      beamWidth: d?.beamWidth, beamThreshold: d?.beamThreshold, alpha: d?.alpha, beta: d?.beta, oovLog10: d?.oovLog10,
       confidence: d?.confidence === undefined ? undefined : checkCalibration(d.confidence, `${path}: decoder.confidence`),
     },
   };
@@ -60,6 +60,8 @@ export interface RecognizerOptions {
   decoding?: 'beam' | 'greedy';
   /** Beam width (default: the tuned value in models/default.json for the shipped model, else 16). */
   beamWidth?: number;
+  /** Hypotheses scoring more than this (natural log) below the best are dropped (default: tuned as beamWidth, else 30). */
+  beamThreshold?: number;
   /** LM weight (default: tuned as beamWidth, else 0.5). */
   alpha?: number;
   /** Word insertion bonus (default: tuned as beamWidth, else 1.0). */
@@ -120,6 +122,7 @@ export class Recognizer {
     return new Recognizer(model, lm, {
       ...options,
       beamWidth: options.beamWidth ?? tuned.beamWidth,
+      beamThreshold: options.beamThreshold ?? tuned.beamThreshold,
       alpha: options.alpha ?? tuned.alpha,
       beta: options.beta ?? tuned.beta,
       oovLog10: options.oovLog10 ?? tuned.oovLog10,
@@ -160,6 +163,7 @@ export class Recognizer {
       vocabulary: card.vocabulary,
       blank: card.blank,
       beamWidth: this.options.beamWidth,
+      beamThreshold: this.options.beamThreshold,
       lm: grammar ? grammar.lm : this.lm,
       alpha: this.options.alpha,
       beta: this.options.beta,

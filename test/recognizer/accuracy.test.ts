@@ -12,8 +12,8 @@ import { parseManifest } from '../../src/util/manifest.js';
 import { SAMPLES, SAMPLE_MANIFEST, defaultModelDir } from '../helpers.js';
 
 /**
- * Corpus WER bound for beam+LM on the fixtures (`npm run bench` measured 30.7% with en-lcblstm-medium's sixth-session
- * weights and the seventh session's LM, 33.5% with the LM before, 41.0% with the fifth-session weights,
+ * Corpus WER bound for beam+LM on the fixtures (`npm run bench` measured 30.1% with en-lcblstm-medium's sixth-session
+ * weights and the seventh session's LM and beam (512), 33.5% with the LM and beam (128) before, 41.0% with the fifth-session weights,
  * 41.3% with en-lcblstm-small; tighten as models improve).
  */
 const MAX_FIXTURE_WER = 0.38;
