@@ -14,8 +14,8 @@ import { loadArpaFile } from '../src/lm/arpa.js';
 import { encodeUtterance } from '../src/model/index.js';
 import { createRecognizer, defaultModels } from '../src/recognizer/index.js';
 import { GreedyDecoder } from '../src/recognizer/greedy-decoder.js';
-import { confidenceQuality, type ScoredWord } from '../src/text/confidence.js';
-import { hypothesisWordsCorrect, WerAccumulator } from '../src/text/wer.js';
+import { confidenceQuality, scoreWords, type ScoredWord } from '../src/text/confidence.js';
+import { WerAccumulator } from '../src/text/wer.js';
 import { readManifest, type ManifestEntry } from '../src/util/manifest.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -99,10 +99,6 @@ export async function benchRecognizer(options: { quick?: boolean; pocketsphinx?:
     const t = { features: 0, model: 0, greedy: 0, beam: 0, sphinx: 0 };
     const wer = { greedy: new WerAccumulator(), beam: new WerAccumulator(), transcribe: new WerAccumulator(), sphinx: new WerAccumulator() };
     const scored = { raw: [] as ScoredWord[], calibrated: [] as ScoredWord[] };
-    const score = (into: ScoredWord[], reference: string, words: ReadonlyArray<{ word: string; conf: number }>): void => {
-      const correct = hypothesisWordsCorrect(reference, words.map((w) => w.word));
-      words.forEach((w, k) => into.push({ conf: w.conf, correct: correct[k]! }));
-    };
     let audioSeconds = 0;
     for (const entry of entries) {
       const audio = await readAudioFile(entry.path);
@@ -130,8 +126,8 @@ export async function benchRecognizer(options: { quick?: boolean; pocketsphinx?:
       wer.beam.add(entry.transcript, beam.text);
       const whole = await recognizer.transcribe(audio.samples, audio.sampleRate);
       wer.transcribe.add(entry.transcript, whole.text);
-      score(scored.raw, entry.transcript, beam.words);
-      score(scored.calibrated, entry.transcript, whole.words);
+      scored.raw.push(...scoreWords(entry.transcript, beam.words));
+      scored.calibrated.push(...scoreWords(entry.transcript, whole.words));
       if (withSphinx) {
         const s = pocketsphinx(entry.path);
         t.sphinx += s.cpu;

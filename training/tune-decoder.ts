@@ -12,8 +12,8 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { readAudioFile } from '../src/audio/index.js';
-import { computeMfcc } from '../src/features/index.js';
 import { BeamSearchDecoder } from '../src/decoder/beam.js';
+import { computeMfcc } from '../src/features/index.js';
 import { loadArpaFile } from '../src/lm/arpa.js';
 import { AcousticModel, encodeUtterance } from '../src/model/index.js';
 import { GreedyDecoder } from '../src/recognizer/greedy-decoder.js';

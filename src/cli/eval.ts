@@ -1,6 +1,6 @@
 import { Command } from 'commander';
-import { confidenceQuality, type ScoredWord } from '../text/confidence.js';
-import { hypothesisWordsCorrect, WerAccumulator } from '../text/wer.js';
+import { confidenceQuality, scoreWords, type ScoredWord } from '../text/confidence.js';
+import { WerAccumulator } from '../text/wer.js';
 import { readManifest } from '../util/manifest.js';
 import { transcribeFiles } from '../recognizer/batch.js';
 import { grammarFromFlags, positiveInt, recognizerOptions, withDecodingFlags, withGrammarFlags, type DecodingFlags, type GrammarFlags } from './options.js';
@@ -37,9 +37,7 @@ export function evalCommand(): Command {
       audio += outcome.audioSeconds;
       compute += outcome.computeSeconds;
       const edits = wer.add(entry.transcript, outcome.result.text);
-      const { words } = outcome.result;
-      const correct = hypothesisWordsCorrect(entry.transcript, words.map((w) => w.word));
-      words.forEach((w, k) => scored.push({ conf: w.conf, correct: correct[k]! }));
+      scored.push(...scoreWords(entry.transcript, outcome.result.words));
       if (flags.verbose) {
         const errors = edits.substitutions + edits.deletions + edits.insertions;
         process.stdout.write(`${entry.file}\t${errors}/${edits.refWords}\nREF: ${entry.transcript}\nHYP: ${outcome.result.text}\n\n`);

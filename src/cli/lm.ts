@@ -3,37 +3,13 @@
  * perplexity. Exported as a factory so src/cli.ts can register it; also runnable directly with
  * `npx tsx src/cli/lm.ts build ...`.
  */
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
 import { arpaFileBytes, loadArpaFile } from '../lm/arpa.js';
 import { buildArpaWithStats } from '../lm/build.js';
-import { prepareCorpusLine } from '../lm/corpus.js';
+import { prepareCorpusLine, readSentences } from '../lm/corpus.js';
 import { perplexity } from '../lm/perplexity.js';
-
-/**
- * The sentences of text files, one per line. A `.tsv` file is a manifest (file<TAB>transcript, with or without
- * a `file<TAB>transcript` header): its transcripts are the sentences, so training transcripts can join the text.
- */
-function* fileLines(paths: readonly string[]): Generator<string> {
-  for (const p of paths) {
-    const text = readFileSync(p, 'utf8');
-    const manifest = p.endsWith('.tsv');
-    let start = 0;
-    let first = true;
-    for (;;) {
-      const nl = text.indexOf('\n', start);
-      const line = nl < 0 ? text.slice(start) : text.slice(start, nl);
-      if (nl >= 0 || line.length > 0) {
-        if (!manifest) yield line;
-        else if (!(first && line.startsWith('file\t'))) yield line.slice(line.indexOf('\t') + 1);
-      }
-      if (nl < 0) break;
-      first = false;
-      start = nl + 1;
-    }
-  }
-}
 
 function positiveInt(v: string): number {
   const n = Number(v);
@@ -63,8 +39,8 @@ export function lmCommand(): Command {
     .option('--exclude <file>', 'hold these sentences out: a text file or manifest as for <files> (repeatable)', collect, [])
     .action((files: string[], opts: { output: string; order: number; prune?: number[]; exclude: string[] }) => {
       const t0 = performance.now();
-      const exclude = [...fileLines(opts.exclude)];
-      const { arpa, stats } = buildArpaWithStats(fileLines(files), { order: opts.order, prune: opts.prune, exclude });
+      const exclude = [...readSentences(opts.exclude)];
+      const { arpa, stats } = buildArpaWithStats(readSentences(files), { order: opts.order, prune: opts.prune, exclude });
       writeFileSync(opts.output, arpaFileBytes(opts.output, arpa));
       const secs = ((performance.now() - t0) / 1000).toFixed(1);
       process.stdout.write(
@@ -82,7 +58,7 @@ export function lmCommand(): Command {
       const t0 = performance.now();
       const model = loadArpaFile(arpa);
       const loadMs = performance.now() - t0;
-      const sentences = [...fileLines(files)].map(prepareCorpusLine).filter((s): s is string[] => s !== null);
+      const sentences = [...readSentences(files)].map(prepareCorpusLine).filter((s): s is string[] => s !== null);
       const r = perplexity(model, sentences);
       process.stdout.write(
         `loaded ${model.counts.join('/')} n-grams in ${loadMs.toFixed(0)} ms\n` +

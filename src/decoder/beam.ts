@@ -358,15 +358,9 @@ export class BeamSearchDecoder {
     const ranked = [...groups.entries()].sort((a, b) => b[1].score - a[1].score);
     if (ranked.length === 0) return { text: '', words: [], tokens: [], tokenFrames: [], score: 0, alternatives: [] };
     const [text, best] = ranked[0]!;
-    const aligned = this.alignment(best.bestNode);
-    const posteriors = beamPosteriors(aligned.words.map((w) => w.word), ranked.map(([t, g]) => ({ text: t, score: g.score })));
-    aligned.words.forEach((w, i) => {
-      w.evidence.beamPosterior = posteriors[i]!;
-      w.conf = wordConfidence(w.evidence, this.calibration);
-    });
     return {
       text,
-      ...aligned,
+      ...this.alignment(best.bestNode, ranked.map(([t, g]) => ({ text: t, score: g.score }))),
       score: best.score,
       alternatives: ranked.slice(1, 1 + this.maxAlternatives).map(([t, g]) => ({ text: t, score: g.score })),
     };
@@ -692,8 +686,11 @@ export class BeamSearchDecoder {
     return s.trim();
   }
 
-  /** Tokens, frames and word timings along the path to node n. */
-  private alignment(n: number): Pick<BeamSearchResult, 'words' | 'tokens' | 'tokenFrames'> {
+  /**
+   * Tokens, frames and word timings along the path to node n, with each word's evidence and confidence; `ranked` is
+   * the final beam's hypotheses, best (node n's) first, for the beam's agreement on each word.
+   */
+  private alignment(n: number, ranked: ReadonlyArray<{ text: string; score: number }>): Pick<BeamSearchResult, 'words' | 'tokens' | 'tokenFrames'> {
     const tokens: number[] = [];
     const frames: number[] = [];
     const probs: number[] = [];
@@ -724,10 +721,16 @@ export class BeamSearchDecoder {
         j++;
       }
       const evidence: WordEvidence = { meanLogProb: logSum / (j - i), lmLog10: null, beamPosterior: 1, chars: j - i };
-      words.push({ word, start: frames[i]!, end: frames[j - 1]! + 1, conf: wordConfidence(evidence, null), evidence });
+      // conf is set below, once the evidence is complete
+      words.push({ word, start: frames[i]!, end: frames[j - 1]! + 1, conf: 0, evidence });
       i = j;
     }
     this.scoreWithLm(words);
+    const posteriors = beamPosteriors(words.map((w) => w.word), ranked);
+    words.forEach((w, k) => {
+      w.evidence.beamPosterior = posteriors[k]!;
+      w.conf = wordConfidence(w.evidence, this.calibration);
+    });
     // After the clamp above, a word may start on its predecessor's last frame. Words must not overlap, and each
     // keeps at least one frame.
     for (let k = 1; k < words.length; k++) {

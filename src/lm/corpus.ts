@@ -1,8 +1,9 @@
 /**
- * Corpus line preparation for LM training: undo WikiText tokenisation artefacts and drop lines
+ * Corpus reading and line preparation for LM training: undo WikiText tokenisation artefacts and drop lines
  * the source already damaged, then apply the shared normaliser so the LM's words are exactly the
  * words the decoder can spell.
  */
+import { readFileSync } from 'node:fs';
 import { normalizeWords } from '../text/normalize.js';
 
 /** WikiText writes "1 @,@ 000", "3 @.@ 5" and "state @-@ of"; rejoin them before number expansion. */
@@ -18,4 +19,28 @@ export function prepareCorpusLine(line: string): string[] | null {
   if (line.includes('<unk>')) return null;
   const words = normalizeWords(detokenizeWikitext(line));
   return words.length > 0 ? words : null;
+}
+
+/**
+ * The sentences of text files, one per line. A `.tsv` file is a manifest (file<TAB>transcript, with or without
+ * a `file<TAB>transcript` header): its transcripts are the sentences, so training transcripts can join the text.
+ */
+export function* readSentences(paths: readonly string[]): Generator<string> {
+  for (const p of paths) {
+    const text = readFileSync(p, 'utf8');
+    const manifest = p.endsWith('.tsv');
+    let start = 0;
+    let first = true;
+    for (;;) {
+      const nl = text.indexOf('\n', start);
+      const line = nl < 0 ? text.slice(start) : text.slice(start, nl);
+      if (nl >= 0 || line.length > 0) {
+        if (!manifest) yield line;
+        else if (!(first && line.startsWith('file\t'))) yield line.slice(line.indexOf('\t') + 1);
+      }
+      if (nl < 0) break;
+      first = false;
+      start = nl + 1;
+    }
+  }
 }

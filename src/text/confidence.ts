@@ -2,6 +2,7 @@
  * How much a recogniser's word confidences are worth: scores of (confidence, correct) pairs, the standard ones
  * from the confidence-estimation literature (NIST's normalised cross entropy among them).
  */
+import { hypothesisWordsCorrect } from './wer.js';
 
 export interface ScoredWord {
   /** The recogniser's confidence, in [0, 1]. */
@@ -28,6 +29,12 @@ export interface ConfidenceQuality {
 }
 
 const EPSILON = 1e-6;
+
+/** A result's words against their reference transcript: each word's confidence and whether it is right. */
+export function scoreWords(reference: string, words: ReadonlyArray<{ word: string; conf: number }>): ScoredWord[] {
+  const correct = hypothesisWordsCorrect(reference, words.map((w) => w.word));
+  return words.map((w, k) => ({ conf: w.conf, correct: correct[k]! }));
+}
 
 export function confidenceQuality(words: readonly ScoredWord[]): ConfidenceQuality {
   const n = words.length;
@@ -69,17 +76,12 @@ function rankAuc(words: readonly ScoredWord[], nCorrect: number): number {
   return (rankSumCorrect - (nCorrect * (nCorrect + 1)) / 2) / (nCorrect * nWrong);
 }
 
+/** Σ over bins of |Σ conf − Σ correct| / words, which is the count-weighted mean of |mean conf − accuracy|. */
 function calibrationError(words: readonly ScoredWord[], bins: number): number {
-  const count = new Array<number>(bins).fill(0);
-  const confSum = new Array<number>(bins).fill(0);
-  const correctSum = new Array<number>(bins).fill(0);
+  const gap = new Array<number>(bins).fill(0);
   for (const w of words) {
     const b = Math.min(bins - 1, Math.max(0, Math.floor(w.conf * bins)));
-    count[b]!++;
-    confSum[b]! += w.conf;
-    if (w.correct) correctSum[b]!++;
+    gap[b]! += w.conf - (w.correct ? 1 : 0);
   }
-  let error = 0;
-  for (let b = 0; b < bins; b++) if (count[b]! > 0) error += Math.abs(confSum[b]! - correctSum[b]!);
-  return error / words.length;
+  return gap.reduce((sum, g) => sum + Math.abs(g), 0) / words.length;
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { arpaFileBytes, loadArpaFile } from '../../src/lm/arpa.js';
 import { buildArpa } from '../../src/lm/build.js';
+import { readSentences } from '../../src/lm/corpus.js';
 import { sentenceLog10 } from '../../src/lm/perplexity.js';
 import { defaultModels } from '../../src/recognizer/recognizer.js';
 import { ROOT } from '../helpers.js';
@@ -14,11 +15,6 @@ const SOURCES = [
   ...['gutenberg.txt', 'ljspeech.txt', 'wikitext2-valid-test.txt'].map((f) => join(SHARED, 'corpus', f)),
   join(SHARED, 'train', 'real', 'librilight-10h-part', 'manifest.tsv'),
 ];
-/** The sentences of a source as `hearken lm build` reads it: a manifest gives its transcripts. */
-function sentences(path: string): string[] {
-  const lines = readFileSync(path, 'utf8').split('\n');
-  return path.endsWith('.tsv') ? lines.slice(1).map((l) => l.slice(l.indexOf('\t') + 1)) : lines;
-}
 const HELD_OUT = join(ROOT, 'models', 'lm', 'dev-heldout.txt');
 
 describe.skipIf(!existsSync(PATH))('default LM (named in models/default.json)', () => {
@@ -32,9 +28,7 @@ describe.skipIf(!existsSync(PATH))('default LM (named in models/default.json)', 
   });
 
   it.skipIf(!SOURCES.every((f) => existsSync(f)))('is what models/lm/README.md builds: corpus and training transcripts, without the dev sentences', () => {
-    const lines = SOURCES.flatMap(sentences);
-    const exclude = readFileSync(HELD_OUT, 'utf8').split('\n').filter(Boolean);
-    const bytes = arpaFileBytes(PATH, buildArpa(lines, { order: 3, exclude }));
+    const bytes = arpaFileBytes(PATH, buildArpa(readSentences(SOURCES), { order: 3, exclude: readSentences([HELD_OUT]) }));
     const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
     expect(sha(bytes)).toBe(sha(readFileSync(PATH)));
   }, 60_000);

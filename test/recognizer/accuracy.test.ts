@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRecognizer, type Recognizer } from '../../src/recognizer/index.js';
-import { confidenceQuality, type ScoredWord } from '../../src/text/confidence.js';
-import { hypothesisWordsCorrect, WerAccumulator } from '../../src/text/wer.js';
+import { confidenceQuality, scoreWords, type ScoredWord } from '../../src/text/confidence.js';
+import { WerAccumulator } from '../../src/text/wer.js';
 import { parseManifest } from '../../src/util/manifest.js';
 import { SAMPLES, SAMPLE_MANIFEST, defaultModelDir } from '../helpers.js';
 
@@ -52,9 +52,7 @@ describe.runIf(defaultModelDir() !== null)('shipped model accuracy on the fixtur
     try {
       for (const { file, transcript } of fixtures) {
         for (const [kind, recognizer] of [['calibrated', beam], ['raw', raw]] as const) {
-          const { words } = await recognizer.transcribeFile(file);
-          const correct = hypothesisWordsCorrect(transcript, words.map((w) => w.word));
-          words.forEach((w, i) => scored[kind].push({ conf: w.conf, correct: correct[i]! }));
+          scored[kind].push(...scoreWords(transcript, (await recognizer.transcribeFile(file)).words));
         }
       }
     } finally {
