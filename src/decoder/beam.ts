@@ -41,6 +41,12 @@ export interface BeamSearchOptions {
   blankSkipProb?: number;
   /** Hypotheses scoring more than this below the best (natural log) are dropped (default 30). */
   beamThreshold?: number;
+  /**
+   * Skip creating prefixes that provably cannot survive this frame's pruning (default true). Results are the same
+   * either way (given an LM whose log-probabilities are ≤ 0); false is for checking exactly that, at about twice
+   * the cost with a wide beam.
+   */
+  skipHopeless?: boolean;
   /** Word-level n-gram LM, applied when a word is completed (at a space and at finalize). */
   lm?: NgramLM | null;
   /** LM weight (default 0.5); the LM's log10 scores are converted to natural log before weighting. */
@@ -137,6 +143,40 @@ function beamPosteriors(bestWords: readonly string[], ranked: ReadonlyArray<{ te
   return share.map((x) => Math.min(1, x));
 }
 
+/**
+ * The k-th largest (0-based) of a[0..n), by quickselect (Hoare partition, median-of-three pivot); reorders a.
+ * No NaN in a: callers only pass scores that passed a `>=` comparison.
+ */
+export function nthLargest(a: Float64Array, n: number, k: number): number {
+  let lo = 0;
+  let hi = n - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const x = a[lo]!;
+    const y = a[mid]!;
+    const z = a[hi]!;
+    const pivot = x > y ? (y > z ? y : x > z ? z : x) : x > z ? x : y > z ? z : y;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! > pivot) i++;
+      while (a[j]! < pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i] = a[j]!;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    // a[lo..j] >= pivot, a[i..hi] <= pivot, anything between equals the pivot.
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return pivot;
+  }
+  return a[k]!;
+}
+
 function logAdd(a: number, b: number): number {
   if (a === NEG) return b;
   if (b === NEG) return a;
@@ -161,6 +201,9 @@ export class BeamSearchDecoder {
   private readonly oovLog10: number | undefined;
   /** Weighted natural-log cost added per character outside the vocabulary. */
   private readonly oovCharCost: number;
+  /** Upper bounds of what creating a child adds to its parent's ext (Infinity: no bound, never skip). */
+  private readonly maxGainSpace: number;
+  private readonly maxGainChar: number;
   private readonly lexicon: LexiconTrie | null;
   private readonly hotwordOovLog10: number;
   private readonly trie: HotwordTrie | null;
@@ -202,6 +245,11 @@ export class BeamSearchDecoder {
   private readonly candNode: Int32Array;
   private readonly candPb: Float64Array;
   private readonly candPnb: Float64Array;
+  private readonly candScore: Float64Array;
+  /** Indices of the candidates that survive the threshold, then the beam cut. */
+  private readonly candKept: Int32Array;
+  private readonly selectScratch: Float64Array;
+  private readonly byCandScore = (a: number, b: number): number => this.candScore[b]! - this.candScore[a]! || a - b;
   // Tokens tried this frame.
   private readonly topTok: Int32Array;
   private readonly topLp: Float64Array;
@@ -209,7 +257,6 @@ export class BeamSearchDecoder {
   private readonly ctxBufs: Int32Array[];
   private readonly tmpCtx: Int32Array;
   private tmpCtxLen = 0;
-  private readonly wordTokens: number[] = [];
 
   private t = 0;
   private partialNode = -1;
@@ -246,6 +293,11 @@ export class BeamSearchDecoder {
     const hw = options.hotwords ?? [];
     this.trie = hw.length > 0 ? new HotwordTrie(hw, tokenOf, this.space, options.hotwordBoost ?? 5) : null;
     this.ctxWidth = this.lm ? Math.max(0, this.lm.order - 1) : 0;
+    // LM and unknown-word scores are log-probabilities (≤ 0) times a non-negative weight; only the word bonus can
+    // raise a child above its parent. Hotword boosts and unusual settings are not bounded here.
+    const bounded = (options.skipHopeless ?? true) && !this.trie && this.lmWeight >= 0 && this.oovCharCost <= 0 && !(this.oovLog10 !== undefined && this.oovLog10 > 0);
+    this.maxGainChar = bounded ? 0 : Infinity;
+    this.maxGainSpace = bounded ? (this.lm ? Math.max(0, this.beta) : 0) : Infinity;
     this.ctxBufs = Array.from({ length: this.ctxWidth + 1 }, (_, n) => new Int32Array(n));
     this.tmpCtx = new Int32Array(this.ctxWidth);
 
@@ -257,6 +309,9 @@ export class BeamSearchDecoder {
     this.candNode = new Int32Array(maxCand);
     this.candPb = new Float64Array(maxCand);
     this.candPnb = new Float64Array(maxCand);
+    this.candScore = new Float64Array(maxCand);
+    this.candKept = new Int32Array(maxCand);
+    this.selectScratch = new Float64Array(maxCand);
     this.topTok = new Int32Array(this.topK);
     this.topLp = new Float64Array(this.topK);
     this.grow(1 << 12);
@@ -390,6 +445,15 @@ export class BeamSearchDecoder {
     const lpBlank = lp[off + blank]!;
     const nTok = this.selectTokens(lp, off, lpBlank);
     this.candCount = 0;
+    // Each beam entry's blank extension is a candidate scoring at least its old score + lpBlank, so the best
+    // candidate is at least beamScore[0] + lpBlank and, with a full beam, W candidates are at least
+    // beamScore[W-1] + lpBlank. A prefix not yet in the trie gets exactly one contribution this frame, so if even
+    // the most its score could be falls below those bounds it would be pruned: skip creating it (most of a
+    // wide beam's would-be children are such).
+    const W = this.beamWidth;
+    let cutoff = this.beamScore[0]! + lpBlank - this.beamThreshold;
+    if (this.beamSize === W) cutoff = Math.max(cutoff, this.beamScore[W - 1]! + lpBlank);
+    cutoff -= 1e-9; // rounding slack: never skip a prefix that might have survived
     for (let i = 0; i < this.beamSize; i++) {
       const n = this.beamNode[i]!;
       const pb = this.beamPb[i]!;
@@ -407,6 +471,7 @@ export class BeamSearchDecoder {
       for (let k = 0; k < nTok; k++) {
         const c = this.topTok[k]!;
         const lpc = this.topLp[k]!;
+        let contribution: number;
         if (c === last) {
           // Same token again needs a blank in between; a repeated space is the same text, so merge.
           if (pb === NEG) continue;
@@ -414,14 +479,17 @@ export class BeamSearchDecoder {
             this.addCand(n, NEG, pb + lpc);
             continue;
           }
-          const ch = this.childOf(n, c);
-          this.enter(ch, t, pb + lpc, lpc);
-          this.addCand(ch, NEG, pb + lpc);
+          contribution = pb + lpc;
         } else {
-          const ch = this.childOf(n, c);
-          this.enter(ch, t, total + lpc, lpc);
-          this.addCand(ch, NEG, total + lpc);
+          contribution = total + lpc;
         }
+        let ch = this.children.get(n, c);
+        if (ch < 0) {
+          if (contribution + this.ext[n]! + (c === space ? this.maxGainSpace : this.maxGainChar) < cutoff) continue;
+          ch = this.newChild(n, c);
+        }
+        this.enter(ch, t, contribution, lpc);
+        this.addCand(ch, NEG, contribution);
       }
     }
     this.selectBeam();
@@ -486,24 +554,49 @@ export class BeamSearchDecoder {
   /**
    * Keeps the best `beamWidth` candidates within `beamThreshold` of the best. Ties keep candidate
    * order (itself derived from beam order and token order), never node ids, which compaction renumbers.
+   * A wide beam over many candidates is the decoder's hot loop, so the cut is a linear-time selection
+   * of the beamWidth-th score and only the survivors are sorted.
    */
   private selectBeam(): void {
     const W = this.beamWidth;
-    let size = 0;
+    const count = this.candCount;
+    const score = this.candScore;
     let best = NEG;
-    for (let s = 0; s < this.candCount; s++) {
+    for (let s = 0; s < count; s++) {
       const sc = logAdd(this.candPb[s]!, this.candPnb[s]!) + this.ext[this.candNode[s]!]!;
+      score[s] = sc;
       if (sc > best) best = sc;
     }
     const floor = best - this.beamThreshold;
-    for (let s = 0; s < this.candCount; s++) {
-      const node = this.candNode[s]!;
-      const sc = logAdd(this.candPb[s]!, this.candPnb[s]!) + this.ext[node]!;
-      if (!(sc >= floor)) continue;
-      if (size === W && !(sc > this.beamScore[W - 1]!)) continue;
-      this.insertSorted(size < W ? size++ : W - 1, sc, node, this.candPb[s]!, this.candPnb[s]!);
+    const kept = this.candKept;
+    let n = 0;
+    for (let s = 0; s < count; s++) if (score[s]! >= floor) kept[n++] = s;
+    if (n > W) {
+      // The W-th best score; candidates above it are in, those equal to it are taken in candidate order.
+      const scratch = this.selectScratch;
+      for (let i = 0; i < n; i++) scratch[i] = score[kept[i]!]!;
+      const cut = nthLargest(scratch, n, W - 1);
+      let above = 0;
+      for (let i = 0; i < n; i++) if (score[kept[i]!]! > cut) above++;
+      let ties = W - above;
+      let m = 0;
+      for (let i = 0; i < n; i++) {
+        const s = kept[i]!;
+        const sc = score[s]!;
+        if (sc > cut || (sc === cut && ties-- > 0)) kept[m++] = s;
+      }
+      n = m;
     }
-    this.beamSize = size;
+    // Survivors (at most W) best first; equal scores keep candidate order.
+    kept.subarray(0, n).sort(this.byCandScore);
+    for (let i = 0; i < n; i++) {
+      const s = kept[i]!;
+      this.beamScore[i] = score[s]!;
+      this.beamNode[i] = this.candNode[s]!;
+      this.beamPb[i] = this.candPb[s]!;
+      this.beamPnb[i] = this.candPnb[s]!;
+    }
+    this.beamSize = n;
     this.stampBeam();
   }
 
@@ -545,9 +638,8 @@ export class BeamSearchDecoder {
 
   // ---------------------------------------------------------------- prefix trie
 
-  private childOf(n: number, c: number): number {
-    const existing = this.children.get(n, c);
-    if (existing >= 0) return existing;
+  /** Creates the trie node for prefix n + token c (not yet in the trie), deriving its LM, lexicon and hotword state. */
+  private newChild(n: number, c: number): number {
     const ch = this.alloc();
     this.parent[ch] = n;
     this.token[ch] = c;
@@ -599,15 +691,11 @@ export class BeamSearchDecoder {
   private completeWord(n: number, inHotword: boolean): number {
     const lm = this.lm!;
     const W = this.ctxWidth;
-    const toks = this.wordTokens;
-    toks.length = 0;
-    for (let k = n; k !== ROOT && this.token[k] !== this.space; k = this.parent[k]!) toks.push(this.token[k]!);
-    let word = '';
-    for (let i = toks.length - 1; i >= 0; i--) word += this.vocab[toks[i]!]!;
     const ctx = this.contextOf(n);
     const len = ctx.length;
-    const known = lm.has(word);
-    const id = known ? lm.wordId(word) : lm.unkId;
+    const wordId = this.lexicon!.wordId(this.lex[n]!);
+    const known = wordId >= 0;
+    const id = known ? wordId : lm.unkId;
     let log10: number;
     if (known) log10 = lm.score(ctx, id);
     else if (this.oovPaid[n]) log10 = 0;

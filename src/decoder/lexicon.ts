@@ -11,16 +11,20 @@ export class LexiconTrie {
   static readonly ROOT = 0;
   private readonly children: PairHash;
   readonly nodes: number;
+  /** Word id (index into `words`) spelled by each node, -1 where no word ends: the decoder never builds strings. */
+  private readonly wordIds: Int32Array;
 
+  /** `words[i]` is the word with id i; words with characters outside `tokenOf` are left out. */
   constructor(words: readonly string[], tokenOf: ReadonlyMap<string, number>) {
     this.children = new PairHash(words.length * 4);
+    const ends: Array<[number, number]> = [];
     let nodes = 1;
-    for (const word of words) {
-      if (word.startsWith('<')) continue;
+    words.forEach((word, id) => {
+      if (word.startsWith('<') || word.length === 0) return;
       let node = LexiconTrie.ROOT;
       for (const ch of word) {
         const token = tokenOf.get(ch);
-        if (token === undefined) break;
+        if (token === undefined) return;
         let next = this.children.get(node, token);
         if (next < 0) {
           next = nodes++;
@@ -28,8 +32,16 @@ export class LexiconTrie {
         }
         node = next;
       }
-    }
+      ends.push([node, id]);
+    });
     this.nodes = nodes;
+    this.wordIds = new Int32Array(nodes).fill(-1);
+    for (const [node, id] of ends) this.wordIds[node] = id;
+  }
+
+  /** Id of the word spelled by `node`, or -1 (also for node -1). */
+  wordId(node: number): number {
+    return node >= 0 ? this.wordIds[node]! : -1;
   }
 
   /** The node after `token`, or -1 when no vocabulary word continues this way. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BeamSearchDecoder, type BeamSearchOptions, type BeamSearchResult } from '../../src/decoder/beam.js';
+import { BeamSearchDecoder, nthLargest, type BeamSearchOptions, type BeamSearchResult } from '../../src/decoder/beam.js';
 import { wordConfidence } from '../../src/decoder/confidence.js';
 import { greedyDecode } from '../../src/decoder/greedy.js';
 import { parseArpa } from '../../src/lm/arpa.js';
@@ -261,5 +261,34 @@ describe('streaming', () => {
     const rows = noisy(text, 21);
     const { r } = decodeSplit(concat(rows), rows.length, [], options);
     expect(r.text).toBe(text);
+  });
+});
+
+describe('pruning shortcuts', () => {
+  const text = 'they lost their keys over there and i met cate today';
+
+  it('finds the k-th largest value like a sort does, duplicates included', () => {
+    const r = rng(7);
+    for (let trial = 0; trial < 200; trial++) {
+      const n = 1 + Math.floor(r() * 300);
+      // Few distinct values in half the trials, so ties are common.
+      const values = Array.from({ length: n }, () => (trial % 2 ? Math.floor(r() * 5) : r() * 100 - 50));
+      const sorted = [...values].sort((a, b) => b - a);
+      const k = Math.floor(r() * n);
+      expect(nthLargest(Float64Array.from(values), n, k)).toBe(sorted[k]);
+    }
+  });
+
+  it('skipping hopeless prefixes changes no result, with an LM, narrow and wide beams, tight and loose thresholds', () => {
+    for (const seed of [31, 32, 33, 34]) {
+      const rows = noisy(text, seed);
+      for (const beamWidth of [4, 16, 64]) {
+        for (const beamThreshold of [6, 30]) {
+          const options: BeamSearchOptions = { lm, alpha: 1.2, beta: 2.5, beamWidth, beamThreshold };
+          const skipping = decode(rows, options);
+          expect(decode(rows, { ...options, skipHopeless: false })).toEqual(skipping);
+        }
+      }
+    }
   });
 });
