@@ -19,6 +19,15 @@ export interface DevUtterance {
 }
 
 export const DEFAULT_DEV_MANIFESTS = ['training/work/data/real-dev/manifest.tsv', 'training/work/data/synth-dev/manifest.tsv'];
+/**
+ * The dev sets plus their augmented copies (noise, reverb, telephone band: training/data/prepare.py), for the
+ * word-confidence calibration, which must also hold on audio the model hears badly.
+ */
+export const CALIBRATION_MANIFESTS = [
+  ...DEFAULT_DEV_MANIFESTS,
+  'training/work/data/real-dev-aug/manifest.tsv',
+  'training/work/data/synth-dev-aug/manifest.tsv',
+];
 
 /**
  * Every utterance (the first `limit` per manifest) at `phases` stacking phases: the audio shifted by 0, 10, 20 ms,

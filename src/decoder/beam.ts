@@ -259,6 +259,9 @@ export class BeamSearchDecoder {
   private tmpCtxLen = 0;
 
   private t = 0;
+  /** Sum and count of the log of the highest posterior over frames that are not confidently blank. */
+  private peakSum = 0;
+  private peakFrames = 0;
   private partialNode = -1;
   private partialText = '';
 
@@ -358,6 +361,8 @@ export class BeamSearchDecoder {
     this.beamStamp[root] = -1;
     this.peakAc[root] = 0;
     this.t = 0;
+    this.peakSum = 0;
+    this.peakFrames = 0;
     this.partialNode = -1;
     this.partialText = '';
   }
@@ -444,6 +449,8 @@ export class BeamSearchDecoder {
     const space = this.space;
     const lpBlank = lp[off + blank]!;
     const nTok = this.selectTokens(lp, off, lpBlank);
+    this.peakSum += nTok > 0 ? Math.max(lpBlank, this.topLp[0]!) : lpBlank;
+    this.peakFrames++;
     this.candCount = 0;
     // Each beam entry's blank extension is a candidate scoring at least its old score + lpBlank, so the best
     // candidate is at least beamScore[0] + lpBlank and, with a full beam, W candidates are at least
@@ -808,15 +815,24 @@ export class BeamSearchDecoder {
         logSum += Math.log(Math.max(probs[j]!, 1e-30));
         j++;
       }
-      const evidence: WordEvidence = { meanLogProb: logSum / (j - i), lmLog10: null, beamPosterior: 1, chars: j - i };
+      const evidence: WordEvidence = { meanLogProb: logSum / (j - i), lmLog10: null, beamPosterior: 1, chars: j - i, utteranceLogProb: 0, framePeakLogProb: 0 };
       // conf is set below, once the evidence is complete
       words.push({ word, start: frames[i]!, end: frames[j - 1]! + 1, conf: 0, evidence });
       i = j;
     }
     this.scoreWithLm(words);
     const posteriors = beamPosteriors(words.map((w) => w.word), ranked);
+    let charLogSum = 0;
+    let chars = 0;
+    for (const w of words) {
+      charLogSum += w.evidence.meanLogProb * w.evidence.chars;
+      chars += w.evidence.chars;
+    }
+    const peak = this.peakFrames > 0 ? this.peakSum / this.peakFrames : 0;
     words.forEach((w, k) => {
       w.evidence.beamPosterior = posteriors[k]!;
+      w.evidence.utteranceLogProb = chars > 0 ? charLogSum / chars : 0;
+      w.evidence.framePeakLogProb = peak;
       w.conf = wordConfidence(w.evidence, this.calibration);
     });
     // After the clamp above, a word may start on its predecessor's last frame. Words must not overlap, and each

@@ -112,6 +112,31 @@ describe('BeamSearchDecoder word evidence and confidence', () => {
     for (const p of [they, lost, keys]) expect(p).toBeGreaterThan(their!);
   });
 
+  it('gives every word the utterance-level evidence: all characters heard, and how peaked the frames were', () => {
+    const clear = decode(spell('they lost their keys', { peak: 0.95 }), { lm });
+    const muddy = decode(spell('they lost their keys', { peak: 0.6 }), { lm });
+    expect(muddy.text).toBe(clear.text);
+    for (const r of [clear, muddy]) {
+      const chars = r.words.reduce((n, w) => n + w.evidence.chars, 0);
+      const mean = r.words.reduce((s, w) => s + w.evidence.meanLogProb * w.evidence.chars, 0) / chars;
+      for (const w of r.words) {
+        expect(w.evidence.utteranceLogProb).toBeCloseTo(mean, 9);
+        expect(w.evidence.framePeakLogProb).toBe(r.words[0]!.evidence.framePeakLogProb);
+      }
+    }
+    // spelled characters (space included) on their own frames: the peak frames' mean log posterior
+    expect(clear.words[0]!.evidence.framePeakLogProb).toBeCloseTo(Math.log(0.95), 5);
+    expect(muddy.words[0]!.evidence.framePeakLogProb).toBeCloseTo(Math.log(0.6), 5);
+    expect(muddy.words[0]!.evidence.utteranceLogProb).toBeLessThan(clear.words[0]!.evidence.utteranceLogProb);
+    // a new utterance starts its frame statistics afresh
+    const d = new BeamSearchDecoder({ lm });
+    d.acceptFrames(concat(spell('they lost their keys', { peak: 0.6 })), spell('they lost their keys').length);
+    d.reset();
+    const rows = spell('they lost their keys', { peak: 0.95 });
+    d.acceptFrames(concat(rows), rows.length);
+    expect(d.finalize().words[0]!.evidence.framePeakLogProb).toBeCloseTo(Math.log(0.95), 5);
+  });
+
   it('marks words the LM does not know and applies a calibration', () => {
     const calibration = { bias: -1, weights: { beamPosterior: 3, lmLog10: 0.5 } };
     const plain = decode(spell('they found zebras'), { lm, oovLog10: -1 });

@@ -4,7 +4,9 @@ import {
 } from '../../src/decoder/confidence.js';
 import { rng } from './synth.js';
 
-const evidence = (over: Partial<WordEvidence> = {}): WordEvidence => ({ meanLogProb: -0.2, lmLog10: -2, beamPosterior: 1, chars: 4, ...over });
+const evidence = (over: Partial<WordEvidence> = {}): WordEvidence => ({
+  meanLogProb: -0.2, lmLog10: -2, beamPosterior: 1, chars: 4, utteranceLogProb: -0.3, framePeakLogProb: -0.4, ...over,
+});
 
 describe('wordConfidence', () => {
   it('is the raw acoustic score without a calibration', () => {

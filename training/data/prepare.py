@@ -8,6 +8,9 @@ manifest's folder):
   OUT/real-aug     --aug-copies sox/numpy augmented copies of every real-train utterance
   OUT/synth-train  TTS (espeak-ng, flite, festival) of normalised corpus sentences, --synth-hours
   OUT/synth-dev    ~300 TTS utterances, held-out voices and held-out sentences
+  OUT/real-dev-aug, OUT/synth-dev-aug   --dev-aug-copies augmented copies of the dev sets (same augmentation as
+                   real-aug): degraded held-out audio, so decoder tuning and confidence calibration also see speech
+                   the model hears badly (never trained on)
   OUT/summary.json
 Deterministic given --seed (every utterance gets its own RNG derived from seed + its name), resumable
 (existing outputs are skipped; files are written to a temp name and renamed), parallel (--jobs, default 2).
@@ -426,6 +429,7 @@ def main():
     ap.add_argument("--synth-hours", type=float, default=8.0)
     ap.add_argument("--synth-dev-utts", type=int, default=300)
     ap.add_argument("--aug-copies", type=int, default=2)
+    ap.add_argument("--dev-aug-copies", type=int, default=1)
     ap.add_argument("--dev-speakers", default="",
                     help="comma-separated Libri-light speaker ids for real-dev (default: first two by numeric id)")
     ap.add_argument("--jobs", type=int, default=2)
@@ -500,6 +504,26 @@ def main():
         summary["sets"]["synth-dev"] = {"utterances": n, "hours": round(s / 3600, 3),
                                         "voices": sorted({"%s:%s" % (j["engine"], j["voice"]) for j in dev_jobs
                                                           if os.path.exists(j["dst"])})}
+
+        # ---- augmented copies of the dev sets
+        t = time.time()
+        for setname, rows in (("real-dev", [(d, x) for d, x, _ in dev_rows]),
+                              ("synth-dev", [(j["dst"], j["text"]) for j in dev_jobs])):
+            jobs, aug_rows = [], []
+            for d, text in rows:
+                if not os.path.exists(d):
+                    continue
+                base = os.path.splitext(os.path.basename(d))[0]
+                for k in range(args.dev_aug_copies):
+                    dst = os.path.join(out, setname + "-aug", "wav", "%s-a%d.wav" % (base, k))
+                    jobs.append({"kind": "aug", "src": d, "dst": dst, "seed": args.seed,
+                                 "key": "%s/%s/%d" % (setname, base, k)})
+                    aug_rows.append((dst, text))
+            run_jobs(setname + "-aug", jobs, pool)
+            n, s = write_manifest(os.path.join(out, setname + "-aug"), aug_rows)
+            summary["sets"][setname + "-aug"] = {"utterances": n, "hours": round(s / 3600, 3),
+                                                 "copies": args.dev_aug_copies}
+        timings["dev-aug"] = time.time() - t
 
         target = args.synth_hours * 3600
         train_jobs = []
