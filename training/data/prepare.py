@@ -11,6 +11,8 @@ manifest's folder):
   OUT/real-dev-aug, OUT/synth-dev-aug   --dev-aug-copies augmented copies of the dev sets (same augmentation as
                    real-aug): degraded held-out audio, so decoder tuning and confidence calibration also see speech
                    the model hears badly (never trained on)
+  OUT/real-dev-onset, OUT/synth-dev-onset   the dev sets with their leading silence cut (sox silence 1 0.005 -45d):
+                   speech from the first sample, as clips cut by other tools (LJ Speech's, a VAD's) arrive
   OUT/summary.json
 Deterministic given --seed (every utterance gets its own RNG derived from seed + its name), resumable
 (existing outputs are skipped; files are written to a temp name and renamed), parallel (--jobs, default 2).
@@ -271,6 +273,10 @@ def do_job(job):
                 run(["sox", "-D", "-R", "-V1", src, "-r", str(SR), "-c", "1", "-b", "16", tmp])
                 os.replace(tmp, dst)
             return ("ok", job, None)
+        if kind == "onset":
+            run(["sox", "-D", "-R", "-V1", job["src"], tmp, "silence", "1", "0.005", "-45d"])
+            os.replace(tmp, dst)
+            return ("ok", job, None)
         if kind == "aug":
             rng = rng_for(job["seed"], "aug", job["key"])
             d = augment(job["src"], dst, rng, babble_pool=G.get("babble"))
@@ -524,6 +530,22 @@ def main():
             summary["sets"][setname + "-aug"] = {"utterances": n, "hours": round(s / 3600, 3),
                                                  "copies": args.dev_aug_copies}
         timings["dev-aug"] = time.time() - t
+
+        # ---- the dev sets with their leading silence cut
+        t = time.time()
+        for setname, rows in (("real-dev", [(d, x) for d, x, _ in dev_rows]),
+                              ("synth-dev", [(j["dst"], j["text"]) for j in dev_jobs])):
+            jobs, onset_rows = [], []
+            for d, text in rows:
+                if not os.path.exists(d):
+                    continue
+                dst = os.path.join(out, setname + "-onset", "wav", os.path.basename(d))
+                jobs.append({"kind": "onset", "src": d, "dst": dst})
+                onset_rows.append((dst, text))
+            run_jobs(setname + "-onset", jobs, pool)
+            n, s = write_manifest(os.path.join(out, setname + "-onset"), onset_rows)
+            summary["sets"][setname + "-onset"] = {"utterances": n, "hours": round(s / 3600, 3)}
+        timings["dev-onset"] = time.time() - t
 
         target = args.synth_hours * 3600
         train_jobs = []
