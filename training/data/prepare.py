@@ -511,41 +511,35 @@ def main():
                                         "voices": sorted({"%s:%s" % (j["engine"], j["voice"]) for j in dev_jobs
                                                           if os.path.exists(j["dst"])})}
 
-        # ---- augmented copies of the dev sets
-        t = time.time()
-        for setname, rows in (("real-dev", [(d, x) for d, x, _ in dev_rows]),
-                              ("synth-dev", [(j["dst"], j["text"]) for j in dev_jobs])):
-            jobs, aug_rows = [], []
-            for d, text in rows:
-                if not os.path.exists(d):
-                    continue
-                base = os.path.splitext(os.path.basename(d))[0]
-                for k in range(args.dev_aug_copies):
-                    dst = os.path.join(out, setname + "-aug", "wav", "%s-a%d.wav" % (base, k))
-                    jobs.append({"kind": "aug", "src": d, "dst": dst, "seed": args.seed,
-                                 "key": "%s/%s/%d" % (setname, base, k)})
-                    aug_rows.append((dst, text))
-            run_jobs(setname + "-aug", jobs, pool)
-            n, s = write_manifest(os.path.join(out, setname + "-aug"), aug_rows)
-            summary["sets"][setname + "-aug"] = {"utterances": n, "hours": round(s / 3600, 3),
-                                                 "copies": args.dev_aug_copies}
-        timings["dev-aug"] = time.time() - t
+        # ---- derived copies of the dev sets: augmented, and with their leading silence cut
+        dev_sets = (("real-dev", [(d, x) for d, x, _ in dev_rows]),
+                    ("synth-dev", [(j["dst"], j["text"]) for j in dev_jobs]))
 
-        # ---- the dev sets with their leading silence cut
-        t = time.time()
-        for setname, rows in (("real-dev", [(d, x) for d, x, _ in dev_rows]),
-                              ("synth-dev", [(j["dst"], j["text"]) for j in dev_jobs])):
-            jobs, onset_rows = [], []
-            for d, text in rows:
-                if not os.path.exists(d):
-                    continue
-                dst = os.path.join(out, setname + "-onset", "wav", os.path.basename(d))
-                jobs.append({"kind": "onset", "src": d, "dst": dst})
-                onset_rows.append((dst, text))
-            run_jobs(setname + "-onset", jobs, pool)
-            n, s = write_manifest(os.path.join(out, setname + "-onset"), onset_rows)
-            summary["sets"][setname + "-onset"] = {"utterances": n, "hours": round(s / 3600, 3)}
-        timings["dev-onset"] = time.time() - t
+        def aug_jobs_for(setname, src):
+            base = os.path.splitext(os.path.basename(src))[0]
+            return [{"kind": "aug", "src": src, "seed": args.seed, "key": "%s/%s/%d" % (setname, base, k),
+                     "dst": os.path.join(out, setname + "-aug", "wav", "%s-a%d.wav" % (base, k))}
+                    for k in range(args.dev_aug_copies)]
+
+        def onset_jobs_for(setname, src):
+            return [{"kind": "onset", "src": src,
+                     "dst": os.path.join(out, setname + "-onset", "wav", os.path.basename(src))}]
+
+        for suffix, jobs_for, extra in (("aug", aug_jobs_for, {"copies": args.dev_aug_copies}),
+                                        ("onset", onset_jobs_for, {})):
+            t = time.time()
+            for setname, rows in dev_sets:
+                jobs, derived = [], []
+                for src, text in rows:
+                    if os.path.exists(src):
+                        for j in jobs_for(setname, src):
+                            jobs.append(j)
+                            derived.append((j["dst"], text))
+                name = "%s-%s" % (setname, suffix)
+                run_jobs(name, jobs, pool)
+                n, s = write_manifest(os.path.join(out, name), derived)
+                summary["sets"][name] = {"utterances": n, "hours": round(s / 3600, 3), **extra}
+            timings["dev-" + suffix] = time.time() - t
 
         target = args.synth_hours * 3600
         train_jobs = []
