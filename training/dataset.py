@@ -243,13 +243,7 @@ def collate(batch, mean, std, chunk, lookahead, augment=None, rng=None, shift=No
     B = len(batch)
     feats = []
     for it in batch:
-        if shift is None:
-            f = it.dump.features(it.idx)
-            if onset is not None:
-                f, _ = onset(f, len(it.labels), rng)
-            feats.append(f)
-            continue
-        phase, pad = shift(it, rng)
+        phase, pad = shift(it, rng) if shift is not None else (0, 0)
         f = it.dump.features(it.idx, phase)
         if onset is not None:
             f, cut = onset(f, len(it.labels), rng)

@@ -31,7 +31,7 @@ function arg(name: string, fallback?: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : fallback;
 }
 const manifests = process.argv.flatMap((a, i) => (a === '--manifest' ? [process.argv[i + 1]!] : []));
-// The augmented dev copies are older than the first data preparations: a work folder without them uses the dev sets.
+// The augmented dev copies are newer than the first data preparations: a work folder without them uses the dev sets.
 if (manifests.length === 0) manifests.push(...CALIBRATION_MANIFESTS.filter((m) => DEFAULT_DEV_MANIFESTS.includes(m) || existsSync(m)));
 const heldOutManifests = process.argv.flatMap((a, i) => (a === '--held-out' ? [process.argv[i + 1]!] : []));
 const shipped = defaultModels();

@@ -801,6 +801,9 @@ export class BeamSearchDecoder {
     // the path's frames never decrease.
     for (let i = frames.length - 2; i >= 0; i--) if (frames[i]! > frames[i + 1]!) frames[i] = frames[i + 1]!;
     const words: WordTiming[] = [];
+    // All the words' characters together, for the utterance-level evidence.
+    let charLogSum = 0;
+    let chars = 0;
     let i = 0;
     while (i < tokens.length) {
       if (tokens[i] === this.space) {
@@ -818,16 +821,12 @@ export class BeamSearchDecoder {
       const evidence: WordEvidence = { meanLogProb: logSum / (j - i), lmLog10: null, beamPosterior: 1, chars: j - i, utteranceLogProb: 0, framePeakLogProb: 0 };
       // conf is set below, once the evidence is complete
       words.push({ word, start: frames[i]!, end: frames[j - 1]! + 1, conf: 0, evidence });
+      charLogSum += logSum;
+      chars += j - i;
       i = j;
     }
     this.scoreWithLm(words);
     const posteriors = beamPosteriors(words.map((w) => w.word), ranked);
-    let charLogSum = 0;
-    let chars = 0;
-    for (const w of words) {
-      charLogSum += w.evidence.meanLogProb * w.evidence.chars;
-      chars += w.evidence.chars;
-    }
     const peak = this.peakFrames > 0 ? this.peakSum / this.peakFrames : 0;
     words.forEach((w, k) => {
       w.evidence.beamPosterior = posteriors[k]!;
