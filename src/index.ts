@@ -25,4 +25,4 @@ export { AcousticModel, ModelLoadError, WindowBatcher } from './model/index.js';
 export { BeamSearchDecoder, type BeamSearchOptions, type Hotword } from './decoder/beam.js';
 export { compileGrammar, GrammarError, UNKNOWN_WORD, type Grammar } from './decoder/grammar.js';
 export { loadArpa, loadArpaFile, buildArpa, NgramLM, LmFormatError } from './lm/index.js';
-export { normalizeText, computeWer, WerAccumulator } from './text/index.js';
+export { normalizeText, computeWer, WerAccumulator, writeNumerals, writeNumeralsInText, type NumeralSpan } from './text/index.js';

@@ -15,6 +15,7 @@ interface StreamFlags extends DecodingFlags, GrammarFlags {
   channels: number;
   format: 'text' | 'json';
   partials?: boolean;
+  numerals?: boolean;
   hotword: Hotword[];
 }
 
@@ -51,6 +52,7 @@ export function streamCommand(): Command {
     .option('--channels <n>', 'interleaved channels of raw input, downmixed to mono', positiveInt, 1)
     .addOption(new Option('--format <format>', 'text lines, or JSON lines with times and words').choices(['text', 'json']).default('text'))
     .option('--partials', 'show the utterance in progress on stderr')
+    .option('--numerals', 'write numbers as numerals: "1984", "21st", "3.14", "50%" (default: as spoken)')
     .option('--hotword <word[:boost]>', 'favour a word or phrase (repeatable)', collectHotword, []);
   return withDecodingFlags(withGrammarFlags(command)).action(async (flags: StreamFlags) => {
     if (process.stdin.isTTY) {
@@ -67,7 +69,7 @@ async function streamStdin(input: Readable, out: Writable, err: Writable, flags:
   if (grammar) normalizeGrammar(grammar); // a bad grammar fails before any audio is read
   const audio = new AudioByteStream({ encoding: flags.encoding, sampleRate: flags.rate, channels: flags.channels });
   const recognizer = await createRecognizer(recognizerOptions(flags));
-  const stream = recognizer.createStream({ hotwords: flags.hotword, grammar });
+  const stream = recognizer.createStream({ hotwords: flags.hotword, grammar, numerals: flags.numerals });
   let shown = '';
   const emit = (result: RecognitionResult): void => {
     if (flags.partials && shown) err.write('\n');

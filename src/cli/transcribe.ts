@@ -14,6 +14,7 @@ interface TranscribeFlags extends DecodingFlags, GrammarFlags {
   hotword: Hotword[];
   workers?: number;
   progress: boolean;
+  numerals?: boolean;
 }
 
 export function transcribeCommand(): Command {
@@ -23,6 +24,7 @@ export function transcribeCommand(): Command {
     .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS as string[]).default('text'))
     .option('--out <dir>', 'write one output file per input into this folder instead of stdout')
     .option('--hotword <word[:boost]>', 'favour a word or phrase (repeatable)', collectHotword, [])
+    .option('--numerals', 'write numbers as numerals: "1984", "21st", "3.14", "50%" (default: as spoken)')
     .option('--workers <n>', 'worker threads (default: one per core, at most one per file)', positiveInt)
     .option('--no-progress', 'no progress bar');
   return withDecodingFlags(withGrammarFlags(command)).action(async (files: string[], flags: TranscribeFlags) => {
@@ -42,6 +44,7 @@ export function transcribeCommand(): Command {
       recognizer: recognizerOptions(flags),
       hotwords: flags.hotword,
       grammar,
+      numerals: flags.numerals,
       workers: flags.workers,
       onResult: (path, outcome, index) => {
         bar?.increment();

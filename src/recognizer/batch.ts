@@ -12,6 +12,8 @@ export interface BatchOptions {
   hotwords?: Hotword[];
   /** Restrict recognition to these phrases (see StreamOptions.grammar). A bad list throws before any work. */
   grammar?: string[];
+  /** Numbers as numerals ("1984", "21st"; see StreamOptions.numerals). */
+  numerals?: boolean;
   /** Worker threads; default min(files, cores). */
   workers?: number;
   /** Called as each file finishes, in completion order. */
@@ -38,7 +40,7 @@ export async function transcribeFiles(paths: readonly string[], options: BatchOp
     return await Promise.all(
       paths.map(async (path, index) => {
         const outcome = await pool
-          .run({ path, options: options.recognizer ?? {}, hotwords: options.hotwords ?? [], grammar: options.grammar })
+          .run({ path, options: options.recognizer ?? {}, hotwords: options.hotwords ?? [], grammar: options.grammar, numerals: options.numerals })
           .catch((err: unknown): TranscribeOutcome => ({ ok: false, error: `worker failed: ${String(err)}` }));
         options.onResult?.(path, outcome, index);
         return outcome;

@@ -14,6 +14,7 @@ import { directRunner, type WindowRunner } from '../model/encoder.js';
 import { ModelLoadError } from '../model/errors.js';
 import { checkEndpointConfig, type EndpointConfig } from './endpoint.js';
 import { GreedyDecoder } from './greedy-decoder.js';
+import { withNumerals } from './numerals.js';
 import { RecognizerStream } from './stream.js';
 import type { RecognitionResult, StreamingDecoder } from './types.js';
 
@@ -96,6 +97,13 @@ export interface StreamOptions {
   grammar?: readonly string[];
   /** Endpointing for this stream: settings, or false to decode the whole stream as one utterance. */
   endpoint?: Partial<EndpointConfig> | false;
+  /**
+   * Write numbers as numerals in results and partials: "nineteen eighty four" → "1984", "twenty first" → "21st",
+   * "three point one four" → "3.14", "fifty percent" → "50%", digits read one by one → "5551212"; single words
+   * zero to nine stay words. A number's words become one word entry spanning their times, its confidence the
+   * product of theirs (src/text/numerals.ts). Default false: numbers as spoken, as the LM and `hearken eval` use them.
+   */
+  numerals?: boolean;
 }
 
 export class Recognizer {
@@ -132,10 +140,11 @@ export class Recognizer {
 
   createStream(options: StreamOptions = {}): RecognizerStream {
     const endpointSetting = options.endpoint !== undefined ? options.endpoint : this.options.endpoint;
+    const decoder = this.createDecoder(options.hotwords ?? [], options.grammar ? compileGrammar(options.grammar) : null);
     return new RecognizerStream({
       model: this.model,
       runner: this.options.runner ?? directRunner,
-      decoder: this.createDecoder(options.hotwords ?? [], options.grammar ? compileGrammar(options.grammar) : null),
+      decoder: options.numerals ? withNumerals(decoder) : decoder,
       endpoint: endpointSetting === false ? null : checkEndpointConfig(endpointSetting),
     });
   }

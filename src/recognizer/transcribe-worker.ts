@@ -13,6 +13,7 @@ export interface TranscribeTask {
   options: WorkerRecognizerOptions;
   hotwords: Hotword[];
   grammar?: string[];
+  numerals?: boolean;
 }
 
 export type TranscribeOutcome =
@@ -38,7 +39,7 @@ export default async function transcribe(task: TranscribeTask): Promise<Transcri
     const recognizer = await recognizerFor(task.options);
     const audio = await readAudioFile(task.path);
     const t0 = performance.now();
-    const result = await recognizer.transcribe(audio.samples, audio.sampleRate, { hotwords: task.hotwords, grammar: task.grammar });
+    const result = await recognizer.transcribe(audio.samples, audio.sampleRate, { hotwords: task.hotwords, grammar: task.grammar, numerals: task.numerals });
     return { ok: true, result, audioSeconds: audio.source.seconds, computeSeconds: (performance.now() - t0) / 1000 };
   } catch (err) {
     if (cached && err instanceof Error && err.name === 'ModelLoadError') cached = null;

@@ -45,6 +45,8 @@ export interface StreamConfig {
   endpoint?: Partial<EndpointConfig> | false;
   /** Binary sample format: Vosk's s16le (default) or Hearken's f32le extension. */
   format: SampleFormat;
+  /** Numbers written as numerals in results and partials (Hearken's `numerals` extension; StreamOptions.numerals). */
+  numerals?: boolean;
 }
 
 export function defaultStreamConfig(sampleRate = 16000): StreamConfig {
@@ -159,6 +161,9 @@ export function parseConfig(body: unknown): Partial<StreamConfig> {
         out.endpoint = endpoint;
         break;
       }
+      case 'numerals':
+        out.numerals = flag(value, 'numerals');
+        break;
       case 'format':
         if (value !== 's16le' && value !== 'f32le') throw invalid(`"format" must be "s16le" or "f32le", got ${JSON.stringify(value)}`);
         out.format = value;

@@ -100,6 +100,19 @@ describe('hearken transcribe', () => {
     for (const w of json.words) expect(digits).toContain(w.word);
   });
 
+  it('writes numbers as numerals with --numerals, each number one JSON word', async () => {
+    const digits = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
+    const r = await hearken(['transcribe', '--model', MODEL, '--format', 'json', '--numerals', '--no-endpoint',
+      ...digits.flatMap((d) => ['--grammar', d]), join(SAMPLES, 'digits-8k-fsdd-4159.wav')]);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout) as { text: string; words: Array<{ word: string; start: number; end: number }> };
+    expect(json.words.map((w) => w.word).join(' ')).toBe(json.text);
+    for (const w of json.words) {
+      expect(/^\d+$/.test(w.word) || digits.includes(w.word)).toBe(true);
+      expect(w.start).toBeLessThanOrEqual(w.end);
+    }
+  });
+
   it('refuses a bad grammar and a missing grammar file with a clear message', async () => {
     const bad = await hearken(['transcribe', '--grammar', '?!', join(SAMPLES, 'digit-8k-fsdd-7.wav')]);
     expect(bad.code).toBe(1);

@@ -78,6 +78,27 @@ describe('Vosk protocol conformance', () => {
     expect(list[0]!.text).toBe(final.text);
   });
 
+  it('numerals: numbers come as numerals, one result entry per number spanning its words\' times', async () => {
+    const { bytes, sampleRate } = wavPcm('digits-8k-fsdd-4159.wav');
+    const digits = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
+    const finalOf = async (numerals: boolean): Promise<{ text: string; result?: { word: string; start: number; end: number }[] }> => {
+      const c = await VoskClient.connect(url);
+      c.send({ config: { sample_rate: sampleRate, words: 1, phrase_list: digits, endpoint: false, numerals } });
+      for (const part of chunks(bytes, 4000)) await c.exchange(part);
+      return (await c.exchange({ eof: 1 })) as { text: string; result?: { word: string; start: number; end: number }[] };
+    };
+    const plain = await finalOf(false);
+    const numerals = await finalOf(true);
+    const words = numerals.result ?? [];
+    expect(words.map((w) => w.word).join(' ')).toBe(numerals.text);
+    for (const w of words) expect(/^\d+$/.test(w.word) || digits.includes(w.word)).toBe(true);
+    // the same speech, the same span of time
+    const spoken = (t: string): string => t.split(' ').map((w) => (/^\d+$/.test(w) ? [...w].map((d) => digits[Number(d)]).join(' ') : w)).join(' ');
+    expect(spoken(numerals.text)).toBe(plain.text);
+    expect(words[0]?.start).toBe(plain.result?.[0]?.start);
+    expect(words.at(-1)?.end).toBe(plain.result?.at(-1)?.end);
+  });
+
   it('mid-stream endpoints give results and a new utterance, times relative to the stream start', async () => {
     const { bytes } = wavPcm('librilight-831-130739-0004.wav');
     const c = await VoskClient.connect(url);
