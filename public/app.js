@@ -51,7 +51,8 @@ async function start() {
       s.ws.onerror = () => reject(new Error('could not connect to the server'));
     });
     const phrases = $('phrases').value.split('\n').map((p) => p.trim()).filter(Boolean);
-    s.ws.send(JSON.stringify({ config: { sample_rate: RATE, words: true, ...(phrases.length ? { phrase_list: phrases } : {}) } }));
+    const config = { sample_rate: RATE, words: true, numerals: $('numerals').checked, ...(phrases.length ? { phrase_list: phrases } : {}) };
+    s.ws.send(JSON.stringify({ config }));
     s.ws.onmessage = (event) => {
       const msg = JSON.parse(event.data);
       if (msg.error) showError(`server: ${msg.error}`);

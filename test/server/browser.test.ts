@@ -96,7 +96,8 @@ describe.skipIf(!CHROMIUM)('captions page in headless Chromium (fake microphone 
     expect(await page.getAttribute('body', 'data-error')).toBeNull();
     const shown = ((await page.textContent('#final')) ?? '').trim().split(' ').filter(Boolean);
     if (REAL_MODEL) expect(shown.length).toBeGreaterThan(0);
-    for (const w of shown) expect([...digits, '[unk]']).toContain(w); // the fox sentence has none of these words
+    // the fox sentence has none of these words; the page asks for numerals, so digits may come as figures
+    for (const w of shown) expect(/^\d+$/.test(w) || [...digits, '[unk]'].includes(w)).toBe(true);
     await page.close();
   });
 });
