@@ -3,7 +3,7 @@
   LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp OMP_NUM_THREADS=1 /usr/bin/python3 training/selftest.py
 
 Checks: chunked training forward == one-window streaming forward (LSTM/GRU, bi/uni, R = 0/8; dropout off in eval
-mode); --shift-aug's stacking phase and chunk offset; --onset-cut's cut; the weight average (--ema) updates, swaps in and out, is evaluated and survives resume; feature packs decode to within half a quantisation step and train like dumps, with threaded prefetching
+mode); --shift-aug's stacking phase and chunk offset; --onset-cut's cut; the weight average (--ema) updates, swaps in and out, is evaluated and survives resume; --anchor holds the weights near the start; feature packs decode to within half a quantisation step and train like dumps, with threaded prefetching
 giving the same updates as none; device-train.sh runs end to end (on the CPU) and returns model pieces; training loss
 decreases with 2 DDP ranks; resume continues from last.pt; export + ONNX parity with onnxruntime-node; warm start
 from the ONNX initializers reproduces the checkpoint's outputs exactly (its weight matrices rounded to float16,
@@ -210,6 +210,28 @@ def check_accept_unchanged(tmp):
     print("accept-model.sh with nothing published: OK")
 
 
+def check_anchor(tmp, md):
+    """--anchor: at lr x ANCHOR >= 1 every update ends back on the start weights; a moderate one keeps the weights
+    nearer the start than the same run without it."""
+    start = load_from_onnx(f"{md}/model.onnx")
+    base = [PY, os.path.join(HERE, "train.py"), "--train", f"real={tmp}/real", "--dev", f"real-dev={tmp}/dev",
+            "--init-onnx", f"{md}/model.onnx", "--log-every", "5", "--warmup", "1", "--lr", "1e-3", "--minutes", "5",
+            "--eval-every", "100", "--seed", "3", "--max-updates", "10", "--ranks", "1"]
+
+    def distance(anchor):
+        wd = f"{tmp}/anchor-{anchor}"
+        run(*base, "--workdir", wd, "--anchor", str(anchor))
+        ck = torch.load(f"{wd}/last.pt", map_location="cpu")
+        m = LCRNN(**ck["model_config"])
+        m.load_state_dict(ck["model"])
+        return max((p - q).abs().max().item() for p, q in zip(m.parameters(), start.parameters()))
+
+    assert distance(1e9) == 0.0
+    free, held = distance(0), distance(300)
+    assert 0 < held < free, (held, free)
+    print(f"anchor: pinned at lr x anchor >= 1, max |moved| {held:.2e} at 300 vs {free:.2e} free: OK")
+
+
 def losses(log):
     return [float(v) for v in re.findall(r"loss/char ([0-9.]+)", log)]
 
@@ -255,6 +277,7 @@ def main():
         assert {t.data_type for t in onnx.load(f"{md}/model.onnx").graph.initializer if t.name.startswith(("l", "out.")) and t.name.endswith((".W", ".R"))} \
             == {onnx.TensorProto.FLOAT16}
         print("warm start from ONNX (float16 weight matrices) reproduces the rounded checkpoint exactly: OK")
+        check_anchor(tmp, md)
         out = run(PY, os.path.join(HERE, "evaluate.py"), "--model", md, "--model", f"{wd}/best.pt",
                   "--dev", f"real-dev={tmp}/dev")
         print(out.strip())

@@ -69,6 +69,10 @@ def parse_args(argv=None):
                          "the better of raw and averaged weights is kept as best.pt and published (0: off)")
     # optimisation
     ap.add_argument("--lr", type=float, default=2.5e-3, help="peak Adam learning rate")
+    ap.add_argument("--anchor", type=float, default=0.0,
+                    help="after each update, pull the weights back toward those this invocation started from by "
+                         "lr x ANCHOR of the gap (decoupled, like AdamW's decay but toward the start; 0: off): a "
+                         "fine-tune keeps what the start model knows and moves only where the gradients agree")
     ap.add_argument("--warmup", type=int, default=300, help="linear warmup (updates)")
     ap.add_argument("--decay-start", type=float, default=0.55, help="fraction of the time budget at which decay starts")
     ap.add_argument("--final-lr", type=float, default=0.05, help="final LR as a fraction of the peak (exponential decay)")
@@ -269,6 +273,7 @@ def worker(rank, world, args, port):
     ema = WeightAverage(model, args.ema) if args.ema else None
     if ema is not None and ck is not None and ck.get("ema") is not None:
         ema.load_state_dict(ck["ema"])
+    anchor = [p.detach().clone() for p in model.parameters()] if args.anchor > 0 else None
 
     state = {"epoch": 0, "step": 0, "updates": 0, "trained_seconds": 0.0, "history": [], "best": None,
              "start_metric": None, "warm_start": args.init_onnx, "prior_history": [], "prior_minutes": 0.0,
@@ -488,6 +493,11 @@ def worker(rank, world, args, port):
             gn = torch.nn.utils.clip_grad_norm_(model.parameters(), args.clip)
             if torch.isfinite(gn):
                 opt.step()
+                if anchor is not None:
+                    k = min(1.0, lr * args.anchor)
+                    with torch.no_grad():
+                        for p, a in zip(model.parameters(), anchor):
+                            p.mul_(1.0 - k).add_(a, alpha=k)
                 if ema is not None:
                     ema.update(model)
             state["updates"] += 1
