@@ -60,6 +60,8 @@ for s in real-train real-aug; do [[ -f $FEAT/$s/index.json ]] && ARGS+=(--train 
 for s in real-dev synth-dev; do
   [[ -f $FEAT/$s/index.json ]] && ARGS+=(--dev "$s=$FEAT/$s" --ref-dump "$FEAT/$s")
 done
+# clips that start on speech, measured beside them (the publish rule still reads real-dev)
+for s in real-dev-onset synth-dev-onset; do [[ -f $FEAT/$s/index.json ]] && ARGS+=(--dev "$s=$FEAT/$s"); done
 [[ -f $FEAT/real-dev/index.json ]] || { echo "need $FEAT/real-dev (run training/run.sh --to features)" >&2; exit 1; }
 
 # The model the run started from, for training/accept-model.sh (a resumed run keeps its first one).

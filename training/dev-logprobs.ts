@@ -3,6 +3,7 @@
  * script can decode them many times (tune-decoder.ts, fit-confidence.ts). Refuses ../shared/eval: nothing is ever
  * tuned or fitted on the evaluation sets.
  */
+import { existsSync } from 'node:fs';
 import { readAudioFile } from '../src/audio/index.js';
 import { computeMfcc } from '../src/features/index.js';
 import { encodeUtterance, type AcousticModel } from '../src/model/index.js';
@@ -18,13 +19,22 @@ export interface DevUtterance {
   set: string;
 }
 
-export const DEFAULT_DEV_MANIFESTS = ['training/work/data/real-dev/manifest.tsv', 'training/work/data/synth-dev/manifest.tsv'];
+const CLEAN_DEV_MANIFESTS = ['training/work/data/real-dev/manifest.tsv', 'training/work/data/synth-dev/manifest.tsv'];
+/**
+ * What decoder weights are tuned on and models are compared on: the dev sets, and (where training/data/prepare.py
+ * made them) the same sets with their leading silence cut, since users' clips often start on speech and the model
+ * once missed most first words there.
+ */
+export const DEFAULT_DEV_MANIFESTS = [
+  ...CLEAN_DEV_MANIFESTS,
+  ...['training/work/data/real-dev-onset/manifest.tsv', 'training/work/data/synth-dev-onset/manifest.tsv'].filter((m) => existsSync(m)),
+];
 /**
  * The dev sets plus their augmented copies (noise, reverb, telephone band: training/data/prepare.py), for the
  * word-confidence calibration, which must also hold on audio the model hears badly.
  */
 export const CALIBRATION_MANIFESTS = [
-  ...DEFAULT_DEV_MANIFESTS,
+  ...CLEAN_DEV_MANIFESTS,
   'training/work/data/real-dev-aug/manifest.tsv',
   'training/work/data/synth-dev-aug/manifest.tsv',
 ];
