@@ -14,7 +14,7 @@
  * --held-out sets are only measured, with the calibration fitted on the --manifest sets: e.g. the augmented dev
  * copies (noise, reverb, telephone band), to see how the confidences hold up on audio the model hears worse.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { BeamSearchDecoder } from '../src/decoder/beam.js';
 import {
   CONFIDENCE_FEATURES, fitCalibration, wordConfidence, type CalibrationSample, type ConfidenceCalibration, type ConfidenceFeature,
@@ -24,15 +24,14 @@ import { AcousticModel } from '../src/model/index.js';
 import { defaultModels } from '../src/recognizer/recognizer.js';
 import { confidenceQuality, type ConfidenceQuality } from '../src/text/confidence.js';
 import { hypothesisWordsCorrect } from '../src/text/wer.js';
-import { CALIBRATION_MANIFESTS, DEFAULT_DEV_MANIFESTS, devLogProbs } from './dev-logprobs.js';
+import { CALIBRATION_MANIFESTS, devLogProbs } from './dev-logprobs.js';
 
 function arg(name: string, fallback?: string): string | undefined {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1] : fallback;
 }
 const manifests = process.argv.flatMap((a, i) => (a === '--manifest' ? [process.argv[i + 1]!] : []));
-// The augmented dev copies are newer than the first data preparations: a work folder without them uses the dev sets.
-if (manifests.length === 0) manifests.push(...CALIBRATION_MANIFESTS.filter((m) => DEFAULT_DEV_MANIFESTS.includes(m) || existsSync(m)));
+if (manifests.length === 0) manifests.push(...CALIBRATION_MANIFESTS);
 const heldOutManifests = process.argv.flatMap((a, i) => (a === '--held-out' ? [process.argv[i + 1]!] : []));
 const shipped = defaultModels();
 const modelDir = arg('--model') ?? shipped.acousticModel;

@@ -4,12 +4,12 @@
  * no digits, so every number must become words before scoring or LM training.
  */
 
-const ONES = [
+export const ONES: readonly string[] = [
   'zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten',
   'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen',
 ];
-const TENS = ['', '', 'twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'];
-const SCALES = ['', 'thousand', 'million', 'billion', 'trillion', 'quadrillion'];
+export const TENS: readonly string[] = ['', '', 'twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'];
+export const SCALES: readonly string[] = ['', 'thousand', 'million', 'billion', 'trillion', 'quadrillion'];
 
 function below100(n: number): string {
   if (n < 20) return ONES[n]!;
@@ -70,11 +70,15 @@ const ORDINAL_IRREGULAR: Readonly<Record<string, string>> = {
   one: 'first', two: 'second', three: 'third', five: 'fifth', eight: 'eighth', nine: 'ninth', twelve: 'twelfth',
 };
 
+/** The ordinal of one cardinal word: "one" → "first", "twenty" → "twentieth", "hundred" → "hundredth". */
+export function ordinalWord(word: string): string {
+  return ORDINAL_IRREGULAR[word] ?? (word.endsWith('y') ? `${word.slice(0, -1)}ieth` : `${word}th`);
+}
+
 /** Turns the last word of a cardinal into its ordinal form ("twenty one" → "twenty first"). */
 export function ordinalToWords(digits: string): string {
   const words = cardinalToWords(digits).split(' ');
-  const last = words[words.length - 1]!;
-  words[words.length - 1] = ORDINAL_IRREGULAR[last] ?? (last.endsWith('y') ? `${last.slice(0, -1)}ieth` : `${last}th`);
+  words[words.length - 1] = ordinalWord(words[words.length - 1]!);
   return words.join(' ');
 }
 

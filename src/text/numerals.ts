@@ -11,6 +11,8 @@
  * their scale word ("3 million", "2.5 billion").
  */
 
+import { ONES, SCALES, TENS, ordinalWord, pluralizeLast } from './numbers.js';
+
 /** Words [from, to) of the input become `text`. */
 export interface NumeralSpan {
   text: string;
@@ -18,43 +20,20 @@ export interface NumeralSpan {
   to: number;
 }
 
-const DIGIT_WORDS: ReadonlyMap<string, number> = new Map(
-  ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'].map((w, i) => [w, i]),
-);
-const TEEN_WORDS: ReadonlyMap<string, number> = new Map(
-  ['ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen'].map((w, i) => [w, 10 + i]),
-);
-const TENS_WORDS: ReadonlyMap<string, number> = new Map(
-  ['twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'].map((w, i) => [w, 20 + 10 * i]),
-);
-const SCALE_WORDS: ReadonlyMap<string, number> = new Map([
-  ['thousand', 1e3],
-  ['million', 1e6],
-  ['billion', 1e9],
-  ['trillion', 1e12],
-]);
-const ORDINAL_UNITS: ReadonlyMap<string, number> = new Map(
-  ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth'].map((w, i) => [w, i + 1]),
-);
-const ORDINAL_TEENS: ReadonlyMap<string, number> = new Map(
-  ['tenth', 'eleventh', 'twelfth', 'thirteenth', 'fourteenth', 'fifteenth', 'sixteenth', 'seventeenth', 'eighteenth', 'nineteenth'].map(
-    (w, i) => [w, 10 + i],
-  ),
-);
-const ORDINAL_TENS: ReadonlyMap<string, number> = new Map(
-  ['twentieth', 'thirtieth', 'fortieth', 'fiftieth', 'sixtieth', 'seventieth', 'eightieth', 'ninetieth'].map((w, i) => [w, 20 + 10 * i]),
-);
-const ORDINAL_SCALES: ReadonlyMap<string, number> = new Map([
-  ['hundredth', 100],
-  ['thousandth', 1e3],
-  ['millionth', 1e6],
-  ['billionth', 1e9],
-  ['trillionth', 1e12],
-]);
+// The same words the normaliser writes (numbers.ts), so that this stays its inverse.
+const valued = (words: readonly string[], value: (i: number) => number): ReadonlyMap<string, number> =>
+  new Map(words.map((w, i) => [w, value(i)]));
+const DIGIT_WORDS = valued(ONES.slice(0, 10), (i) => i);
+const TEEN_WORDS = valued(ONES.slice(10, 20), (i) => 10 + i);
+const TENS_WORDS = valued(TENS.slice(2), (i) => 20 + 10 * i);
+// Up to trillions: beyond them a double no longer holds every digit.
+const SCALE_WORDS = valued(SCALES.slice(1, 5), (i) => 1000 ** (i + 1));
+const ORDINAL_UNITS = valued(ONES.slice(1, 10).map(ordinalWord), (i) => i + 1);
+const ORDINAL_TEENS = valued(ONES.slice(10, 20).map(ordinalWord), (i) => 10 + i);
+const ORDINAL_TENS = valued(TENS.slice(2).map(ordinalWord), (i) => 20 + 10 * i);
+const ORDINAL_SCALES = valued(['hundred', ...SCALES.slice(1, 5)].map(ordinalWord), (i) => (i === 0 ? 100 : 1000 ** i));
 /** Decades of a year ("nineteen nineties"). */
-const DECADE_WORDS: ReadonlyMap<string, number> = new Map(
-  ['tens', 'twenties', 'thirties', 'forties', 'fifties', 'sixties', 'seventies', 'eighties', 'nineties'].map((w, i) => [w, 10 + 10 * i]),
-);
+const DECADE_WORDS = valued([ONES[10]!, ...TENS.slice(2)].map(pluralizeLast), (i) => 10 + 10 * i);
 
 /** A parsed number phrase: words [from, end) mean `value`. */
 interface Parsed {

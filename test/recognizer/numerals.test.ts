@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readAudioFile } from '../../src/audio/index.js';
 import { createRecognizer, type RecognitionResult, type Recognizer } from '../../src/recognizer/index.js';
 import { computeWer } from '../../src/text/index.js';
+import { digitsToWords } from '../../src/text/numbers.js';
 import { writeNumerals } from '../../src/text/numerals.js';
 import { readManifest } from '../../src/util/manifest.js';
 import { SAMPLES, SAMPLE_MANIFEST, TINY_MODEL, defaultModelDir } from '../helpers.js';
@@ -15,7 +16,7 @@ const DIGITS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', '
 function spokenDigits(text: string): string {
   return text
     .split(' ')
-    .map((w) => (/^\d+$/.test(w) ? [...w].map((d) => DIGITS[Number(d)]).join(' ') : w))
+    .map((w) => (/^\d+$/.test(w) ? digitsToWords(w) : w))
     .join(' ');
 }
 
