@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { evalCommand } from './cli/eval.js';
 import { featuresCommand } from './cli/features.js';
 import { lmCommand } from './cli/lm.js';
+import { punctuationCommand } from './cli/punctuation.js';
 import { serveCommand } from './cli/serve.js';
 import { streamCommand } from './cli/stream.js';
 import { transcribeCommand } from './cli/transcribe.js';
@@ -15,6 +16,7 @@ program.addCommand(streamCommand());
 program.addCommand(evalCommand());
 program.addCommand(featuresCommand());
 program.addCommand(lmCommand());
+program.addCommand(punctuationCommand());
 program.addCommand(serveCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {

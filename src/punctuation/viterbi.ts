@@ -1,0 +1,121 @@
+/**
+ * Hidden-event decoding (Stolcke & Shriberg 1996): after each recognised word there is an unseen event, no mark
+ * or one of the marks, and the best sequence of events is the one under which the LM scores the interleaved
+ * text highest. With an n-gram LM the state is the last n-1 tokens, so an exact Viterbi keeps at most
+ * (1 + marks)^(n-1) states per word: 16 for a trigram.
+ *
+ * The trellis is kept between calls and extended from the longest common prefix of the words, so a stream's
+ * partials cost only their new words; the columns of a prefix depend on the prefix alone, so the answer is the
+ * same whether it was computed at once or piecewise.
+ */
+import type { NgramLM } from '../lm/ngram-lm.js';
+import { normalizeWords } from '../text/normalize.js';
+import { MARKS, MARK_TOKEN, endsSentence, type Mark } from './marks.js';
+
+interface Node {
+  score: number;
+  /** The last order-1 token ids, oldest first. */
+  ctx: readonly number[];
+  /** The mark chosen after this column's word. */
+  mark: Mark | null;
+  prev: Node | null;
+}
+
+const CHOICES: readonly (Mark | null)[] = [null, ...MARKS];
+
+/** The words the LM scores for one shown word: itself, or what a numeral ("1984", "21st") reads as. */
+function spokenWords(token: string): string[] {
+  if (/^[a-z']+$/.test(token)) return [token];
+  const words = normalizeWords(token);
+  return words.length > 0 ? words : ['<unk>'];
+}
+
+export class PunctuationTrellis {
+  private tokens: string[] = [];
+  /** columns[i]: the best path to each state after word i and its mark. */
+  private columns: Node[][] = [];
+  private readonly start: Node;
+  private readonly markIds: readonly number[];
+  private readonly history: number;
+  private readonly bonus: readonly number[];
+
+  /** `bonus`: log10 added to the path for each mark of that kind (see PunctuationModel's MARK_BONUS). */
+  constructor(
+    private readonly lm: NgramLM,
+    bonus: Readonly<Partial<Record<Mark, number>>> = {},
+  ) {
+    this.bonus = CHOICES.map((m) => (m === null ? 0 : bonus[m] ?? 0));
+    this.history = Math.max(1, lm.order - 1);
+    this.start = { score: 0, ctx: [lm.bos], mark: null, prev: null };
+    this.markIds = CHOICES.map((m) => (m === null ? -1 : lm.wordId(MARK_TOKEN[m])));
+  }
+
+  clear(): void {
+    this.tokens = [];
+    this.columns = [];
+  }
+
+  /** Brings the trellis to these words, reusing the columns of the prefix they share with the last call. */
+  update(tokens: readonly string[]): void {
+    let common = 0;
+    const n = Math.min(tokens.length, this.tokens.length);
+    while (common < n && tokens[common] === this.tokens[common]) common++;
+    this.tokens = tokens.slice();
+    this.columns.length = common;
+    for (let i = common; i < tokens.length; i++) this.columns.push(this.step(i === 0 ? [this.start] : this.columns[i - 1]!, tokens[i]!));
+  }
+
+  private push(ctx: readonly number[], id: number): number[] {
+    const next = ctx.length >= this.history ? ctx.slice(ctx.length - this.history + 1) : ctx.slice();
+    next.push(id);
+    return next;
+  }
+
+  private step(previous: readonly Node[], token: string): Node[] {
+    const lm = this.lm;
+    const ids = spokenWords(token).map((w) => lm.wordId(w));
+    const best = new Map<string, Node>();
+    for (const from of previous) {
+      let score = from.score;
+      let ctx = from.ctx;
+      for (const id of ids) {
+        score += lm.score(ctx, id);
+        ctx = this.push(ctx, id);
+      }
+      for (let c = 0; c < CHOICES.length; c++) {
+        const markId = this.markIds[c]!;
+        let s = score;
+        let next = ctx;
+        if (c > 0) {
+          s += lm.score(ctx, markId) + this.bonus[c]!;
+          next = this.push(ctx, markId);
+        }
+        const key = next.join(',');
+        const seen = best.get(key);
+        if (!seen || s > seen.score) best.set(key, { score: s, ctx: next, mark: CHOICES[c]!, prev: from });
+      }
+    }
+    return [...best.values()];
+  }
+
+  /**
+   * The best marks for the words of the last `update`. Final (an utterance's result): the last word takes a
+   * sentence mark and the text ends there. Otherwise (a partial) the text goes on, and the last word's mark is
+   * not known yet: it is null.
+   */
+  marks(final: boolean): (Mark | null)[] {
+    const last = this.columns[this.columns.length - 1];
+    if (!last) return [];
+    let best: Node | null = null;
+    let bestScore = -Infinity;
+    for (const node of last) {
+      if (final && !endsSentence(node.mark)) continue;
+      const score = final ? node.score + this.lm.score(node.ctx, this.lm.eos) : node.score;
+      if (score > bestScore) [best, bestScore] = [node, score];
+    }
+    const out: (Mark | null)[] = new Array<Mark | null>(this.columns.length).fill(null);
+    for (let i = this.columns.length - 1, node = best; i >= 0 && node; i--, node = node.prev) out[i] = node.mark;
+    if (!final) out[out.length - 1] = null;
+    return out;
+  }
+}
