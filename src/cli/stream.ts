@@ -16,6 +16,7 @@ interface StreamFlags extends DecodingFlags, GrammarFlags {
   format: 'text' | 'json';
   partials?: boolean;
   numerals?: boolean;
+  punctuate?: boolean;
   hotword: Hotword[];
 }
 
@@ -53,6 +54,7 @@ export function streamCommand(): Command {
     .addOption(new Option('--format <format>', 'text lines, or JSON lines with times and words').choices(['text', 'json']).default('text'))
     .option('--partials', 'show the utterance in progress on stderr')
     .option('--numerals', 'write numbers as numerals: "1984", "21st", "3.14", "50%" (default: as spoken)')
+    .option('--punctuate', 'punctuate and case for display: "The fox jumped. It was tired." (default: lowercase words)')
     .option('--hotword <word[:boost]>', 'favour a word or phrase (repeatable)', collectHotword, []);
   return withDecodingFlags(withGrammarFlags(command)).action(async (flags: StreamFlags) => {
     if (process.stdin.isTTY) {
@@ -69,7 +71,7 @@ async function streamStdin(input: Readable, out: Writable, err: Writable, flags:
   if (grammar) normalizeGrammar(grammar); // a bad grammar fails before any audio is read
   const audio = new AudioByteStream({ encoding: flags.encoding, sampleRate: flags.rate, channels: flags.channels });
   const recognizer = await createRecognizer(recognizerOptions(flags));
-  const stream = recognizer.createStream({ hotwords: flags.hotword, grammar, numerals: flags.numerals });
+  const stream = recognizer.createStream({ hotwords: flags.hotword, grammar, numerals: flags.numerals, punctuate: flags.punctuate });
   let shown = '';
   const emit = (result: RecognitionResult): void => {
     if (flags.partials && shown) err.write('\n');

@@ -15,6 +15,7 @@ interface TranscribeFlags extends DecodingFlags, GrammarFlags {
   workers?: number;
   progress: boolean;
   numerals?: boolean;
+  punctuate?: boolean;
 }
 
 export function transcribeCommand(): Command {
@@ -25,6 +26,7 @@ export function transcribeCommand(): Command {
     .option('--out <dir>', 'write one output file per input into this folder instead of stdout')
     .option('--hotword <word[:boost]>', 'favour a word or phrase (repeatable)', collectHotword, [])
     .option('--numerals', 'write numbers as numerals: "1984", "21st", "3.14", "50%" (default: as spoken)')
+    .option('--punctuate', 'punctuate and case for display: "The fox jumped. It was tired." (default: lowercase words)')
     .option('--workers <n>', 'worker threads (default: one per core, at most one per file)', positiveInt)
     .option('--no-progress', 'no progress bar');
   return withDecodingFlags(withGrammarFlags(command)).action(async (files: string[], flags: TranscribeFlags) => {
@@ -45,6 +47,7 @@ export function transcribeCommand(): Command {
       hotwords: flags.hotword,
       grammar,
       numerals: flags.numerals,
+      punctuate: flags.punctuate,
       workers: flags.workers,
       onResult: (path, outcome, index) => {
         bar?.increment();

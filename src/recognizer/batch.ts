@@ -1,8 +1,10 @@
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { Piscina } from 'piscina';
 import { normalizeGrammar } from '../decoder/grammar.js';
 import type { Hotword } from '../decoder/hotwords.js';
 import { loadSharedLM } from '../lm/shared.js';
+import { PUNCTUATION_DIR, PUNCTUATION_LM_FILE } from '../punctuation/model.js';
 import { siblingWorker } from '../util/worker-path.js';
 import { languageModelPath } from './recognizer.js';
 import type { TranscribeOutcome, TranscribeTask, WorkerRecognizerOptions } from './transcribe-worker.js';
@@ -14,6 +16,8 @@ export interface BatchOptions {
   grammar?: string[];
   /** Numbers as numerals ("1984", "21st"; see StreamOptions.numerals). */
   numerals?: boolean;
+  /** Punctuation and case for display (see StreamOptions.punctuate). */
+  punctuate?: boolean;
   /** Worker threads; default min(files, cores). */
   workers?: number;
   /** Called as each file finishes, in completion order. */
@@ -29,9 +33,11 @@ export async function transcribeFiles(paths: readonly string[], options: BatchOp
   // reports the failure per file, as it would without sharing.
   const lmPath = threads > 1 ? languageModelPath(options.recognizer ?? {}) : null;
   const sharedLm = lmPath === null ? undefined : await loadSharedLM(lmPath).catch(() => undefined);
+  // ... and so does the punctuation LM when it is asked for
+  const punctuationLm = options.punctuate && threads > 1 ? await loadSharedLM(join(PUNCTUATION_DIR, PUNCTUATION_LM_FILE)).catch(() => undefined) : undefined;
   const pool = new Piscina<TranscribeTask, TranscribeOutcome>({
     filename: worker.filename,
-    workerData: { ...worker.workerData, sharedLm },
+    workerData: { ...worker.workerData, sharedLm, punctuationLm },
     maxThreads: threads,
     minThreads: 1,
     idleTimeout: 1000,
@@ -40,7 +46,7 @@ export async function transcribeFiles(paths: readonly string[], options: BatchOp
     return await Promise.all(
       paths.map(async (path, index) => {
         const outcome = await pool
-          .run({ path, options: options.recognizer ?? {}, hotwords: options.hotwords ?? [], grammar: options.grammar, numerals: options.numerals })
+          .run({ path, options: options.recognizer ?? {}, hotwords: options.hotwords ?? [], grammar: options.grammar, numerals: options.numerals, punctuate: options.punctuate })
           .catch((err: unknown): TranscribeOutcome => ({ ok: false, error: `worker failed: ${String(err)}` }));
         options.onResult?.(path, outcome, index);
         return outcome;

@@ -15,6 +15,8 @@ import { ModelLoadError } from '../model/errors.js';
 import { checkEndpointConfig, type EndpointConfig } from './endpoint.js';
 import { GreedyDecoder } from './greedy-decoder.js';
 import { withNumerals } from './numerals.js';
+import { withPunctuation } from './punctuation.js';
+import { defaultPunctuationModel } from '../punctuation/model.js';
 import { RecognizerStream } from './stream.js';
 import type { RecognitionResult, StreamingDecoder } from './types.js';
 
@@ -104,6 +106,15 @@ export interface StreamOptions {
    * product of theirs (src/text/numerals.ts). Default false: numbers as spoken, as the LM and `hearken eval` use them.
    */
   numerals?: boolean;
+  /**
+   * Punctuate and case results and partials for display: "the quick brown fox jumped over the lazy dog it was
+   * tired" → "The quick brown fox jumped over the lazy dog. It was tired." Commas, periods and question marks
+   * come from a hidden-event trigram LM, capitals from sentence starts, "I" and a case table (models/punctuation/,
+   * src/punctuation/). Each utterance is punctuated on its own and ends with a period or question mark. A word
+   * entry carries its shown form, mark included ("London,"); times and confidences are unchanged. Applied after
+   * `numerals` ("1984" stays "1984"). The model loads on first use, once per thread. Default false.
+   */
+  punctuate?: boolean;
 }
 
 export class Recognizer {
@@ -144,7 +155,7 @@ export class Recognizer {
     return new RecognizerStream({
       model: this.model,
       runner: this.options.runner ?? directRunner,
-      decoder: options.numerals ? withNumerals(decoder) : decoder,
+      decoder: this.displayDecoder(decoder, options),
       endpoint: endpointSetting === false ? null : checkEndpointConfig(endpointSetting),
     });
   }
@@ -163,6 +174,12 @@ export class Recognizer {
 
   async close(): Promise<void> {
     await this.model.release();
+  }
+
+  /** Display rewrites, in order: numbers as numerals, then punctuation and case (which reads numerals as spoken). */
+  private displayDecoder(decoder: StreamingDecoder, options: StreamOptions): StreamingDecoder {
+    const numbered = options.numerals ? withNumerals(decoder) : decoder;
+    return options.punctuate ? withPunctuation(numbered, defaultPunctuationModel()) : numbered;
   }
 
   private createDecoder(hotwords: readonly Hotword[], grammar: Grammar | null): StreamingDecoder {

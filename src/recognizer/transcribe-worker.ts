@@ -2,6 +2,7 @@ import { workerData } from 'node:worker_threads';
 import { readAudioFile } from '../audio/decode.js';
 import type { Hotword } from '../decoder/hotwords.js';
 import { ngramLMFromShared, type SharedNgramData } from '../lm/shared.js';
+import { useSharedPunctuationLm } from '../punctuation/model.js';
 import { createRecognizer, type Recognizer, type RecognizerOptions } from './recognizer.js';
 import type { RecognitionResult } from './types.js';
 
@@ -14,6 +15,7 @@ export interface TranscribeTask {
   hotwords: Hotword[];
   grammar?: string[];
   numerals?: boolean;
+  punctuate?: boolean;
 }
 
 export type TranscribeOutcome =
@@ -34,12 +36,16 @@ function recognizerFor(options: WorkerRecognizerOptions): Promise<Recognizer> {
   return cached.recognizer;
 }
 
+// transcribeFiles hands every thread one copy of the punctuation LM when the tasks ask for punctuation
+const sharedPunctuationLm = (workerData as { punctuationLm?: SharedNgramData } | null)?.punctuationLm;
+if (sharedPunctuationLm) useSharedPunctuationLm(sharedPunctuationLm);
+
 export default async function transcribe(task: TranscribeTask): Promise<TranscribeOutcome> {
   try {
     const recognizer = await recognizerFor(task.options);
     const audio = await readAudioFile(task.path);
     const t0 = performance.now();
-    const result = await recognizer.transcribe(audio.samples, audio.sampleRate, { hotwords: task.hotwords, grammar: task.grammar, numerals: task.numerals });
+    const result = await recognizer.transcribe(audio.samples, audio.sampleRate, { hotwords: task.hotwords, grammar: task.grammar, numerals: task.numerals, punctuate: task.punctuate });
     return { ok: true, result, audioSeconds: audio.source.seconds, computeSeconds: (performance.now() - t0) / 1000 };
   } catch (err) {
     if (cached && err instanceof Error && err.name === 'ModelLoadError') cached = null;

@@ -57,7 +57,7 @@ function end(): number {
 async function openSegment(state: StreamState): Promise<Segment> {
   const { config } = state;
   const pcm = await PcmStreamDecoder.create({ encoding: config.format, sampleRate: config.sampleRate });
-  const stream = recognizer.createStream({ hotwords: config.hotwords, grammar: config.grammar, endpoint: config.endpoint, numerals: config.numerals });
+  const stream = recognizer.createStream({ hotwords: config.hotwords, grammar: config.grammar, endpoint: config.endpoint, numerals: config.numerals, punctuate: config.punctuate });
   return { pcm, stream, samples: 0 };
 }
 

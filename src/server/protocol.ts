@@ -47,6 +47,8 @@ export interface StreamConfig {
   format: SampleFormat;
   /** Numbers written as numerals in results and partials (Hearken's `numerals` extension; StreamOptions.numerals). */
   numerals?: boolean;
+  /** Results and partials punctuated and cased for display (Hearken's `punctuate` extension; StreamOptions.punctuate). */
+  punctuate?: boolean;
 }
 
 export function defaultStreamConfig(sampleRate = 16000): StreamConfig {
@@ -163,6 +165,9 @@ export function parseConfig(body: unknown): Partial<StreamConfig> {
       }
       case 'numerals':
         out.numerals = flag(value, 'numerals');
+        break;
+      case 'punctuate':
+        out.punctuate = flag(value, 'punctuate');
         break;
       case 'format':
         if (value !== 's16le' && value !== 'f32le') throw invalid(`"format" must be "s16le" or "f32le", got ${JSON.stringify(value)}`);

@@ -29,6 +29,7 @@ const CASES: { name: string; send: Step[]; replies?: number; code: number; error
   { name: 'endpoint negative', send: [{ config: { endpoint: { trailingSilence: -1 } } }], code: 1007, error: /trailingSilence/ },
   { name: 'unknown format', send: [{ config: { format: 'mp3' } }], code: 1007, error: /format/ },
   { name: 'numerals as string', send: [{ config: { numerals: 'yes' } }], code: 1007, error: /"numerals"/ },
+  { name: 'punctuate as string', send: [{ config: { punctuate: 'yes' } }], code: 1007, error: /"punctuate" must be true, false, 1 or 0, got "yes"/ },
   { name: 'unknown config key', send: [{ config: { sample_rate: 16000, colour: 'red' } }], code: 1007, error: /unknown config key "colour"/ },
   { name: 'config after audio', send: [Buffer.alloc(3200), { config: { sample_rate: 8000 } }], replies: 1, code: 1008, error: /before the first audio/ },
   { name: 'odd byte total at eof', send: [Buffer.alloc(3201), { eof: 1 }], replies: 1, code: 1007, error: /inside a sample/ },

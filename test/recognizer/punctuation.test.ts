@@ -1,0 +1,115 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readAudioFile } from '../../src/audio/index.js';
+import { defaultPunctuationModel } from '../../src/punctuation/model.js';
+import { transcribeFiles } from '../../src/recognizer/batch.js';
+import { createRecognizer, type RecognitionResult, type Recognizer } from '../../src/recognizer/index.js';
+import { writeNumerals } from '../../src/text/numerals.js';
+import { readManifest } from '../../src/util/manifest.js';
+import { SAMPLES, SAMPLE_MANIFEST, TINY_MODEL, defaultModelDir, randomSplits, rng } from '../helpers.js';
+
+// Punctuation on real audio: the option changes how words are shown and nothing else.
+const MODEL = defaultModelDir() ?? TINY_MODEL;
+
+/** A shown word back to the recogniser's: its trailing mark gone, lowercase. */
+const plainWord = (shown: string): string => shown.replace(/[,.?]$/, '').toLowerCase();
+
+function expectPunctuationOf(plain: RecognitionResult, shown: RecognitionResult): void {
+  expect(shown.words.map((w) => plainWord(w.word))).toEqual(plain.words.map((w) => w.word));
+  expect(shown.words.map((w) => [w.start, w.end, w.conf])).toEqual(plain.words.map((w) => [w.start, w.end, w.conf]));
+  expect(shown.text).toBe(shown.words.map((w) => w.word).join(' '));
+  expect([shown.start, shown.end]).toEqual([plain.start, plain.end]);
+  // it is the shipped model's reading of this utterance's words, on their own
+  expect(shown.text).toBe(defaultPunctuationModel().punctuateText(plain.text));
+  if (shown.words.length > 0) {
+    expect(shown.text).toMatch(/[.?]$/);
+    expect(shown.text).toMatch(/^[^a-z]/);
+  }
+}
+
+describe('punctuation on real audio', () => {
+  let recognizer: Recognizer;
+  beforeAll(async () => {
+    recognizer = await createRecognizer({ model: MODEL });
+  });
+  afterAll(async () => recognizer.close());
+
+  it('changes only how words are shown, on every fixture, utterance by utterance, in results and partials', async () => {
+    const model = defaultPunctuationModel();
+    let utteranceCount = 0;
+    for (const entry of await readManifest(SAMPLE_MANIFEST)) {
+      const audio = await readAudioFile(entry.path);
+      const stream = recognizer.createStream({ punctuate: true });
+      const twin = recognizer.createStream();
+      const step = Math.round(audio.sampleRate * 0.5);
+      const utterances: RecognitionResult[][] = [[], []];
+      for (let at = 0; at < audio.samples.length; at += step) {
+        for (const [k, s] of [stream, twin].entries()) {
+          s.acceptWaveform(audio.samples.subarray(at, at + step), audio.sampleRate);
+          await s.decode();
+          while (s.isEndpoint()) utterances[k]!.push(s.popResult()!);
+        }
+        const partial = stream.partial().text;
+        expect(partial).toBe(model.punctuateText(twin.partial().text, false));
+        expect(partial.split(' ').filter(Boolean).map(plainWord).join(' ')).toBe(twin.partial().text);
+      }
+      utterances[0]!.push(await stream.finish());
+      utterances[1]!.push(await twin.finish());
+      expect(utterances[0]!.length).toBe(utterances[1]!.length);
+      utterances[0]!.forEach((shown, i) => expectPunctuationOf(utterances[1]![i]!, shown));
+      utteranceCount += utterances[0]!.filter((u) => u.words.length > 0).length;
+    }
+    expect(utteranceCount).toBeGreaterThan(10);
+  });
+
+  it('streaming equals batch: results and partials do not depend on packet cuts', async () => {
+    const file = join(SAMPLES, 'long-librilight-248.wav');
+    const audio = await readAudioFile(file);
+    const batch = await recognizer.transcribe(audio.samples, audio.sampleRate, { punctuate: true });
+    const stream = recognizer.createStream({ punctuate: true });
+    const twin = recognizer.createStream({ punctuate: true });
+    const results: RecognitionResult[] = [];
+    let from = 0;
+    let twinFrom = 0;
+    for (const [k, to] of randomSplits(audio.samples.length, rng(11), 24000).entries()) {
+      stream.acceptWaveform(audio.samples.subarray(from, to), audio.sampleRate);
+      from = to;
+      await stream.decode();
+      while (stream.isEndpoint()) results.push(stream.popResult()!);
+      if (k % 5 !== 4) continue;
+      // every fifth cut the twin catches up in one piece: with the same audio in, the same partial out
+      twin.acceptWaveform(audio.samples.subarray(twinFrom, to), audio.sampleRate);
+      twinFrom = to;
+      await twin.decode();
+      while (twin.isEndpoint()) twin.popResult();
+      expect(twin.partial().text).toBe(stream.partial().text);
+    }
+    results.push(await stream.finish());
+    const streamed = results.filter((r) => r.text !== '');
+    expect(streamed.map((r) => r.text).join(' ')).toBe(batch.text);
+    expect(streamed.flatMap((r) => r.words)).toEqual(batch.words);
+    // several utterances, each ending a sentence
+    expect(streamed.length).toBeGreaterThan(1);
+    for (const r of streamed) expect(r.text).toMatch(/^[A-Z].*[.?]$/);
+  });
+
+  it('composes with numerals: numbers written first, then punctuation', async () => {
+    const file = join(SAMPLES, 'digits-8k-fsdd-4159.wav');
+    const digits = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
+    const numerals = await recognizer.transcribeFile(file, { grammar: digits, endpoint: false, numerals: true });
+    const both = await recognizer.transcribeFile(file, { grammar: digits, endpoint: false, numerals: true, punctuate: true });
+    expectPunctuationOf(numerals, both);
+    const plain = await recognizer.transcribeFile(file, { grammar: digits, endpoint: false });
+    expect(numerals.words.map((w) => w.word)).toEqual(writeNumerals(plain.words.map((w) => w.word)).map((s) => s.text));
+  });
+
+  it('batch on worker threads (one shared copy of the punctuation LM) gives what a stream here gives', async () => {
+    const files = ['tts-espeak-fox.wav', 'tts-flite-stella.wav', 'librilight-831-130739-0004.wav'].map((f) => join(SAMPLES, f));
+    const outcomes = await transcribeFiles(files, { recognizer: { model: MODEL }, punctuate: true, workers: 2 });
+    for (const [i, file] of files.entries()) {
+      const outcome = outcomes[i]!;
+      expect(outcome.ok).toBe(true);
+      if (outcome.ok) expect(outcome.result).toEqual(await recognizer.transcribeFile(file, { punctuate: true }));
+    }
+  });
+});
