@@ -1,11 +1,12 @@
 /**
  * `npm run bench`: front end, recognizer (by stage, greedy and beam+LM, with PocketSphinx side by side) and,
  * where present, the server. Prints tables and writes bench/results/latest.json.
- * Flags: --quick (8 files per set), --no-pocketsphinx, --no-server, --no-grammar.
+ * Flags: --quick (8 files per set), --no-pocketsphinx, --no-server, --no-grammar, --no-punctuation.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { benchFeatures } from './features.js';
 import { benchGrammar, printGrammarTable } from './grammar.js';
+import { benchPunctuation, printPunctuation } from './punctuation.js';
 import { benchRecognizer, printRecognizerTable, recognizerMarkdown } from './recognizer.js';
 
 const args = process.argv.slice(2);
@@ -25,6 +26,13 @@ if (!args.includes('--no-grammar')) {
   results.grammar = grammar;
   console.log('');
   printGrammarTable(grammar);
+}
+
+if (!args.includes('--no-punctuation')) {
+  const punctuation = await benchPunctuation();
+  results.punctuation = punctuation;
+  console.log('');
+  printPunctuation(punctuation);
 }
 
 const serverBench = new URL('./server.ts', import.meta.url).pathname;
