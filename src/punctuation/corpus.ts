@@ -36,6 +36,12 @@ const TITLES = new Set([
   'lt', 'sgt', 'maj', 'gov', 'sen', 'vs', 'viz', 'cf', 'etc', 'bros', 'co', 'ltd', 'inc', 'mt',
 ]);
 
+/**
+ * Titles the recogniser spells out as spoken (its training transcripts write "mister", "missus", "doctor"),
+ * where the normaliser would leave "mr": the model must see the words it will be given.
+ */
+const SPOKEN_TITLES: ReadonlyMap<string, string> = new Map([['Mr', 'Mister'], ['Mrs', 'Missus'], ['Dr', 'Doctor']]);
+
 /** Trailing punctuation and closing quotes/brackets of a token. */
 const TRAILING_RE = /[.?!;:,"'\u201d\u2019)\]}\u00bb]+$/;
 const OPENING_RE = /^["'\u201c\u2018(\[{\u00ab]/;
@@ -182,6 +188,7 @@ export function* readPunctuatedSentences(lines: Iterable<string>): Generator<Cor
         core += '.';
         punctuation = punctuation.slice(1);
       }
+      core = SPOKEN_TITLES.get(core.replace(/\.$/, '')) ?? core;
       segment.push(core);
       segmentForced.push(OPENING_RE.test(core));
       const mark = markOf(punctuation);

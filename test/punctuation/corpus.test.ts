@@ -16,8 +16,13 @@ describe('punctuated corpus reading', () => {
 
   it('keeps numbers whole and spells them as the normaliser does; abbreviations keep their period', () => {
     expect(read('It cost $3.50, or 1,000 francs in 1984.')).toEqual(['it cost three dollars fifty cents, or one thousand francs in nineteen eighty four.']);
-    expect(read('Mr. Wood met J. F. Kennedy at No. 5 Downing Street.')).toEqual(['mr wood met j f kennedy at no five downing street.']);
+    expect(read('Mr. Wood met J. F. Kennedy at No. 5 Downing Street.')).toEqual(['mister wood met j f kennedy at no five downing street.']);
     expect(read('A mass of 0 @.@ 7 kg , the state @-@ of @-@ the @-@ art .')).toEqual(['a mass of zero point seven kg, the state of the art.']);
+  });
+
+  it('spells the titles out as the recogniser does', () => {
+    expect(read('Mr. and Mrs. Wood met Dr Brown.')).toEqual(['mister and missus wood met doctor brown.']);
+    expect([...readPunctuatedSentences(['Then Mr. Wood came.'])][0]!.forms).toEqual(['Then', 'Mister', 'Wood', 'came']);
   });
 
   it('drops sentences it cannot read cleanly, and the unfinished tail of a line', () => {

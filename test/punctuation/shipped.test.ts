@@ -16,6 +16,8 @@ const CORPUS = SOURCES.every((f) => existsSync(f));
 describe.skipIf(!SHIPPED)('shipped punctuation model (models/punctuation/)', () => {
   it('punctuates and cases the README example', () => {
     expect(punctuateText('the quick brown fox jumped over the lazy dog it was tired')).toBe('The quick brown fox jumped over the lazy dog. It was tired.');
+    // proper nouns from the case table, mid-sentence too
+    expect(punctuateText('then mister smith went to london')).toMatch(/^Then Mister Smith,? went to London[.?]$/);
   });
 
   it.skipIf(!CORPUS)('is what `hearken punctuation build` makes of the corpus, byte for byte', () => {
