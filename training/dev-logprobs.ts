@@ -22,12 +22,14 @@ export interface DevUtterance {
 const CLEAN_DEV_MANIFESTS = ['training/work/data/real-dev/manifest.tsv', 'training/work/data/synth-dev/manifest.tsv'];
 /**
  * What decoder weights are tuned on and models are compared on: the dev sets, and (where training/data/prepare.py
- * made them) the same sets with their leading silence cut, since users' clips often start on speech and the model
- * once missed most first words there.
+ * made them) the same sets with their leading or trailing silence cut, since users' clips often start or end on
+ * speech and the model once missed most first words there, and more last words than with silence after them.
  */
 export const DEFAULT_DEV_MANIFESTS = [
   ...CLEAN_DEV_MANIFESTS,
-  ...['training/work/data/real-dev-onset/manifest.tsv', 'training/work/data/synth-dev-onset/manifest.tsv'].filter((m) => existsSync(m)),
+  ...['onset', 'offset']
+    .flatMap((cut) => [`training/work/data/real-dev-${cut}/manifest.tsv`, `training/work/data/synth-dev-${cut}/manifest.tsv`])
+    .filter((m) => existsSync(m)),
 ];
 /**
  * The dev sets plus their augmented copies (noise, reverb, telephone band: training/data/prepare.py), for the

@@ -3,7 +3,7 @@
   LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp OMP_NUM_THREADS=1 /usr/bin/python3 training/selftest.py
 
 Checks: chunked training forward == one-window streaming forward (LSTM/GRU, bi/uni, R = 0/8; dropout off in eval
-mode); --shift-aug's stacking phase and chunk offset; --onset-cut's cut; the weight average (--ema) updates, swaps in and out, is evaluated and survives resume; --anchor holds the weights near the start; feature packs decode to within half a quantisation step and train like dumps, with threaded prefetching
+mode); --shift-aug's stacking phase and chunk offset; --onset-cut's and --offset-cut's cuts; the weight average (--ema) updates, swaps in and out, is evaluated and survives resume; --anchor holds the weights near the start; feature packs decode to within half a quantisation step and train like dumps, with threaded prefetching
 giving the same updates as none; device-train.sh runs end to end (on the CPU) and returns model pieces; training loss
 decreases with 2 DDP ranks; resume continues from last.pt; export + ONNX parity with onnxruntime-node; warm start
 from the ONNX initializers reproduces the checkpoint's outputs exactly (its weight matrices rounded to float16,
@@ -144,29 +144,33 @@ def check_frame_shift(tmp):
     print("frame shift (stacking phase, chunk offset): OK")
 
 
-def check_onset_cut():
-    """--onset-cut: cuts the steps before the first loud one (less 0-2), never below one step per label, never
-    with prob 0; the training loop (main) runs with it too."""
+def check_silence_cut():
+    """--onset-cut / --offset-cut: cut the steps before the first loud one / after the last loud one (less 0-2),
+    never below one step per label, never with prob 0; the training loop (main) runs with both."""
     import random
     import numpy as np
-    from dataset import OnsetCut
+    from dataset import SilenceCut
     f = np.zeros((40, 6), np.float32)
     f[:, 0] = 100.0        # silence
-    f[12:30, 0] = 400.0    # speech from step 12
-    cuts = set()
+    f[12:30, 0] = 400.0    # speech from step 12 to step 29
+    lead, trail = set(), set()
     for seed in range(30):
-        g, cut = OnsetCut(1.0)(f, 5, random.Random(seed))
+        g, cut = SilenceCut(1.0, "lead")(f, 5, random.Random(seed))
         assert cut and 10 <= 40 - len(g) <= 12 and np.array_equal(g, f[40 - len(g):]), (seed, len(g))
-        cuts.add(40 - len(g))
-    assert cuts == {10, 11, 12}, cuts
-    g, cut = OnsetCut(1.0)(f, 35, random.Random(1))  # too few steps left for 35 labels: untouched
-    assert not cut and g is f
-    g, cut = OnsetCut(0.0)(f, 5, random.Random(1))
-    assert not cut and g is f
-    loud = f.copy()
-    loud[:, 0] = 400.0     # speech from the first step: nothing to cut
-    assert not OnsetCut(1.0)(loud, 5, random.Random(1))[1]
-    print("onset cut: OK")
+        lead.add(40 - len(g))
+        g, cut = SilenceCut(1.0, "trail")(f, 5, random.Random(seed))
+        assert cut and 8 <= 40 - len(g) <= 10 and np.array_equal(g, f[:len(g)]), (seed, len(g))
+        trail.add(40 - len(g))
+    assert lead == {10, 11, 12} and trail == {8, 9, 10}, (lead, trail)
+    for side in ("lead", "trail"):
+        g, cut = SilenceCut(1.0, side)(f, 35, random.Random(1))  # too few steps left for 35 labels: untouched
+        assert not cut and g is f
+        g, cut = SilenceCut(0.0, side)(f, 5, random.Random(1))
+        assert not cut and g is f
+        loud = f.copy()
+        loud[:, 0] = 400.0     # speech from the first step to the last: nothing to cut
+        assert not SilenceCut(1.0, side)(loud, 5, random.Random(1))[1]
+    print("silence cut (onset, offset): OK")
 
 
 def check_weight_average():
@@ -238,7 +242,7 @@ def losses(log):
 
 def main():
     check_streaming_equivalence()
-    check_onset_cut()
+    check_silence_cut()
     check_weight_average()
     check_publish_rule()
     tmp = tempfile.mkdtemp(prefix="hearken-selftest-")
@@ -250,7 +254,7 @@ def main():
         common = [PY, os.path.join(HERE, "train.py"), "--workdir", wd, "--train", f"real={tmp}/real",
                   "--train", f"synth={tmp}/synth", "--dev", f"real-dev={tmp}/dev", "--layers", "2", "--hidden", "64",
                   "--log-every", "10", "--warmup", "30", "--minutes", "5", "--eval-every", "100", "--ema", "0.95",
-                  "--shift-aug", "--onset-cut", "0.3"]
+                  "--shift-aug", "--onset-cut", "0.3", "--offset-cut", "0.3"]
         out = run(*common, "--max-updates", "120")
         ls = losses(out)
         assert len(ls) >= 10 and ls[-1] < 0.5 * ls[0], ls

@@ -34,7 +34,7 @@ import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from dataset import (FrameShift, OnsetCut, SpecAugment, collate, compute_stats, epoch_plan, group_shares, load_items,  # noqa: E402
+from dataset import (FrameShift, SilenceCut, SpecAugment, collate, compute_stats, epoch_plan, group_shares, load_items,  # noqa: E402
                      open_dump)
 from ema import WeightAverage  # noqa: E402
 from evaluate import eval_items, rates  # noqa: E402
@@ -85,7 +85,9 @@ def parse_args(argv=None):
     ap.add_argument("--shift-aug", action="store_true",
                     help="move each training utterance to a random stacking phase and chunk offset (FrameShift)")
     ap.add_argument("--onset-cut", type=float, default=0.0,
-                    help="share of training utterances whose leading silence is cut (OnsetCut; default 0)")
+                    help="share of training utterances whose leading silence is cut (SilenceCut; default 0)")
+    ap.add_argument("--offset-cut", type=float, default=0.0,
+                    help="share of training utterances whose trailing silence is cut (SilenceCut; default 0)")
     ap.add_argument("--freq-masks", type=int, default=2)
     ap.add_argument("--freq-width", type=int, default=4)
     ap.add_argument("--time-masks-per-sec", type=float, default=0.25)
@@ -305,7 +307,8 @@ def worker(rank, world, args, port):
     budget = args.minutes * 60.0
     total_seconds = trained_at_start + budget
     shift = FrameShift(C) if args.shift_aug else None
-    onset = OnsetCut(args.onset_cut) if args.onset_cut > 0 else None
+    onset = SilenceCut(args.onset_cut, "lead") if args.onset_cut > 0 else None
+    offset = SilenceCut(args.offset_cut, "trail") if args.offset_cut > 0 else None
     specaug = None if args.no_specaug else SpecAugment(
         coeffs=model.input_dim // 3, freq_masks=args.freq_masks, freq_width=args.freq_width,
         time_masks_per_sec=args.time_masks_per_sec, time_width=args.time_width)
@@ -427,7 +430,7 @@ def worker(rank, world, args, port):
     # ------------------------------------------------------------------ training loop
     def make_batch(plan, epoch, step):
         rng = random.Random((args.seed, epoch, step, rank).__hash__())
-        return collate(plan[step][rank], mean, std, C, R, specaug, rng, shift, onset)
+        return collate(plan[step][rank], mean, std, C, R, specaug, rng, shift, onset, offset)
 
     if rank == 0:
         # only from here on is there a model worth saving; before, a signal simply ends the process

@@ -13,6 +13,8 @@ manifest's folder):
                    the model hears badly (never trained on)
   OUT/real-dev-onset, OUT/synth-dev-onset   the dev sets with their leading silence cut (sox silence 1 0.005 -45d):
                    speech from the first sample, as clips cut by other tools (LJ Speech's, a VAD's) arrive
+  OUT/real-dev-offset, OUT/synth-dev-offset   the dev sets with their trailing silence cut (the same sox effect on the
+                   reversed audio): speech to the last sample, as a clip cut off mid-sentence or a VAD segment ends
   OUT/summary.json
 Deterministic given --seed (every utterance gets its own RNG derived from seed + its name), resumable
 (existing outputs are skipped; files are written to a temp name and renamed), parallel (--jobs, default 2).
@@ -277,6 +279,10 @@ def do_job(job):
             run(["sox", "-D", "-R", "-V1", job["src"], tmp, "silence", "1", "0.005", "-45d"])
             os.replace(tmp, dst)
             return ("ok", job, None)
+        if kind == "offset":
+            run(["sox", "-D", "-R", "-V1", job["src"], tmp, "reverse", "silence", "1", "0.005", "-45d", "reverse"])
+            os.replace(tmp, dst)
+            return ("ok", job, None)
         if kind == "aug":
             rng = rng_for(job["seed"], "aug", job["key"])
             d = augment(job["src"], dst, rng, babble_pool=G.get("babble"))
@@ -525,8 +531,12 @@ def main():
             return [{"kind": "onset", "src": src,
                      "dst": os.path.join(out, setname + "-onset", "wav", os.path.basename(src))}]
 
+        def offset_jobs_for(setname, src):
+            return [{"kind": "offset", "src": src,
+                     "dst": os.path.join(out, setname + "-offset", "wav", os.path.basename(src))}]
+
         for suffix, jobs_for, extra in (("aug", aug_jobs_for, {"copies": args.dev_aug_copies}),
-                                        ("onset", onset_jobs_for, {})):
+                                        ("onset", onset_jobs_for, {}), ("offset", offset_jobs_for, {})):
             t = time.time()
             for setname, rows in dev_sets:
                 jobs, derived = [], []
