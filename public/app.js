@@ -51,7 +51,7 @@ async function start() {
       s.ws.onerror = () => reject(new Error('could not connect to the server'));
     });
     const phrases = $('phrases').value.split('\n').map((p) => p.trim()).filter(Boolean);
-    const config = { sample_rate: RATE, words: true, numerals: $('numerals').checked, ...(phrases.length ? { phrase_list: phrases } : {}) };
+    const config = { sample_rate: RATE, words: true, numerals: $('numerals').checked, punctuate: $('punctuate').checked, ...(phrases.length ? { phrase_list: phrases } : {}) };
     s.ws.send(JSON.stringify({ config }));
     s.ws.onmessage = (event) => {
       const msg = JSON.parse(event.data);
