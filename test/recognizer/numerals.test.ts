@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readAudioFile } from '../../src/audio/index.js';
 import { createRecognizer, type RecognitionResult, type Recognizer } from '../../src/recognizer/index.js';
 import { computeWer } from '../../src/text/index.js';
 import { digitsToWords } from '../../src/text/numbers.js';
 import { writeNumerals } from '../../src/text/numerals.js';
 import { readManifest } from '../../src/util/manifest.js';
 import { SAMPLES, SAMPLE_MANIFEST, TINY_MODEL, defaultModelDir } from '../helpers.js';
+import { streamBesideTwin } from './twin-streams.js';
 
 // Numbers as numerals on real audio: the option rewrites the recogniser's words and nothing else.
 const MODEL = defaultModelDir() ?? TINY_MODEL;
@@ -55,23 +55,11 @@ describe('numerals on real audio', () => {
 
   it('changes nothing but numbers on every fixture, utterance by utterance, in results and partials', async () => {
     for (const entry of await readManifest(SAMPLE_MANIFEST)) {
-      const audio = await readAudioFile(entry.path);
-      const stream = recognizer.createStream({ numerals: true });
-      const twin = recognizer.createStream();
-      const step = Math.round(audio.sampleRate * 0.5);
-      const utterances: RecognitionResult[][] = [[], []];
-      for (let at = 0; at < audio.samples.length; at += step) {
-        for (const [k, s] of [stream, twin].entries()) {
-          s.acceptWaveform(audio.samples.subarray(at, at + step), audio.sampleRate);
-          await s.decode();
-          while (s.isEndpoint()) utterances[k]!.push(s.popResult()!);
-        }
+      const { shown, plain } = await streamBesideTwin(recognizer, entry.path, { numerals: true }, (stream, twin) => {
         expect(stream.partial().text).toBe(writeNumerals(twin.partial().text.split(' ').filter(Boolean)).map((s) => s.text).join(' '));
-      }
-      utterances[0]!.push(await stream.finish());
-      utterances[1]!.push(await twin.finish());
-      expect(utterances[0]!.length).toBe(utterances[1]!.length);
-      utterances[0]!.forEach((numerals, i) => expectNumeralsOf(utterances[1]![i]!, numerals));
+      });
+      expect(shown.length).toBe(plain.length);
+      shown.forEach((numerals, i) => expectNumeralsOf(plain[i]!, numerals));
     }
   });
 });

@@ -7,6 +7,7 @@ import { createRecognizer, type RecognitionResult, type Recognizer } from '../..
 import { writeNumerals } from '../../src/text/numerals.js';
 import { readManifest } from '../../src/util/manifest.js';
 import { SAMPLES, SAMPLE_MANIFEST, TINY_MODEL, defaultModelDir, randomSplits, rng } from '../helpers.js';
+import { streamBesideTwin } from './twin-streams.js';
 
 // Punctuation on real audio: the option changes how words are shown and nothing else.
 const MODEL = defaultModelDir() ?? TINY_MODEL;
@@ -38,26 +39,14 @@ describe('punctuation on real audio', () => {
     const model = defaultPunctuationModel();
     let utteranceCount = 0;
     for (const entry of await readManifest(SAMPLE_MANIFEST)) {
-      const audio = await readAudioFile(entry.path);
-      const stream = recognizer.createStream({ punctuate: true });
-      const twin = recognizer.createStream();
-      const step = Math.round(audio.sampleRate * 0.5);
-      const utterances: RecognitionResult[][] = [[], []];
-      for (let at = 0; at < audio.samples.length; at += step) {
-        for (const [k, s] of [stream, twin].entries()) {
-          s.acceptWaveform(audio.samples.subarray(at, at + step), audio.sampleRate);
-          await s.decode();
-          while (s.isEndpoint()) utterances[k]!.push(s.popResult()!);
-        }
+      const { shown, plain } = await streamBesideTwin(recognizer, entry.path, { punctuate: true }, (stream, twin) => {
         const partial = stream.partial().text;
         expect(partial).toBe(model.punctuateText(twin.partial().text, false));
         expect(partial.split(' ').filter(Boolean).map(plainWord).join(' ')).toBe(twin.partial().text);
-      }
-      utterances[0]!.push(await stream.finish());
-      utterances[1]!.push(await twin.finish());
-      expect(utterances[0]!.length).toBe(utterances[1]!.length);
-      utterances[0]!.forEach((shown, i) => expectPunctuationOf(utterances[1]![i]!, shown));
-      utteranceCount += utterances[0]!.filter((u) => u.words.length > 0).length;
+      });
+      expect(shown.length).toBe(plain.length);
+      shown.forEach((u, i) => expectPunctuationOf(plain[i]!, u));
+      utteranceCount += shown.filter((u) => u.words.length > 0).length;
     }
     expect(utteranceCount).toBeGreaterThan(10);
   });
