@@ -7,12 +7,12 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { readAudioFile } from '../src/audio/index.js';
+import { readAudioFile, withEndPadding } from '../src/audio/index.js';
 import { BeamSearchDecoder } from '../src/decoder/beam.js';
 import { computeMfcc } from '../src/features/index.js';
 import { loadArpaFile } from '../src/lm/arpa.js';
 import { encodeUtterance } from '../src/model/index.js';
-import { createRecognizer, defaultModels } from '../src/recognizer/index.js';
+import { DEFAULT_END_PADDING, createRecognizer, defaultModels } from '../src/recognizer/index.js';
 import { GreedyDecoder } from '../src/recognizer/greedy-decoder.js';
 import { confidenceQuality, scoreWords, type ScoredWord } from '../src/text/confidence.js';
 import { WerAccumulator } from '../src/text/wer.js';
@@ -104,7 +104,8 @@ export async function benchRecognizer(options: { quick?: boolean; pocketsphinx?:
       const audio = await readAudioFile(entry.path);
       audioSeconds += audio.samples.length / audio.sampleRate;
       let feats = computeMfcc(new Float32Array(0));
-      t.features += cpuSeconds(() => { feats = computeMfcc(audio.samples, model.card.featureConfig); });
+      // with the quiet tail a finishing stream adds (RecognizerOptions.endPadding), as `hearken transcribe` hears it
+      t.features += cpuSeconds(() => { feats = computeMfcc(withEndPadding(audio.samples, DEFAULT_END_PADDING), model.card.featureConfig); });
       let logProbs: Float32Array = new Float32Array(0);
       t.model += await cpuSecondsAsync(async () => {
         logProbs = await encodeUtterance(model, feats);

@@ -4,9 +4,10 @@
  * tuned or fitted on the evaluation sets.
  */
 import { existsSync } from 'node:fs';
-import { readAudioFile } from '../src/audio/index.js';
+import { readAudioFile, withEndPadding } from '../src/audio/index.js';
 import { computeMfcc } from '../src/features/index.js';
 import { encodeUtterance, type AcousticModel } from '../src/model/index.js';
+import { DEFAULT_END_PADDING } from '../src/recognizer/recognizer.js';
 import { readManifest } from '../src/util/manifest.js';
 
 export interface DevUtterance {
@@ -56,7 +57,9 @@ export async function devLogProbs(model: AcousticModel, manifests: readonly stri
     for (const entry of (await readManifest(manifest)).slice(0, limit)) {
       const audio = await readAudioFile(entry.path);
       for (let phase = 0; phase < phases; phase++) {
-        const all = await encodeUtterance(model, computeMfcc(audio.samples.subarray(phase * hop), model.card.featureConfig));
+        // with the quiet tail a finishing stream adds, so what is tuned and fitted here is what users get
+        const samples = withEndPadding(audio.samples.subarray(phase * hop), DEFAULT_END_PADDING);
+        const all = await encodeUtterance(model, computeMfcc(samples, model.card.featureConfig));
         out.push({ ref: entry.transcript, logProbs: all, steps: all.length / V, set: manifest });
       }
     }

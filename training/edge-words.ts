@@ -2,11 +2,12 @@
  * How often the recognizer gets an utterance's first and last words right, beside its WER: a model that needs
  * silence to warm up on (or to settle in) loses the words at the clip's edges, which the WER of long utterances
  * hides.  A reference word counts as right when one minimum edit alignment matches it.
- * Usage: npx tsx training/edge-words.ts MANIFEST... [--workers N] [--model DIR] [--greedy] [--json OUT]
+ * Usage: npx tsx training/edge-words.ts MANIFEST... [--workers N] [--model DIR] [--greedy] [--end-padding S] [--json OUT]
  * Training-side dev sets only (training/work/data/*-dev*), never ../shared/eval: this is for choosing.
  */
 import { writeFileSync } from 'node:fs';
 import { transcribeFiles } from '../src/recognizer/batch.js';
+import { defaultModels } from '../src/recognizer/recognizer.js';
 import type { WorkerRecognizerOptions } from '../src/recognizer/transcribe-worker.js';
 import { normalizeText } from '../src/text/normalize.js';
 import { align, WerAccumulator } from '../src/text/wer.js';
@@ -16,11 +17,20 @@ function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
-const valued = new Set(['--workers', '--model', '--json']);
+const valued = new Set(['--workers', '--model', '--json', '--end-padding']);
 const manifests = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !valued.has(all[i - 1] ?? ''));
-if (manifests.length === 0) throw new Error('usage: edge-words.ts MANIFEST... [--workers N] [--model DIR] [--greedy] [--json OUT]');
+if (manifests.length === 0) throw new Error('usage: edge-words.ts MANIFEST... [--workers N] [--model DIR] [--greedy] [--end-padding S] [--json OUT]');
 
-const recognizer: WorkerRecognizerOptions = { ...(arg('--model') ? { model: arg('--model') } : {}), ...(process.argv.includes('--greedy') ? { decoding: 'greedy' } : {}) };
+// Another model folder is measured at the shipped decoder settings, so that models are compared, not settings
+// (a recognizer applies models/default.json's tuned weights only to the shipped model).
+const tuned = defaultModels().decoder;
+const recognizer: WorkerRecognizerOptions = {
+  ...(arg('--model')
+    ? { model: arg('--model'), beamWidth: tuned.beamWidth, beamThreshold: tuned.beamThreshold, alpha: tuned.alpha, beta: tuned.beta, oovLog10: tuned.oovLog10 }
+    : {}),
+  ...(process.argv.includes('--greedy') ? { decoding: 'greedy' } : {}),
+  ...(arg('--end-padding') !== undefined ? { endPadding: Number(arg('--end-padding')) } : {}),
+};
 const workers = arg('--workers') ? Number(arg('--workers')) : undefined;
 
 /** Whether the first and last reference words are matched in an alignment with the hypothesis. */

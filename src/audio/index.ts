@@ -6,3 +6,4 @@ export { downmix } from './downmix.js';
 export { Resampler, resample } from './resampler.js';
 export { PcmStreamDecoder, type PcmEncoding, type PcmStreamOptions } from './pcm-stream.js';
 export { AudioByteStream } from './byte-stream.js';
+export { NOISE_FLOOR_BLOCK, NoiseFloor, quietNoise, withEndPadding } from './noise-floor.js';

@@ -15,6 +15,13 @@ export function finiteNumber(value: string): number {
   return n;
 }
 
+/** Seconds of end padding (RecognizerOptions.endPadding). */
+export function endPaddingSeconds(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 5) throw new InvalidArgumentError('must be a number of seconds from 0 to 5');
+  return n;
+}
+
 /** A repeatable string option. */
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
@@ -41,6 +48,7 @@ export interface DecodingFlags {
   alpha?: number;
   beta?: number;
   endpoint: boolean;
+  endPadding?: number;
 }
 
 /** Recognizer settings from the shared decoding flags. */
@@ -54,6 +62,7 @@ export function recognizerOptions(flags: DecodingFlags): WorkerRecognizerOptions
     alpha: flags.alpha,
     beta: flags.beta,
     endpoint: flags.endpoint ? undefined : false,
+    endPadding: flags.endPadding,
   };
 }
 
@@ -68,7 +77,8 @@ export function withDecodingFlags<T extends import('commander').Command>(command
     .option('--greedy', 'greedy CTC decoding (no beam, no LM)')
     .option('--alpha <x>', 'LM weight (default: the tuned value in models/default.json, else 0.5)', finiteNumber)
     .option('--beta <x>', 'word insertion bonus (default: the tuned value in models/default.json, else 1.0)', finiteNumber)
-    .option('--no-endpoint', 'decode each file as one utterance (no endpoint splitting)');
+    .option('--no-endpoint', 'decode each file as one utterance (no endpoint splitting)')
+    .option('--end-padding <seconds>', 'quiet noise heard after each file so a last word that runs to its end is kept (default 0.3; 0: none)', endPaddingSeconds);
   return command;
 }
 

@@ -1,3 +1,4 @@
+import { NoiseFloor, quietNoise } from '../audio/noise-floor.js';
 import { Resampler } from '../audio/resampler.js';
 import { TARGET_SAMPLE_RATE } from '../audio/types.js';
 import { MfccExtractor } from '../features/mfcc.js';
@@ -18,6 +19,8 @@ export interface StreamParts {
   runner: WindowRunner;
   decoder: StreamingDecoder;
   endpoint: EndpointConfig | null;
+  /** Seconds of quiet noise after the audio when the stream finishes (RecognizerOptions.endPadding); 0: none. */
+  endPadding: number;
 }
 
 /** A result with no speech, placed at `at` seconds. */
@@ -57,6 +60,9 @@ export class RecognizerStream {
   private readonly done: RecognitionResult[] = [];
   private work: Promise<unknown> = Promise.resolve();
   private secondsIn = 0;
+  private readonly noiseFloor = new NoiseFloor();
+  /** 16 kHz samples of the stream's own audio given to the front end: results never reach past them. */
+  private samplesOut = 0;
 
   constructor(private readonly parts: StreamParts) {
     const { card } = parts.model;
@@ -133,6 +139,8 @@ export class RecognizerStream {
     this.finished = false;
     this.utteranceStart = 0;
     this.secondsIn = 0;
+    this.noiseFloor.reset();
+    this.samplesOut = 0;
   }
 
   private serial<T>(task: () => Promise<T>): Promise<T> {
@@ -146,11 +154,12 @@ export class RecognizerStream {
     this.queued = [];
     for (const { samples, rate } of queued) {
       if (rate !== TARGET_SAMPLE_RATE && !this.resampler) this.resampler = await Resampler.create(rate, TARGET_SAMPLE_RATE);
-      const audio = this.resampler ? this.resampler.push(samples) : samples;
-      this.encoder.pushFrames(this.features.push(audio));
+      this.frontEnd(this.resampler ? this.resampler.push(samples) : samples);
     }
     if (final) {
-      if (this.resampler) this.encoder.pushFrames(this.features.push(this.resampler.flush()));
+      if (this.resampler) this.frontEnd(this.resampler.flush());
+      const pad = Math.round(this.parts.endPadding * TARGET_SAMPLE_RATE);
+      if (pad > 0) this.encoder.pushFrames(this.features.push(quietNoise(pad, this.noiseFloor.rms())));
       this.encoder.pushFrames(this.features.flush());
       this.encoder.finishInput();
     }
@@ -159,6 +168,12 @@ export class RecognizerStream {
       if (out) this.consume(out);
     }
     if (final) this.closeUtterance(this.encoder.stepsEmitted);
+  }
+
+  private frontEnd(audio: Float32Array): void {
+    this.noiseFloor.push(audio);
+    this.samplesOut += audio.length;
+    this.encoder.pushFrames(this.features.push(audio));
   }
 
   private consume(out: StepLogProbs): void {
@@ -183,18 +198,20 @@ export class RecognizerStream {
 
   private toResult(output: DecoderOutput, startStep: number, endStep: number): RecognitionResult {
     const s = this.stepSeconds;
-    const round = (x: number): number => Math.round(x * 1000) / 1000;
+    // the end padding is not the stream's audio: nothing is placed in it
+    const audioEnd = this.samplesOut / TARGET_SAMPLE_RATE;
+    const time = (step: number): number => Math.round(Math.min(step * s, audioEnd) * 1000) / 1000;
     return {
       text: output.text,
       words: output.words.map((w) => ({
         word: w.word,
-        start: round((startStep + w.start) * s),
-        end: round((startStep + w.end) * s),
+        start: time(startStep + w.start),
+        end: time(startStep + w.end),
         conf: Math.round(w.conf * 1000) / 1000,
       })),
       alternatives: output.alternatives,
-      start: round(startStep * s),
-      end: round(endStep * s),
+      start: time(startStep),
+      end: time(endStep),
     };
   }
 

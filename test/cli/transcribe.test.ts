@@ -125,6 +125,7 @@ describe('hearken transcribe', () => {
   it('refuses an unknown format and a bad hotword boost before doing any work', async () => {
     expect((await hearken(['transcribe', '--format', 'docx', 'x.wav'])).stderr).toMatch(/Allowed choices are text, json, srt, vtt/);
     expect((await hearken(['transcribe', '--hotword', 'stella:-2', 'x.wav'])).stderr).toMatch(/boost .* positive/);
+    expect((await hearken(['transcribe', '--end-padding', '-1', 'x.wav'])).stderr).toMatch(/--end-padding.*seconds from 0 to 5/);
   });
 });
 
