@@ -6,6 +6,9 @@
  * level gives it the silence it expects, without a jump in level that it would hear as speech.
  */
 
+import { rng } from '../util/random.js';
+import { TARGET_SAMPLE_RATE } from './types.js';
+
 /** Blocks are measured on a grid fixed to the stream's first sample, so packet cuts cannot move them. */
 export const NOISE_FLOOR_BLOCK = 320; // 20 ms at 16 kHz
 
@@ -46,29 +49,27 @@ export class NoiseFloor {
 export function quietNoise(length: number, rms: number): Float32Array {
   const out = new Float32Array(length);
   const amplitude = rms * Math.sqrt(3); // uniform on [-a, a] has RMS a / sqrt(3)
-  let state = 0x9e3779b9;
-  for (let i = 0; i < length; i++) {
-    // mulberry32
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    const u = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    out[i] = (2 * u - 1) * amplitude;
-  }
+  const random = rng(0x9e3779b9);
+  for (let i = 0; i < length; i++) out[i] = (2 * random() - 1) * amplitude;
   return out;
 }
 
+/** The end padding (RecognizerOptions.endPadding) for audio whose noise floor is `floor`: 16 kHz samples. */
+export function endPaddingNoise(floor: NoiseFloor, seconds: number): Float32Array {
+  return quietNoise(Math.max(0, Math.round(seconds * TARGET_SAMPLE_RATE)), floor.rms());
+}
+
 /**
- * A whole utterance followed by `seconds` of quiet noise at its quietest block's level: what a stream hears when
- * it finishes (RecognizerOptions.endPadding), for tools that run the model over whole files.
+ * A whole 16 kHz utterance followed by `seconds` of quiet noise at its quietest block's level: what a stream hears
+ * when it finishes (RecognizerOptions.endPadding), for tools that run the model over whole files.
  */
-export function withEndPadding(samples: Float32Array, seconds: number, sampleRate = 16000): Float32Array {
-  const pad = Math.round(seconds * sampleRate);
-  if (pad <= 0) return samples;
+export function withEndPadding(samples: Float32Array, seconds: number): Float32Array {
   const floor = new NoiseFloor();
   floor.push(samples);
-  const out = new Float32Array(samples.length + pad);
+  const pad = endPaddingNoise(floor, seconds);
+  if (pad.length === 0) return samples;
+  const out = new Float32Array(samples.length + pad.length);
   out.set(samples);
-  out.set(quietNoise(pad, floor.rms()), samples.length);
+  out.set(pad, samples.length);
   return out;
 }

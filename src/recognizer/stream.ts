@@ -1,4 +1,4 @@
-import { NoiseFloor, quietNoise } from '../audio/noise-floor.js';
+import { NoiseFloor, endPaddingNoise } from '../audio/noise-floor.js';
 import { Resampler } from '../audio/resampler.js';
 import { TARGET_SAMPLE_RATE } from '../audio/types.js';
 import { MfccExtractor } from '../features/mfcc.js';
@@ -158,8 +158,8 @@ export class RecognizerStream {
     }
     if (final) {
       if (this.resampler) this.frontEnd(this.resampler.flush());
-      const pad = Math.round(this.parts.endPadding * TARGET_SAMPLE_RATE);
-      if (pad > 0) this.encoder.pushFrames(this.features.push(quietNoise(pad, this.noiseFloor.rms())));
+      const pad = endPaddingNoise(this.noiseFloor, this.parts.endPadding);
+      if (pad.length > 0) this.encoder.pushFrames(this.features.push(pad));
       this.encoder.pushFrames(this.features.flush());
       this.encoder.finishInput();
     }
