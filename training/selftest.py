@@ -236,6 +236,22 @@ def check_anchor(tmp, md):
     print(f"anchor: pinned at lr x anchor >= 1, max |moved| {held:.2e} at 300 vs {free:.2e} free: OK")
 
 
+def check_schedule(tmp, md):
+    """--schedule-minutes: the decay spans the named minutes, not this call's budget (a plan split over calls), and
+    a plan already trained past is refused."""
+    wd = f"{tmp}/schedule"
+    base = [PY, os.path.join(HERE, "train.py"), "--workdir", wd, "--train", f"real={tmp}/real", "--dev",
+            f"real-dev={tmp}/dev", "--init-onnx", f"{md}/model.onnx", "--log-every", "5", "--warmup", "1", "--lr",
+            "1e-3", "--decay-start", "0", "--final-lr", "0.05", "--minutes", "5", "--eval-every", "100", "--ranks", "1"]
+    out = run(*base, "--schedule-minutes", "0.005", "--max-updates", "60")
+    lrs = [float(v) for v in re.findall(r" lr ([0-9.e+-]+) ", out)]
+    assert lrs and lrs[-1] == 5e-5, lrs  # 0.3 s of a 5-minute budget: on its own it would still be near the peak
+    r = subprocess.run(base + ["--schedule-minutes", "0.005", "--max-updates", "70"], cwd=REPO, capture_output=True,
+                       text=True)
+    assert r.returncode != 0 and "is not beyond" in r.stdout + r.stderr, (r.stdout + r.stderr)[-2000:]
+    print(f"--schedule-minutes: lr {lrs[0]:.2e} -> {lrs[-1]:.2e} within the plan, a plan trained past refused: OK")
+
+
 def losses(log):
     return [float(v) for v in re.findall(r"loss/char ([0-9.]+)", log)]
 
@@ -282,6 +298,7 @@ def main():
             == {onnx.TensorProto.FLOAT16}
         print("warm start from ONNX (float16 weight matrices) reproduces the rounded checkpoint exactly: OK")
         check_anchor(tmp, md)
+        check_schedule(tmp, md)
         out = run(PY, os.path.join(HERE, "evaluate.py"), "--model", md, "--model", f"{wd}/best.pt",
                   "--dev", f"real-dev={tmp}/dev")
         print(out.strip())

@@ -7,7 +7,8 @@
       --minutes 90 [--layers 3 --hidden 256 --chunk 16 --lookahead 8 --cell lstm|gru --unidirectional]
 
 * Resumes from WORKDIR/last.pt when it exists (unless --fresh); the architecture then comes from the checkpoint.
-  `--minutes N` is the wall-clock budget of this invocation; the LR schedule spans (time already trained + N).
+  `--minutes N` is the wall-clock budget of this invocation; the LR schedule spans (time already trained + N),
+  or `--schedule-minutes M` in all (a run planned over several calls).
 * `--init-onnx models/<name>/model.onnx`: warm start from an exported model (weights and normalisation read from
   the ONNX initializers; architecture from the model.json next to it).
 * Every --eval-every minutes: greedy CER/WER on the dev sets (split over the ranks); the best checkpoint by
@@ -53,6 +54,10 @@ def parse_args(argv=None):
     ap.add_argument("--real-min-share", type=float, default=0.5)
     ap.add_argument("--epoch-hours", type=float, help="audio per epoch (default: total train audio)")
     ap.add_argument("--minutes", type=float, default=60.0, help="wall-clock budget of this invocation")
+    ap.add_argument("--schedule-minutes", type=float,
+                    help="minutes the LR schedule spans in all, time already trained included (default: that time + "
+                         "--minutes); a run split over calls names the whole plan, so a resume goes on down the same "
+                         "decay instead of stretching it and raising the LR again")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--fresh", action="store_true", help="ignore WORKDIR/last.pt")
     ap.add_argument("--init-onnx", help="warm start from an exported model.onnx (model.json next to it)")
@@ -305,7 +310,10 @@ def worker(rank, world, args, port):
 
     trained_at_start = state["trained_seconds"]
     budget = args.minutes * 60.0
-    total_seconds = trained_at_start + budget
+    total_seconds = (args.schedule_minutes * 60.0 if args.schedule_minutes else trained_at_start + budget)
+    if total_seconds <= trained_at_start:
+        raise SystemExit(f"--schedule-minutes {args.schedule_minutes} is not beyond the {trained_at_start / 60:.1f} "
+                         "minutes already trained")
     shift = FrameShift(C) if args.shift_aug else None
     onset = SilenceCut(args.onset_cut, "lead") if args.onset_cut > 0 else None
     offset = SilenceCut(args.offset_cut, "trail") if args.offset_cut > 0 else None
