@@ -24,6 +24,11 @@ export async function encodeUtterance(
   const encoder = createStepEncoder(model, runner, options);
   encoder.pushFrames(frames);
   encoder.finishInput();
+  return drainEncoder(encoder);
+}
+
+/** Everything an encoder can produce now, its steps' log-probs back to back. */
+export async function drainEncoder(encoder: StepEncoder): Promise<Float32Array> {
   const parts: Float32Array[] = [];
   while (encoder.ready()) {
     const out = await encoder.next();

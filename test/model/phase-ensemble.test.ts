@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readAudioFile } from '../../src/audio/index.js';
 import { computeMfcc, type FeatureFrames } from '../../src/features/index.js';
-import { AcousticModel, PhaseEnsembleEncoder, encodeUtterance } from '../../src/model/index.js';
+import { AcousticModel, PhaseEnsembleEncoder, drainEncoder, encodeUtterance } from '../../src/model/index.js';
 import { SAMPLES, TINY_MODEL } from '../helpers.js';
 
 /** The frames from `skip` on: what the ensemble's member `skip` hears. */
@@ -87,17 +87,12 @@ describe('PhaseEnsembleEncoder', () => {
     const encoder = new PhaseEnsembleEncoder(model);
     encoder.pushFrames(dropFrames(frames, 50));
     encoder.finishInput();
-    while (encoder.ready()) await encoder.next();
+    await drainEncoder(encoder);
     encoder.reset();
     expect(encoder.stepsEmitted).toBe(0);
     encoder.pushFrames(frames);
     encoder.finishInput();
-    const parts: Float32Array[] = [];
-    while (encoder.ready()) {
-      const out = await encoder.next();
-      if (out) parts.push(out.data);
-    }
-    const again = Float32Array.from(parts.flatMap((p) => Array.from(p)));
+    const again = await drainEncoder(encoder);
     expect(Array.from(again)).toEqual(Array.from(await encodeUtterance(model, frames, undefined, { phaseEnsemble: true })));
   });
 });
