@@ -11,7 +11,7 @@ import { readAudioFile, withEndPadding } from '../src/audio/index.js';
 import { BeamSearchDecoder } from '../src/decoder/beam.js';
 import { computeMfcc } from '../src/features/index.js';
 import { loadArpaFile } from '../src/lm/arpa.js';
-import { directRunner, encodeUtterance } from '../src/model/index.js';
+import { encodeUtterance } from '../src/model/index.js';
 import { DEFAULT_END_PADDING, createRecognizer, defaultModels } from '../src/recognizer/index.js';
 import { GreedyDecoder } from '../src/recognizer/greedy-decoder.js';
 import { confidenceQuality, scoreWords, type ScoredWord } from '../src/text/confidence.js';
@@ -35,8 +35,6 @@ export interface SetResult {
   confidence: { raw: { nce: number; auc: number }; calibrated: { nce: number; auc: number } };
   pocketsphinxRtf: number | null;
   speedupVsPocketsphinx: number | null;
-  /** Beam+LM on the phase ensemble's log-probs (RecognizerOptions.phaseEnsemble): WER, and RTF of features + model + decoder. */
-  phaseEnsemble: { wer: number; rtf: number };
 }
 
 function cpuSeconds(fn: () => void): number {
@@ -98,8 +96,8 @@ export async function benchRecognizer(options: { quick?: boolean; pocketsphinx?:
   for (const [name, manifest] of sets) {
     let entries: ManifestEntry[] = await readManifest(manifest);
     if (options.quick) entries = entries.slice(0, 8);
-    const t = { features: 0, model: 0, greedy: 0, beam: 0, sphinx: 0, ensembleModel: 0, ensembleBeam: 0 };
-    const wer = { greedy: new WerAccumulator(), beam: new WerAccumulator(), transcribe: new WerAccumulator(), sphinx: new WerAccumulator(), ensemble: new WerAccumulator() };
+    const t = { features: 0, model: 0, greedy: 0, beam: 0, sphinx: 0 };
+    const wer = { greedy: new WerAccumulator(), beam: new WerAccumulator(), transcribe: new WerAccumulator(), sphinx: new WerAccumulator() };
     const scored = { raw: [] as ScoredWord[], calibrated: [] as ScoredWord[] };
     let audioSeconds = 0;
     for (const entry of entries) {
@@ -127,17 +125,6 @@ export async function benchRecognizer(options: { quick?: boolean; pocketsphinx?:
       });
       wer.greedy.add(entry.transcript, greedyText);
       wer.beam.add(entry.transcript, beam.text);
-      let ensembleLogProbs: Float32Array = new Float32Array(0);
-      t.ensembleModel += await cpuSecondsAsync(async () => {
-        ensembleLogProbs = await encodeUtterance(model, feats, directRunner, { phaseEnsemble: true });
-      });
-      let ensembleText = '';
-      t.ensembleBeam += cpuSeconds(() => {
-        const d = new BeamSearchDecoder({ vocabulary: model.card.vocabulary, blank: model.card.blank, lm, ...tuned, confidence: null });
-        d.acceptFrames(ensembleLogProbs, ensembleLogProbs.length / V);
-        ensembleText = d.finalize().text;
-      });
-      wer.ensemble.add(entry.transcript, ensembleText);
       const whole = await recognizer.transcribe(audio.samples, audio.sampleRate);
       wer.transcribe.add(entry.transcript, whole.text);
       scored.raw.push(...scoreWords(entry.transcript, beam.words));
@@ -160,7 +147,6 @@ export async function benchRecognizer(options: { quick?: boolean; pocketsphinx?:
       confidence: { raw: ncAuc(scored.raw), calibrated: ncAuc(scored.calibrated) },
       pocketsphinxRtf: withSphinx ? r(t.sphinx) : null,
       speedupVsPocketsphinx: withSphinx ? Math.round((t.sphinx / beamTotal) * 10) / 10 : null,
-      phaseEnsemble: { wer: wer.ensemble.result().wer, rtf: r(t.features + t.ensembleModel + t.ensembleBeam) },
     });
   }
   await recognizer.close();
@@ -175,11 +161,11 @@ function ncAuc(words: readonly ScoredWord[]): { nce: number; auc: number } {
 export function printRecognizerTable(results: readonly SetResult[]): void {
   const pct = (x: number | null): string => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
   const f = (x: number | null): string => (x === null ? '—' : x.toFixed(4));
-  console.log('set                      files  audio s | RTF feat  model  greedy-dec beam-dec | RTF greedy beam+LM  psphinx | WER greedy beam+LM transcribe psphinx | CER greedy beam | speed× vs psphinx | conf NCE raw calibrated | phase ensemble WER RTF');
+  console.log('set                      files  audio s | RTF feat  model  greedy-dec beam-dec | RTF greedy beam+LM  psphinx | WER greedy beam+LM transcribe psphinx | CER greedy beam | speed× vs psphinx | conf NCE raw calibrated');
   for (const s of results) {
     console.log(
       `${s.set.padEnd(24)} ${String(s.files).padStart(5)} ${s.audioSeconds.toFixed(0).padStart(8)} | ${f(s.rtf.features)} ${f(s.rtf.model)} ${f(s.rtf.greedyDecoder)} ${f(s.rtf.beamDecoder)} | ` +
-        `${f(s.rtf.greedyTotal)} ${f(s.rtf.beamTotal)} ${f(s.pocketsphinxRtf)} | ${pct(s.wer.greedy)} ${pct(s.wer.beam)} ${pct(s.wer.transcribe)} ${pct(s.wer.pocketsphinx)} | ${pct(s.cer.greedy)} ${pct(s.cer.beam)} | ${s.speedupVsPocketsphinx ?? '—'} | ${s.confidence.raw.nce} ${s.confidence.calibrated.nce} | ${pct(s.phaseEnsemble.wer)} ${f(s.phaseEnsemble.rtf)}`,
+        `${f(s.rtf.greedyTotal)} ${f(s.rtf.beamTotal)} ${f(s.pocketsphinxRtf)} | ${pct(s.wer.greedy)} ${pct(s.wer.beam)} ${pct(s.wer.transcribe)} ${pct(s.wer.pocketsphinx)} | ${pct(s.cer.greedy)} ${pct(s.cer.beam)} | ${s.speedupVsPocketsphinx ?? '—'} | ${s.confidence.raw.nce} ${s.confidence.calibrated.nce}`,
     );
   }
 }
@@ -195,15 +181,14 @@ if (import.meta.url === `file://${process.argv[1]}`) {
 export function recognizerMarkdown(results: readonly SetResult[]): string {
   const pct = (x: number | null): string => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
   const lines = [
-    '| set | files | audio (s) | WER greedy | WER beam+LM | WER `hearken transcribe` | WER PocketSphinx | CER greedy | CER beam+LM | RTF beam+LM | RTF PocketSphinx | speed vs PocketSphinx | word conf NCE / AUC, raw → calibrated | WER / RTF, phase ensemble |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| set | files | audio (s) | WER greedy | WER beam+LM | WER `hearken transcribe` | WER PocketSphinx | CER greedy | CER beam+LM | RTF beam+LM | RTF PocketSphinx | speed vs PocketSphinx | word conf NCE / AUC, raw → calibrated |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const s of results) {
     lines.push(
       `| ${s.set} | ${s.files} | ${s.audioSeconds.toFixed(0)} | ${pct(s.wer.greedy)} | ${pct(s.wer.beam)} | ${pct(s.wer.transcribe)} | ${pct(s.wer.pocketsphinx)} | ` +
         `${pct(s.cer.greedy)} | ${pct(s.cer.beam)} | ${s.rtf.beamTotal.toFixed(4)} | ${s.pocketsphinxRtf?.toFixed(4) ?? '—'} | ${s.speedupVsPocketsphinx ?? '—'}× | ` +
-        `${s.confidence.raw.nce} / ${s.confidence.raw.auc} → ${s.confidence.calibrated.nce} / ${s.confidence.calibrated.auc} | ` +
-        `${pct(s.phaseEnsemble.wer)} / ${s.phaseEnsemble.rtf.toFixed(4)} |`,
+        `${s.confidence.raw.nce} / ${s.confidence.raw.auc} → ${s.confidence.calibrated.nce} / ${s.confidence.calibrated.auc} |`,
     );
   }
   return lines.join('\n');

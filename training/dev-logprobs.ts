@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { readAudioFile, withEndPadding } from '../src/audio/index.js';
 import { computeMfcc } from '../src/features/index.js';
-import { directRunner, encodeUtterance, type AcousticModel, type StepEncoderOptions } from '../src/model/index.js';
+import { encodeUtterance, type AcousticModel } from '../src/model/index.js';
 import { DEFAULT_END_PADDING } from '../src/recognizer/recognizer.js';
 import { readManifest } from '../src/util/manifest.js';
 
@@ -47,13 +47,7 @@ export const CALIBRATION_MANIFESTS = [
  * one per phase of the 30 ms model steps. The model's errors move with the phase, so one phase makes a small dev
  * set noisier than it is.
  */
-export async function devLogProbs(
-  model: AcousticModel,
-  manifests: readonly string[],
-  limit: number,
-  phases: number,
-  encoding: StepEncoderOptions = {},
-): Promise<DevUtterance[]> {
+export async function devLogProbs(model: AcousticModel, manifests: readonly string[], limit: number, phases: number): Promise<DevUtterance[]> {
   for (const m of manifests) if (m.includes('shared/eval')) throw new Error('never tune or fit on ../shared/eval');
   if (!Number.isInteger(phases) || phases < 1 || phases > 3) throw new Error('phases must be 1, 2 or 3');
   const V = model.card.vocabulary.length;
@@ -65,7 +59,7 @@ export async function devLogProbs(
       for (let phase = 0; phase < phases; phase++) {
         // with the quiet tail a finishing stream adds, so what is tuned and fitted here is what users get
         const samples = withEndPadding(audio.samples.subarray(phase * hop), DEFAULT_END_PADDING);
-        const all = await encodeUtterance(model, computeMfcc(samples, model.card.featureConfig), directRunner, encoding);
+        const all = await encodeUtterance(model, computeMfcc(samples, model.card.featureConfig));
         out.push({ ref: entry.transcript, logProbs: all, steps: all.length / V, set: manifest });
       }
     }

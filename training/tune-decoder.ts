@@ -3,7 +3,7 @@
  * (never on ../shared/eval). The acoustic model runs once per utterance; the grid reuses its log-probs.
  * Usage: npx tsx training/tune-decoder.ts --model models/NAME [--lm FILE (default: the LM in models/default.json)]
  *          [--manifest training/work/data/real-dev/manifest.tsv ...] [--limit 120 per manifest]
- *          [--beams 16] [--thresholds 30] [--alphas 0.3,0.6,1.0,1.5] [--betas 0,1,2,3] [--phases 3] [--phase-ensemble] [--write models/default.json]
+ *          [--beams 16] [--thresholds 30] [--alphas 0.3,0.6,1.0,1.5] [--betas 0,1,2,3] [--phases 3] [--write models/default.json]
  * --phases N decodes every utterance N times, its audio shifted by 0, 10, 20 ms (one per stacking phase of the 30 ms
  * model steps): the model's errors move with the phase, so one phase makes a small dev set noisier than it is.
  * Weights under which a hotword can no longer win are refused: the best-scoring setting must still turn the
@@ -15,7 +15,7 @@ import { readAudioFile } from '../src/audio/index.js';
 import { BeamSearchDecoder } from '../src/decoder/beam.js';
 import { computeMfcc } from '../src/features/index.js';
 import { loadArpaFile } from '../src/lm/arpa.js';
-import { AcousticModel, directRunner, encodeUtterance } from '../src/model/index.js';
+import { AcousticModel, encodeUtterance } from '../src/model/index.js';
 import { GreedyDecoder } from '../src/recognizer/greedy-decoder.js';
 import { defaultModels } from '../src/recognizer/recognizer.js';
 import { WerAccumulator } from '../src/text/wer.js';
@@ -51,9 +51,7 @@ const LIMIT = Number(arg('--limit', '120'));
 const model = await AcousticModel.load(modelDir);
 const lm = loadArpaFile(lmPath);
 const V = model.card.vocabulary.length;
-/** The acoustic model at every stacking phase, averaged (RecognizerOptions.phaseEnsemble). */
-const ENCODING = { phaseEnsemble: process.argv.includes('--phase-ensemble') };
-const utterances = await devLogProbs(model, manifests, LIMIT, PHASES, ENCODING);
+const utterances = await devLogProbs(model, manifests, LIMIT, PHASES);
 
 function score(decode: (lp: Float32Array, steps: number) => string): { wer: number; perSet: Record<string, number> } {
   const total = new WerAccumulator();
@@ -105,7 +103,7 @@ for (const beamWidth of BEAMS) {
 }
 const HOTWORD_FILE = 'audio-samples/tts-flite-stella.wav';
 const hotwordAudio = await readAudioFile(HOTWORD_FILE);
-const hotwordLogProbs = await encodeUtterance(model, computeMfcc(hotwordAudio.samples, model.card.featureConfig), directRunner, ENCODING);
+const hotwordLogProbs = await encodeUtterance(model, computeMfcc(hotwordAudio.samples, model.card.featureConfig));
 function hotwordWorks(s: Setting): boolean {
   const d = new BeamSearchDecoder({
     vocabulary: model.card.vocabulary, blank: model.card.blank, lm, beamWidth: s.beamWidth, beamThreshold: s.beamThreshold, alpha: s.alpha, beta: s.beta,

@@ -49,7 +49,6 @@ export interface DecodingFlags {
   beta?: number;
   endpoint: boolean;
   endPadding?: number;
-  phaseEnsemble?: boolean;
 }
 
 /** Recognizer settings from the shared decoding flags. */
@@ -64,7 +63,6 @@ export function recognizerOptions(flags: DecodingFlags): WorkerRecognizerOptions
     beta: flags.beta,
     endpoint: flags.endpoint ? undefined : false,
     endPadding: flags.endPadding,
-    phaseEnsemble: flags.phaseEnsemble,
   };
 }
 
@@ -80,8 +78,7 @@ export function withDecodingFlags<T extends import('commander').Command>(command
     .option('--alpha <x>', 'LM weight (default: the tuned value in models/default.json, else 0.5)', finiteNumber)
     .option('--beta <x>', 'word insertion bonus (default: the tuned value in models/default.json, else 1.0)', finiteNumber)
     .option('--no-endpoint', 'decode each file as one utterance (no endpoint splitting)')
-    .option('--end-padding <seconds>', 'quiet noise heard after each file so a last word that runs to its end is kept (default 0.3; 0: none)', endPaddingSeconds)
-    .option('--phase-ensemble', 'run the acoustic model at its three 10 ms offsets and average: fewer errors, 3x its work');
+    .option('--end-padding <seconds>', 'quiet noise heard after each file so a last word that runs to its end is kept (default 0.3; 0: none)', endPaddingSeconds);
   return command;
 }
 

@@ -1,6 +1,7 @@
 import type { FeatureFrames } from '../features/mfcc.js';
 import type { AcousticModel, ModelStates } from './acoustic-model.js';
 import type { ModelCard } from './card.js';
+import { concatFloat32 } from '../util/float32.js';
 
 /** Log-probabilities for consecutive model steps: `steps` rows of `vocab` values. */
 export interface StepLogProbs {
@@ -16,20 +17,6 @@ export interface WindowRunner {
   run(model: AcousticModel, window: Float32Array, states: ModelStates): Promise<{ logProbs: Float32Array; states: ModelStates }>;
 }
 
-/** What turns a stream's 10 ms feature frames into model-step log-probabilities (ChunkedEncoder, PhaseEnsembleEncoder). */
-export interface StepEncoder {
-  /** Steps produced so far (each `frameShiftMs` long). */
-  readonly stepsEmitted: number;
-  pushFrames(frames: FeatureFrames): void;
-  /** No more audio: the last windows will be padded. */
-  finishInput(): void;
-  /** Whether `next()` can produce output now. */
-  ready(): boolean;
-  /** The next steps' log-probs, or null when none can be made yet. */
-  next(): Promise<StepLogProbs | null>;
-  reset(): void;
-}
-
 /** Runs each window alone. */
 export const directRunner: WindowRunner = {
   run: (model, window, states) => model.runWindows(window, states, 1),
@@ -40,7 +27,7 @@ export const directRunner: WindowRunner = {
  * windows of chunk + look-ahead steps, carries the forward states, and pads the end with the mean vector
  * (zero after the model's normalisation), exactly as training did (docs/model-format.md).
  */
-export class ChunkedEncoder implements StepEncoder {
+export class ChunkedEncoder {
   private readonly card: ModelCard;
   private readonly stepDim: number;
   private readonly frameDim: number;
@@ -143,4 +130,14 @@ export class ChunkedEncoder implements StepEncoder {
     this.stepCount -= drop;
     this.bufferStart = this.emitted;
   }
+}
+
+/** Log-probabilities of every step of a whole utterance: the streaming path run to the end in one go. */
+export async function encodeUtterance(model: AcousticModel, frames: FeatureFrames, runner: WindowRunner = directRunner): Promise<Float32Array> {
+  const encoder = new ChunkedEncoder(model, runner);
+  encoder.pushFrames(frames);
+  encoder.finishInput();
+  const parts: Float32Array[] = [];
+  while (encoder.ready()) parts.push((await encoder.next())!.data);
+  return concatFloat32(parts);
 }

@@ -96,12 +96,6 @@ export interface RecognizerOptions {
    * Results never reach into it. Default 0.3; 0 turns it off.
    */
   endPadding?: number;
-  /**
-   * Run the acoustic model three times, on the audio cut into its 30 ms steps at offsets of 0, 10 and 20 ms, and
-   * average the probabilities (src/model/phase-ensemble.ts): the model's errors move with the offset, so the
-   * average errs less. Three times the acoustic model's work, the same latency (at most 10 ms more). Default false.
-   */
-  phaseEnsemble?: boolean;
 }
 
 export interface StreamOptions {
@@ -148,9 +142,6 @@ export class Recognizer {
     if (typeof endPadding !== 'number' || !Number.isFinite(endPadding) || endPadding < 0 || endPadding > MAX_END_PADDING) {
       throw new RangeError(`endPadding must be a number of seconds from 0 to ${MAX_END_PADDING}, got ${JSON.stringify(endPadding)}`);
     }
-    if (options.phaseEnsemble !== undefined && typeof options.phaseEnsemble !== 'boolean') {
-      throw new TypeError(`phaseEnsemble must be true or false, got ${JSON.stringify(options.phaseEnsemble)}`);
-    }
     const defaults = safeDefaults();
     const modelDir = options.model ?? defaults?.acousticModel;
     if (!modelDir) throw new ModelLoadError('NOT_FOUND', 'no model given and no default model is installed');
@@ -184,7 +175,6 @@ export class Recognizer {
       decoder: this.displayDecoder(decoder, options),
       endpoint: endpointSetting === false ? null : checkEndpointConfig(endpointSetting),
       endPadding: this.options.endPadding ?? DEFAULT_END_PADDING,
-      phaseEnsemble: this.options.phaseEnsemble ?? false,
     });
   }
 

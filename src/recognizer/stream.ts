@@ -3,8 +3,7 @@ import { Resampler } from '../audio/resampler.js';
 import { TARGET_SAMPLE_RATE } from '../audio/types.js';
 import { MfccExtractor } from '../features/mfcc.js';
 import type { AcousticModel } from '../model/acoustic-model.js';
-import type { StepEncoder, StepLogProbs, WindowRunner } from '../model/encoder.js';
-import { createStepEncoder } from '../model/step-encoder.js';
+import { ChunkedEncoder, type StepLogProbs, type WindowRunner } from '../model/encoder.js';
 import { EndpointDetector, type EndpointConfig } from './endpoint.js';
 import type { DecoderOutput, PartialResult, RecognitionResult, StreamingDecoder } from './types.js';
 
@@ -22,8 +21,6 @@ export interface StreamParts {
   endpoint: EndpointConfig | null;
   /** Seconds of quiet noise after the audio when the stream finishes (RecognizerOptions.endPadding); 0: none. */
   endPadding: number;
-  /** The model at every stacking phase, averaged (RecognizerOptions.phaseEnsemble). */
-  phaseEnsemble: boolean;
 }
 
 /** A result with no speech, placed at `at` seconds. */
@@ -51,7 +48,7 @@ export function mergeResults(results: readonly RecognitionResult[]): Recognition
  */
 export class RecognizerStream {
   private readonly features: MfccExtractor;
-  private readonly encoder: StepEncoder;
+  private readonly encoder: ChunkedEncoder;
   private readonly decoder: StreamingDecoder;
   private readonly endpoint: EndpointDetector | null;
   private readonly stepSeconds: number;
@@ -70,7 +67,7 @@ export class RecognizerStream {
   constructor(private readonly parts: StreamParts) {
     const { card } = parts.model;
     this.features = new MfccExtractor(card.featureConfig);
-    this.encoder = createStepEncoder(parts.model, parts.runner, { phaseEnsemble: parts.phaseEnsemble });
+    this.encoder = new ChunkedEncoder(parts.model, parts.runner);
     this.decoder = parts.decoder;
     this.stepSeconds = card.frameShiftMs / 1000;
     this.endpoint = parts.endpoint

@@ -62,23 +62,6 @@ describe('hearken transcribe', () => {
     for (const w of json.words) expect(w.end).toBeLessThanOrEqual(json.end);
   });
 
-  it('runs the phase ensemble with --phase-ensemble, as the library does', async () => {
-    const file = join(SAMPLES, 'librilight-831-130739-0011.wav');
-    const r = await hearken(['transcribe', '--model', MODEL, '--greedy', '--phase-ensemble', '--format', 'json', file]);
-    expect(r.code).toBe(0);
-    const json = JSON.parse(r.stdout) as { text: string; words: { conf: number }[] };
-    const [ensemble, plain] = await Promise.all([true, false].map(async (phaseEnsemble) => {
-      const recognizer = await createRecognizer({ model: MODEL, decoding: 'greedy', phaseEnsemble });
-      const result = await recognizer.transcribeFile(file);
-      await recognizer.close();
-      return result;
-    }));
-    expect(json.text).toBe(ensemble!.text);
-    expect(json.words.map((w) => w.conf)).toEqual(ensemble!.words.map((w) => w.conf));
-    // the flag changed something: the plain model's confidences differ
-    expect(plain!.words.map((w) => w.conf)).not.toEqual(ensemble!.words.map((w) => w.conf));
-  });
-
   it('transcribes FLAC, Ogg Opus, Ogg Vorbis and MP3 as it does the WAV, each into its own output file', async () => {
     const stem = 'librilight-831-130739-0011';
     const inputs = [join(SAMPLES, `${stem}.wav`), ...['flac', 'opus', 'ogg', 'mp3'].map((ext) => join(SAMPLES, 'compressed', `${stem}.${ext}`))];

@@ -30,7 +30,6 @@ async function streamed(recognizer: Recognizer, samples: Float32Array, rate: num
 describe.each([
   ['greedy', { decoding: 'greedy' as const }],
   ['beam + LM', { decoding: 'beam' as const, lm: existsSync(LM) ? LM : (false as const) }],
-  ['beam + LM, phase ensemble', { decoding: 'beam' as const, lm: existsSync(LM) ? LM : (false as const), phaseEnsemble: true }],
 ])('streaming equals batch (%s)', (_name, options) => {
   let recognizer: Recognizer;
   beforeAll(async () => {
@@ -85,10 +84,5 @@ describe('RecognizerStream misuse', () => {
 
   it('refuses bad endpoint settings', async () => {
     await expect(createRecognizer({ model: MODEL, decoding: 'greedy', endpoint: { trailingSilence: -1 } })).rejects.toThrow(/trailingSilence/);
-  });
-
-  it('refuses a phaseEnsemble that is not a boolean', async () => {
-    // @ts-expect-error: untyped callers (a JSON config) may pass a string
-    await expect(createRecognizer({ model: MODEL, decoding: 'greedy', phaseEnsemble: 'yes' })).rejects.toThrow(/phaseEnsemble must be true or false/);
   });
 });
