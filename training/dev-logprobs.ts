@@ -3,7 +3,9 @@
  * script can decode them many times (tune-decoder.ts, fit-confidence.ts). Refuses ../shared/eval: nothing is ever
  * tuned or fitted on the evaluation sets.
  */
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { readAudioFile, withEndPadding } from '../src/audio/index.js';
 import { computeMfcc } from '../src/features/index.js';
 import { encodeUtterance, type AcousticModel } from '../src/model/index.js';
@@ -47,9 +49,43 @@ export const CALIBRATION_MANIFESTS = [
  * one per phase of the 30 ms model steps. The model's errors move with the phase, so one phase makes a small dev
  * set noisier than it is.
  */
-export async function devLogProbs(model: AcousticModel, manifests: readonly string[], limit: number, phases: number): Promise<DevUtterance[]> {
+export async function devLogProbs(model: AcousticModel, manifests: readonly string[], limit: number, phases: number, cacheDir?: string): Promise<DevUtterance[]> {
   for (const m of manifests) if (m.includes('shared/eval')) throw new Error('never tune or fit on ../shared/eval');
   if (!Number.isInteger(phases) || phases < 1 || phases > 3) throw new Error('phases must be 1, 2 or 3');
+  const cacheFile = cacheDir ? join(cacheDir, `${cacheKey(model, manifests, limit, phases)}.json`) : null;
+  if (cacheFile && existsSync(cacheFile)) return readCache(cacheFile);
+  const out = await computeDevLogProbs(model, manifests, limit, phases);
+  if (cacheFile) writeCache(cacheFile, out);
+  return out;
+}
+
+/** Everything the log-probabilities depend on: the model's weights and card, the manifests' contents and the settings. */
+function cacheKey(model: AcousticModel, manifests: readonly string[], limit: number, phases: number): string {
+  const h = createHash('sha256');
+  h.update(readFileSync(join(model.dir, model.card.onnx.file)));
+  h.update(JSON.stringify(model.card));
+  for (const m of manifests) h.update(m).update(readFileSync(m));
+  h.update(JSON.stringify({ limit, phases, padding: DEFAULT_END_PADDING }));
+  return h.digest('hex').slice(0, 24);
+}
+
+function writeCache(file: string, utterances: readonly DevUtterance[]): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const rows = utterances.map((u) => ({ ref: u.ref, set: u.set, steps: u.steps, logProbs: Buffer.from(u.logProbs.buffer, u.logProbs.byteOffset, u.logProbs.byteLength).toString('base64') }));
+  writeFileSync(file, JSON.stringify(rows));
+}
+
+function readCache(file: string): DevUtterance[] {
+  const rows = JSON.parse(readFileSync(file, 'utf8')) as Array<{ ref: string; set: string; steps: number; logProbs: string }>;
+  return rows.map((r) => {
+    const bytes = Buffer.from(r.logProbs, 'base64');
+    const logProbs = new Float32Array(bytes.byteLength / 4);
+    new Uint8Array(logProbs.buffer).set(bytes);
+    return { ref: r.ref, set: r.set, steps: r.steps, logProbs };
+  });
+}
+
+async function computeDevLogProbs(model: AcousticModel, manifests: readonly string[], limit: number, phases: number): Promise<DevUtterance[]> {
   const V = model.card.vocabulary.length;
   const hop = model.card.featureConfig.hopLength;
   const out: DevUtterance[] = [];

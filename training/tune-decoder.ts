@@ -3,7 +3,8 @@
  * (never on ../shared/eval). The acoustic model runs once per utterance; the grid reuses its log-probs.
  * Usage: npx tsx training/tune-decoder.ts --model models/NAME [--lm FILE (default: the LM in models/default.json)]
  *          [--manifest training/work/data/real-dev/manifest.tsv ...] [--limit 120 per manifest]
- *          [--beams 16] [--thresholds 30] [--alphas 0.3,0.6,1.0,1.5] [--betas 0,1,2,3] [--phases 3] [--write models/default.json]
+ *          [--beams 16] [--thresholds 30] [--alphas 0.3,0.6,1.0,1.5] [--betas 0,1,2,3] [--phases 3]
+ *          [--cache DIR (default training/work/cache/dev-logprobs)] [--write models/default.json]
  * --phases N decodes every utterance N times, its audio shifted by 0, 10, 20 ms (one per stacking phase of the 30 ms
  * model steps): the model's errors move with the phase, so one phase makes a small dev set noisier than it is.
  * Weights under which a hotword can no longer win are refused: the best-scoring setting must still turn the
@@ -51,7 +52,9 @@ const LIMIT = Number(arg('--limit', '120'));
 const model = await AcousticModel.load(modelDir);
 const lm = loadArpaFile(lmPath);
 const V = model.card.vocabulary.length;
-const utterances = await devLogProbs(model, manifests, LIMIT, PHASES);
+/** Where the model's dev log-probabilities are kept between runs (keyed on the weights, manifests and settings). */
+const CACHE = arg('--cache', 'training/work/cache/dev-logprobs');
+const utterances = await devLogProbs(model, manifests, LIMIT, PHASES, CACHE);
 
 function score(decode: (lp: Float32Array, steps: number) => string): { wer: number; perSet: Record<string, number> } {
   const total = new WerAccumulator();
@@ -82,20 +85,23 @@ console.log(`beam, no LM: mean WER ${(noLm.wer * 100).toFixed(2)}%`);
 function label(s: Pick<Setting, 'beamWidth' | 'beamThreshold' | 'alpha' | 'beta' | 'oovLog10'>): string {
   return `beam ${s.beamWidth} threshold ${s.beamThreshold} alpha ${s.alpha} beta ${s.beta} oov ${s.oovLog10 ?? 'unk'}`;
 }
-type Setting = { beamWidth: number; beamThreshold: number; alpha: number; beta: number; oovLog10: number | undefined; wer: number; perSet: Record<string, number> };
+type Setting = { beamWidth: number; beamThreshold: number; alpha: number; beta: number; oovLog10: number | undefined; wer: number; perSet: Record<string, number>; seconds: number };
 const settings: Setting[] = [];
 for (const beamWidth of BEAMS) {
   for (const beamThreshold of THRESHOLDS) {
     for (const oovLog10 of OOVS) {
       for (const alpha of ALPHAS) {
         for (const beta of BETAS) {
+          const started = performance.now();
           const r = score((lp, steps) => {
             const d = new BeamSearchDecoder({ vocabulary: model.card.vocabulary, blank: model.card.blank, lm, beamWidth, beamThreshold, alpha, beta, oovLog10 });
             d.acceptFrames(lp, steps);
             return d.finalize().text;
           });
-          console.log(`${label({ beamWidth, beamThreshold, alpha, beta, oovLog10 })}: mean WER ${(r.wer * 100).toFixed(2)}%`, r.perSet);
-          settings.push({ beamWidth, beamThreshold, alpha, beta, oovLog10, wer: r.wer, perSet: r.perSet });
+          const seconds = (performance.now() - started) / 1000;
+          const s = { beamWidth, beamThreshold, alpha, beta, oovLog10 };
+          console.log(`${label(s)}: mean WER ${(r.wer * 100).toFixed(2)}% (${seconds.toFixed(1)} s)`, r.perSet);
+          settings.push({ ...s, wer: r.wer, perSet: r.perSet, seconds });
         }
       }
     }

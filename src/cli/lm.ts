@@ -8,12 +8,19 @@ import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
 import { arpaFileBytes, loadArpaFile } from '../lm/arpa.js';
 import { buildArpaWithStats } from '../lm/build.js';
+import { mixArpa } from '../lm/mix.js';
 import { prepareCorpusLine, readSentences } from '../lm/corpus.js';
 import { perplexity } from '../lm/perplexity.js';
 
 function positiveInt(v: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+}
+
+function unitInterval(v: string): number {
+  const n = Number(v);
+  if (!(n >= 0 && n <= 1)) throw new InvalidArgumentError('expected a number from 0 to 1');
   return n;
 }
 
@@ -47,6 +54,23 @@ export function lmCommand(): Command {
         `${opts.output}: ${stats.sentences} sentences${stats.excluded ? ` (${stats.excluded} held out)` : ''}, ${stats.tokens} tokens, vocabulary ${stats.vocabulary}\n` +
           stats.counts.map((c, i) => `  ${i + 1}-grams: ${c}  D=${stats.discounts[i]!.map((d) => d.toFixed(3)).join('/')}`).join('\n') +
           `\n  ${(statSync(opts.output).size / 1e6).toFixed(1)} MB in ${secs} s\n`,
+      );
+    });
+
+  lm.command('mix')
+    .description('interpolate two ARPA models of the same order into one: (1 - weight) * first + weight * second')
+    .argument('<first>', 'ARPA model (plain or .gz)')
+    .argument('<second>', 'ARPA model (plain or .gz)')
+    .requiredOption('--weight <w>', 'weight of the second model, 0 to 1', unitInterval)
+    .requiredOption('-o, --output <file>', 'output ARPA file (gzip-compressed when the name ends in .gz)')
+    .action((first: string, second: string, opts: { weight: number; output: string }) => {
+      const t0 = performance.now();
+      const arpa = mixArpa(loadArpaFile(first), loadArpaFile(second), { weight: opts.weight });
+      writeFileSync(opts.output, arpaFileBytes(opts.output, arpa));
+      const mixed = loadArpaFile(opts.output);
+      process.stdout.write(
+        `${opts.output}: ${mixed.counts.map((c, i) => `${i + 1}-grams ${c}`).join(', ')}\n` +
+          `  ${(statSync(opts.output).size / 1e6).toFixed(1)} MB in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
       );
     });
 

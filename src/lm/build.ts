@@ -88,7 +88,8 @@ interface ContextStats {
   keptMass: number;
 }
 
-function formatLog10(p: number): string {
+/** log10 of a probability as ARPA writes it (-99 for zero). */
+export function formatLog10(p: number): string {
   return p > 0 ? Math.log10(p).toFixed(6) : '-99';
 }
 

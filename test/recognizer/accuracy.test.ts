@@ -5,6 +5,10 @@
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadArpaFile, parseArpa } from '../../src/lm/arpa.js';
+import { buildArpa } from '../../src/lm/build.js';
+import { mixArpa } from '../../src/lm/mix.js';
+import { defaultModels } from '../../src/recognizer/recognizer.js';
 import { createRecognizer, type Recognizer } from '../../src/recognizer/index.js';
 import { confidenceQuality, scoreWords, type ScoredWord } from '../../src/text/confidence.js';
 import { WerAccumulator } from '../../src/text/wer.js';
@@ -114,4 +118,20 @@ describe.runIf(defaultModelDir() !== null)('shipped model accuracy on the fixtur
     expect(word.start).toBeGreaterThan(0.3);
     expect(word.end).toBeLessThan(2);
   });
+
+  it('a domain LM mixed into the shipped one makes its words recognisable', async () => {
+    // What `hearken lm mix` is for: a few sentences of the user's own domain, built into an LM and given a tenth of the
+    // weight, teach the decoder a name the shipped LM has never seen.
+    const shipped = loadArpaFile(defaultModels().languageModel!);
+    expect(shipped.has('stella')).toBe(false);
+    const domainText = ['call stella', 'stella will bring the things', 'ask stella to come over', 'stella and her sister', 'please tell stella'];
+    const mixed = parseArpa(mixArpa(shipped, parseArpa(buildArpa(domainText, { order: shipped.order })), { weight: 0.1 }));
+    const adapted = await createRecognizer({ lm: mixed });
+    try {
+      const result = await adapted.transcribeFile(join(SAMPLES, 'tts-flite-stella.wav'));
+      expect(result.text.split(' ')).toContain('stella');
+    } finally {
+      await adapted.close();
+    }
+  }, 60_000);
 });
