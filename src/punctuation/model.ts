@@ -12,7 +12,7 @@ import { ngramLMFromShared, type SharedNgramData } from '../lm/shared.js';
 import { ModelLoadError } from '../model/errors.js';
 import { MARK_TOKEN, MARKS, type Mark } from './marks.js';
 import { CaseTable, displayTokens } from './truecase.js';
-import { PunctuationTrellis } from './viterbi.js';
+import { PunctuationTrellis, type PauseCue } from './viterbi.js';
 
 export const PUNCTUATION_DIR = fileURLToPath(new URL('../../models/punctuation/', import.meta.url));
 export const PUNCTUATION_LM_FILE = 'punctuation-3gram.arpa.gz';
@@ -24,11 +24,22 @@ export const CASE_TABLE_FILE = 'case.txt.gz';
  */
 export const MARK_BONUS: Readonly<Record<Mark, number>> = { comma: 0.2, period: 0.3, question: 0.3 };
 
+/**
+ * How pauses bear on marks (see viterbi.ts): measured on real read speech with punctuated transcripts, the
+ * recogniser's own word times (models/punctuation/README.md, "Pause cue"). Bins: under 0.15 s, 0.15–0.3, 0.3–0.5,
+ * 0.5 s and over; question marks take the periods' values.
+ */
+export const PAUSE_CUE: PauseCue = {
+  edges: [0.15, 0.3, 0.5],
+  log10Ratio: { comma: [-1.41, -0.02, 0.82, 1.41], period: [-1.56, -0.7, 0.58, 1.54], question: [-1.56, -0.7, 0.58, 1.54] },
+};
+
 export class PunctuationModel {
   constructor(
     readonly lm: NgramLM,
     readonly cases: CaseTable,
     readonly bonus: Readonly<Partial<Record<Mark, number>>> = MARK_BONUS,
+    readonly pauseCue: PauseCue | null = PAUSE_CUE,
   ) {
     for (const m of MARKS) {
       if (!lm.has(MARK_TOKEN[m])) throw new ModelLoadError('BAD_CARD', `punctuation LM has no ${MARK_TOKEN[m]} token`);
@@ -47,15 +58,16 @@ export class PunctuationModel {
 
   /** A decoder state for one stream (its partials reuse the work of the ones before). */
   trellis(): PunctuationTrellis {
-    return new PunctuationTrellis(this.lm, this.bonus);
+    return new PunctuationTrellis(this.lm, this.bonus, this.pauseCue);
   }
 
   /**
    * Shown forms of an utterance's words, one per word: cased, with the mark that follows it; the last word ends
-   * the sentence. Final false: a partial, whose last word's mark is not known yet.
+   * the sentence. Final false: a partial, whose last word's mark is not known yet. `pauses[i]`: seconds of silence
+   * after word i, where known (the recogniser's word times), for the pause cue.
    */
-  punctuate(tokens: readonly string[], final = true, trellis: PunctuationTrellis = this.trellis()): string[] {
-    trellis.update(tokens);
+  punctuate(tokens: readonly string[], final = true, trellis: PunctuationTrellis = this.trellis(), pauses: readonly number[] = []): string[] {
+    trellis.update(tokens, pauses);
     return displayTokens(tokens, trellis.marks(final), this.cases);
   }
 

@@ -4,9 +4,13 @@
  * text highest. With an n-gram LM the state is the last n-1 tokens, so an exact Viterbi keeps at most
  * (1 + marks)^(n-1) states per word: 16 for a trigram.
  *
- * The trellis is kept between calls and extended from the longest common prefix of the words, so a stream's
- * partials cost only their new words; the columns of a prefix depend on the prefix alone, so the answer is the
- * same whether it was computed at once or piecewise.
+ * Where the words' times are known, the pause after each word is evidence too (a pause cue): each mark's path gains
+ * log10 P(pause | mark) / P(pause | no mark), read from a table of pause bins, as the prosody term of Shriberg and
+ * Stolcke's hidden-event model (readers pause at commas and sentence ends far more than between other words).
+ *
+ * The trellis is kept between calls and extended from the longest common prefix of the words (and their pauses),
+ * so a stream's partials cost only their new words; the columns of a prefix depend on the prefix alone, so the
+ * answer is the same whether it was computed at once or piecewise.
  */
 import type { NgramLM } from '../lm/ngram-lm.js';
 import { normalizeWords } from '../text/normalize.js';
@@ -23,6 +27,31 @@ interface Node {
 
 const CHOICES: readonly (Mark | null)[] = [null, ...MARKS];
 
+/** How a pause after a word bears on the mark there: log10 likelihood ratios per pause bin. */
+export interface PauseCue {
+  /** Upper edges of the pause bins in seconds, increasing; the last bin has no upper edge. */
+  readonly edges: readonly number[];
+  /** For each mark, log10 P(bin | mark) / P(bin | no mark), one value per bin (edges.length + 1). */
+  readonly log10Ratio: Readonly<Record<Mark, readonly number[]>>;
+}
+
+export class PauseCueError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PauseCueError';
+  }
+}
+
+function checkPauseCue(cue: PauseCue): PauseCue {
+  const { edges, log10Ratio } = cue;
+  if (!edges.every((e, i) => Number.isFinite(e) && (i === 0 || e > edges[i - 1]!))) throw new PauseCueError('pause cue edges must be finite and increasing');
+  for (const m of MARKS) {
+    const r = log10Ratio[m];
+    if (!r || r.length !== edges.length + 1 || !r.every(Number.isFinite)) throw new PauseCueError(`pause cue for ${m} needs ${edges.length + 1} finite values`);
+  }
+  return cue;
+}
+
 /** The words the LM scores for one shown word: itself, or what a numeral ("1984", "21st") reads as. */
 function spokenWords(token: string): string[] {
   if (/^[a-z']+$/.test(token)) return [token];
@@ -30,21 +59,30 @@ function spokenWords(token: string): string[] {
   return words.length > 0 ? words : ['<unk>'];
 }
 
+const NO_PAUSE_TERMS: readonly number[] = CHOICES.map(() => 0);
+
 export class PunctuationTrellis {
   private tokens: string[] = [];
+  private pauses: number[] = [];
   /** columns[i]: the best path to each state after word i and its mark. */
   private columns: Node[][] = [];
   private readonly start: Node;
   private readonly markIds: readonly number[];
   private readonly history: number;
   private readonly bonus: readonly number[];
+  private readonly pauseCue: PauseCue | null;
 
-  /** `bonus`: log10 added to the path for each mark of that kind (see PunctuationModel's MARK_BONUS). */
+  /**
+   * `bonus`: log10 added to the path for each mark of that kind (see PunctuationModel's MARK_BONUS); `pauseCue`: how
+   * pauses weigh, where `update` is given them (null: they are ignored).
+   */
   constructor(
     private readonly lm: NgramLM,
     bonus: Readonly<Partial<Record<Mark, number>>> = {},
+    pauseCue: PauseCue | null = null,
   ) {
     this.bonus = CHOICES.map((m) => (m === null ? 0 : bonus[m] ?? 0));
+    this.pauseCue = pauseCue && checkPauseCue(pauseCue);
     this.history = Math.max(1, lm.order - 1);
     this.start = { score: 0, ctx: [lm.bos], mark: null, prev: null };
     this.markIds = CHOICES.map((m) => (m === null ? -1 : lm.wordId(MARK_TOKEN[m])));
@@ -52,17 +90,39 @@ export class PunctuationTrellis {
 
   clear(): void {
     this.tokens = [];
+    this.pauses = [];
     this.columns = [];
   }
 
-  /** Brings the trellis to these words, reusing the columns of the prefix they share with the last call. */
-  update(tokens: readonly string[]): void {
+  /**
+   * Brings the trellis to these words, reusing the columns of the prefix they share with the last call. `pauses[i]`:
+   * seconds between word i's end and the next word's start (missing or NaN where not known, e.g. after a partial's
+   * last word).
+   */
+  update(tokens: readonly string[], pauses: readonly number[] = []): void {
+    const pauseAt = (i: number): number => {
+      const p = pauses[i];
+      return p === undefined || !Number.isFinite(p) ? Number.NaN : Math.max(0, p);
+    };
     let common = 0;
     const n = Math.min(tokens.length, this.tokens.length);
-    while (common < n && tokens[common] === this.tokens[common]) common++;
+    while (common < n && tokens[common] === this.tokens[common] && Object.is(pauseAt(common), this.pauses[common])) common++;
     this.tokens = tokens.slice();
+    this.pauses = tokens.map((_t, i) => pauseAt(i));
     this.columns.length = common;
-    for (let i = common; i < tokens.length; i++) this.columns.push(this.step(i === 0 ? [this.start] : this.columns[i - 1]!, tokens[i]!));
+    for (let i = common; i < tokens.length; i++) {
+      this.columns.push(this.step(i === 0 ? [this.start] : this.columns[i - 1]!, tokens[i]!, this.pauses[i]!));
+    }
+  }
+
+  /** log10 ratio the pause after a word adds to each choice there (0 for no mark, and where the pause is unknown). */
+  private pauseTerms(pause: number): readonly number[] {
+    const cue = this.pauseCue;
+    if (!cue || Number.isNaN(pause)) return NO_PAUSE_TERMS;
+    let bin = 0;
+    // word times are whole model steps (30 ms): a pause of 5 steps is 0.15 s however the subtraction rounds
+    while (bin < cue.edges.length && pause >= cue.edges[bin]! - 1e-9) bin++;
+    return CHOICES.map((m) => (m === null ? 0 : cue.log10Ratio[m][bin]!));
   }
 
   private push(ctx: readonly number[], id: number): number[] {
@@ -71,9 +131,10 @@ export class PunctuationTrellis {
     return next;
   }
 
-  private step(previous: readonly Node[], token: string): Node[] {
+  private step(previous: readonly Node[], token: string, pause: number): Node[] {
     const lm = this.lm;
     const ids = spokenWords(token).map((w) => lm.wordId(w));
+    const pauseTerms = this.pauseTerms(pause);
     const best = new Map<string, Node>();
     for (const from of previous) {
       let score = from.score;
@@ -87,7 +148,7 @@ export class PunctuationTrellis {
         let s = score;
         let next = ctx;
         if (c > 0) {
-          s += lm.score(ctx, markId) + this.bonus[c]!;
+          s += lm.score(ctx, markId) + this.bonus[c]! + pauseTerms[c]!;
           next = this.push(ctx, markId);
         }
         const key = next.join(',');

@@ -197,7 +197,7 @@ export class Recognizer {
   /** Display rewrites, in order: numbers as numerals, then punctuation and case (which reads numerals as spoken). */
   private displayDecoder(decoder: StreamingDecoder, options: StreamOptions): StreamingDecoder {
     const numbered = options.numerals ? withNumerals(decoder) : decoder;
-    return options.punctuate ? withPunctuation(numbered, defaultPunctuationModel()) : numbered;
+    return options.punctuate ? withPunctuation(numbered, defaultPunctuationModel(), this.model.card.frameShiftMs / 1000) : numbered;
   }
 
   private createDecoder(hotwords: readonly Hotword[], grammar: Grammar | null): StreamingDecoder {

@@ -4,6 +4,7 @@ import { CaseCounter, buildPunctuationModel, readUnits, unitTokens } from '../..
 import { evaluatePunctuation } from '../../src/punctuation/evaluate.js';
 import { PunctuationModel } from '../../src/punctuation/model.js';
 import { CaseTable, displayTokens } from '../../src/punctuation/truecase.js';
+import { PauseCueError } from '../../src/punctuation/viterbi.js';
 import { rng } from '../helpers.js';
 
 // A small punctuated text, the same few patterns many times: enough for the builder and decoder to learn them.
@@ -61,6 +62,53 @@ describe('punctuation model (built from a small text)', () => {
       const final = random() < 0.5;
       expect(model.punctuate(words, final, trellis)).toEqual(model.punctuate(words, final));
     }
+  });
+
+  it('a long pause after a word brings a mark, and none at all keeps one out', () => {
+    const model = smallModel();
+    const pausesAfter = (words: string[], long: number[]): number[] => words.map((_w, i) => (long.includes(i) ? 0.8 : 0.05));
+    // the words alone end a sentence after "did"; read without a break, they run on; with a break, the mark returns
+    const did = 'he did see the river'.split(' ');
+    expect(model.punctuate(did).join(' ')).toBe('He did. See the river.');
+    expect(model.punctuate(did, true, model.trellis(), pausesAfter(did, [])).join(' ')).toBe('He did see the river.');
+    expect(model.punctuate(did, true, model.trellis(), pausesAfter(did, [1])).join(' ')).toBe('He did. See the river.');
+    // the words alone put no mark inside; a pause after "ate" splits the sentences there
+    const ate = 'the dog ate the cat slept'.split(' ');
+    expect(model.punctuate(ate).join(' ')).toBe('The dog ate the cat slept.');
+    expect(model.punctuate(ate, true, model.trellis(), pausesAfter(ate, [2])).join(' ')).toBe('The dog ate. The cat slept.');
+    // unknown pauses (NaN, or none given) weigh nothing
+    expect(model.punctuate(did, true, model.trellis(), did.map(() => Number.NaN))).toEqual(model.punctuate(did));
+    // without a cue the pauses are ignored
+    const noCue = new PunctuationModel(model.lm, model.cases, {}, null);
+    expect(noCue.punctuate(did, true, noCue.trellis(), pausesAfter(did, []))).toEqual(noCue.punctuate(did));
+  });
+
+  it('extends the trellis piecewise with pauses as at once, and redoes a word whose pause changed', () => {
+    const model = smallModel();
+    const vocab = 'the dog was tired so it slept where did sleep in london by river i think cat hungry ate and then'.split(' ');
+    const random = rng(11);
+    const trellis = model.trellis();
+    for (let k = 0; k < 200; k++) {
+      const words = Array.from({ length: 1 + Math.floor(random() * 14) }, () => vocab[Math.floor(random() * vocab.length)]!);
+      const pauses = words.map(() => (random() < 0.2 ? Number.NaN : random() * random()));
+      const final = random() < 0.5;
+      expect(model.punctuate(words, final, trellis, pauses)).toEqual(model.punctuate(words, final, model.trellis(), pauses));
+    }
+    const words = 'the dog ate the cat slept'.split(' ');
+    const pauses = words.map(() => 0.05);
+    const ran = model.punctuate(words, true, trellis, pauses);
+    pauses[2] = 0.8;
+    expect(model.punctuate(words, true, trellis, pauses)).not.toEqual(ran);
+    expect(model.punctuate(words, true, trellis, pauses)).toEqual(model.punctuate(words, true, model.trellis(), pauses));
+  });
+
+  it('refuses a malformed pause cue', () => {
+    const { lm, cases } = smallModel();
+    const ok = { comma: [0, 1], period: [0, 1], question: [0, 1] };
+    expect(() => new PunctuationModel(lm, cases, {}, { edges: [0.3], log10Ratio: ok }).trellis()).not.toThrow();
+    expect(() => new PunctuationModel(lm, cases, {}, { edges: [0.3, 0.2], log10Ratio: { comma: [0, 1, 2], period: [0, 1, 2], question: [0, 1, 2] } }).trellis()).toThrow(PauseCueError);
+    expect(() => new PunctuationModel(lm, cases, {}, { edges: [0.3], log10Ratio: { ...ok, comma: [0] } }).trellis()).toThrow(/comma needs 2/);
+    expect(() => new PunctuationModel(lm, cases, {}, { edges: [0.3], log10Ratio: { ...ok, period: [0, Number.NaN] } }).trellis()).toThrow(PauseCueError);
   });
 
   it('evaluates slot by slot: a perfect model scores 1, one without marks 0', () => {

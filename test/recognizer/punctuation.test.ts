@@ -20,8 +20,10 @@ function expectPunctuationOf(plain: RecognitionResult, shown: RecognitionResult)
   expect(shown.words.map((w) => [w.start, w.end, w.conf])).toEqual(plain.words.map((w) => [w.start, w.end, w.conf]));
   expect(shown.text).toBe(shown.words.map((w) => w.word).join(' '));
   expect([shown.start, shown.end]).toEqual([plain.start, plain.end]);
-  // it is the shipped model's reading of this utterance's words, on their own
-  expect(shown.text).toBe(defaultPunctuationModel().punctuateText(plain.text));
+  // it is the shipped model's reading of this utterance's words and the pauses between them, on their own
+  const model = defaultPunctuationModel();
+  const pauses = plain.words.map((w, i) => (i + 1 < plain.words.length ? plain.words[i + 1]!.start - w.end : Number.NaN));
+  expect(shown.text).toBe(model.punctuate(plain.words.map((w) => w.word), true, model.trellis(), pauses).join(' '));
   if (shown.words.length > 0) {
     expect(shown.text).toMatch(/[.?]$/);
     expect(shown.text).toMatch(/^[^a-z]/);

@@ -24,7 +24,11 @@ describe('server "punctuate" config', () => {
     };
     const plain = await finalOf(false);
     const shown = await finalOf(true);
-    expect(shown.final.text).toBe(defaultPunctuationModel().punctuateText(plain.final.text));
+    // the shipped model's reading of the words and the pauses between them
+    const model = defaultPunctuationModel();
+    const words = plain.final.result ?? [];
+    const pauses = words.map((w, i) => (i + 1 < words.length ? words[i + 1]!.start - w.end : Number.NaN));
+    expect(shown.final.text).toBe(model.punctuate(words.map((w) => w.word), true, model.trellis(), pauses).join(' '));
     expect(shown.final.text).toMatch(/^[A-Z].*[.?]$/);
     expect(shown.final.result?.map((w) => w.word).join(' ')).toBe(shown.final.text);
     expect(shown.final.result?.map((w) => [w.start, w.end, w.conf])).toEqual(plain.final.result?.map((w) => [w.start, w.end, w.conf]));
