@@ -34,6 +34,14 @@ export const PAUSE_CUE: PauseCue = {
   log10Ratio: { comma: [-1.41, -0.02, 0.82, 1.41], period: [-1.56, -0.7, 0.58, 1.54], question: [-1.56, -0.7, 0.58, 1.54] },
 };
 
+/** Where an utterance stands in the speech around it. */
+export interface PunctuationContext {
+  /** The speech goes on past this utterance's end (cut for length): its last word need not end a sentence. */
+  continues?: boolean;
+  /** The utterance carries on a sentence the one before it left open: its first word is not a sentence start. */
+  midSentence?: boolean;
+}
+
 export class PunctuationModel {
   constructor(
     readonly lm: NgramLM,
@@ -64,11 +72,18 @@ export class PunctuationModel {
   /**
    * Shown forms of an utterance's words, one per word: cased, with the mark that follows it; the last word ends
    * the sentence. Final false: a partial, whose last word's mark is not known yet. `pauses[i]`: seconds of silence
-   * after word i, where known (the recogniser's word times), for the pause cue.
+   * after word i, where known (the recogniser's word times), for the pause cue. `context`: where the utterance
+   * stands in the speech around it (an utterance cut for length need not end a sentence, nor its successor start one).
    */
-  punctuate(tokens: readonly string[], final = true, trellis: PunctuationTrellis = this.trellis(), pauses: readonly number[] = []): string[] {
+  punctuate(
+    tokens: readonly string[],
+    final = true,
+    trellis: PunctuationTrellis = this.trellis(),
+    pauses: readonly number[] = [],
+    context: PunctuationContext = {},
+  ): string[] {
     trellis.update(tokens, pauses);
-    return displayTokens(tokens, trellis.marks(final), this.cases);
+    return displayTokens(tokens, trellis.marks(final, context.continues ?? false), this.cases, !(context.midSentence ?? false));
   }
 
   /** `punctuate` over a space-separated transcript. */

@@ -37,8 +37,8 @@ function capitalise(token: string): string {
  * The shown tokens: case, then the mark. Words the recogniser did not write in lowercase letters (numerals such
  * as "1984" or "21st", a grammar's "[unk]") keep their form, but for a sentence-initial capital.
  */
-export function displayTokens(tokens: readonly string[], marks: readonly (Mark | null)[], cases: CaseTable): string[] {
-  let sentenceStart = true;
+export function displayTokens(tokens: readonly string[], marks: readonly (Mark | null)[], cases: CaseTable, startsSentence = true): string[] {
+  let sentenceStart = startsSentence;
   return tokens.map((token, i) => {
     const cased = /^[a-z']+$/.test(token) ? cases.form(token) : token;
     const shown = sentenceStart ? capitalise(cased) : cased;

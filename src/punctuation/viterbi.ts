@@ -161,17 +161,19 @@ export class PunctuationTrellis {
 
   /**
    * The best marks for the words of the last `update`. Final (an utterance's result): the last word takes a
-   * sentence mark and the text ends there. Otherwise (a partial) the text goes on, and the last word's mark is
-   * not known yet: it is null.
+   * sentence mark and the text ends there, unless `open` (the speech goes on past this result): then the last
+   * word takes whichever mark, or none, scores best. Otherwise (a partial) the text goes on, and the last word's
+   * mark is not known yet: it is null.
    */
-  marks(final: boolean): (Mark | null)[] {
+  marks(final: boolean, open = false): (Mark | null)[] {
     const last = this.columns[this.columns.length - 1];
     if (!last) return [];
+    const ends = final && !open;
     let best: Node | null = null;
     let bestScore = -Infinity;
     for (const node of last) {
-      if (final && !endsSentence(node.mark)) continue;
-      const score = final ? node.score + this.lm.score(node.ctx, this.lm.eos) : node.score;
+      if (ends && !endsSentence(node.mark)) continue;
+      const score = ends ? node.score + this.lm.score(node.ctx, this.lm.eos) : node.score;
       if (score > bestScore) [best, bestScore] = [node, score];
     }
     const out: (Mark | null)[] = new Array<Mark | null>(this.columns.length).fill(null);

@@ -55,6 +55,8 @@ export class EndpointDetector {
   private steps = 0;
   private silentRun = 0;
   private speech = false;
+  /** The last endpoint `scan` found was the length rule's, inside speech, not a pause's. */
+  private cutForLength = false;
 
   /** `blank` and `space`: the token ids of the model's blank and word separator. */
   constructor(config: EndpointConfig, stepSeconds: number, private readonly vocabSize: number, private readonly blank: number, private readonly space: number) {
@@ -68,6 +70,11 @@ export class EndpointDetector {
   /** Steps seen in the current utterance. */
   get length(): number {
     return this.steps;
+  }
+
+  /** Whether the endpoint `scan` just reported cut running speech for length (the next utterance goes on with it). */
+  get lastCutForLength(): boolean {
+    return this.cutForLength;
   }
 
   /**
@@ -86,7 +93,10 @@ export class EndpointDetector {
         this.speech = true;
       }
       const ended = this.speech ? this.silentRun >= this.trailingSteps : this.silentRun >= this.silenceNoSpeechSteps;
-      if (ended || this.tooLong(best)) return t + 1 - from;
+      if (ended || this.tooLong(best)) {
+        this.cutForLength = !ended && this.speech;
+        return t + 1 - from;
+      }
     }
     return -1;
   }

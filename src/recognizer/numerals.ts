@@ -23,9 +23,9 @@ export function withNumerals(decoder: StreamingDecoder): StreamingDecoder {
   return {
     acceptFrames: (logProbs, frames) => decoder.acceptFrames(logProbs, frames),
     partial: () => writeNumeralsInText(decoder.partial()),
-    reset: () => decoder.reset(),
-    finalize: (): DecoderOutput => {
-      const out = decoder.finalize();
+    reset: (boundary) => decoder.reset(boundary),
+    finalize: (boundary): DecoderOutput => {
+      const out = decoder.finalize(boundary);
       return {
         text: writeNumeralsInText(out.text),
         words: mergeNumeralWords(out.words),

@@ -183,15 +183,18 @@ export class RecognizerStream {
       const count = taken < 0 ? out.steps - from : taken;
       this.decoder.acceptFrames(out.data.subarray(from * out.vocab, (from + count) * out.vocab), count);
       from += count;
-      if (taken >= 0) this.closeUtterance(out.firstStep + from);
+      if (taken >= 0) this.closeUtterance(out.firstStep + from, this.endpoint!.lastCutForLength);
     }
   }
 
-  /** Finalises the utterance that ends before step `endStep` and starts the next one there. */
-  private closeUtterance(endStep: number): void {
-    const output = this.decoder.finalize();
+  /**
+   * Finalises the utterance that ends before step `endStep` and starts the next one there; `continues` when the
+   * speech runs on into it (a cut for length).
+   */
+  private closeUtterance(endStep: number, continues = false): void {
+    const output = this.decoder.finalize({ continues });
     this.done.push(this.toResult(output, this.utteranceStart, endStep));
-    this.decoder.reset();
+    this.decoder.reset({ continues });
     this.endpoint?.reset();
     this.utteranceStart = endStep;
   }

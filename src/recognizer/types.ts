@@ -42,10 +42,20 @@ export interface DecoderOutput {
   alternatives: Alternative[];
 }
 
+/** How an utterance ends and the next begins. */
+export interface UtteranceBoundary {
+  /**
+   * The speech goes on past the end of this utterance: it was cut for length at a word boundary, not ended by a
+   * pause or by the end of the stream (default false). Display decoders then leave the sentence open.
+   */
+  continues?: boolean;
+}
+
 /** A streaming CTC decoder: split-invariant, reset between utterances. */
 export interface StreamingDecoder {
   acceptFrames(logProbs: Float32Array, frames: number): void;
   partial(): string;
-  finalize(): DecoderOutput;
-  reset(): void;
+  finalize(boundary?: UtteranceBoundary): DecoderOutput;
+  /** Starts the next utterance; `continues` (as given to the finalize before it) when it carries on that one's speech. */
+  reset(boundary?: UtteranceBoundary): void;
 }
