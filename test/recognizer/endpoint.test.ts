@@ -23,12 +23,14 @@ describe('EndpointDetector', () => {
     // 5 speech steps then silence: 0.3 s = 10 silent steps, so the end comes right after step 15.
     const tokens = [2, 3, 4, 5, 6, ...new Array<number>(30).fill(0)];
     expect(d.scan(peaked(tokens), tokens.length)).toBe(15);
+    expect(d.lastCutForLength).toBe(false);
   });
 
   it('ends a silence-only stretch only after the longer no-speech limit (rule 1)', () => {
     const d = new EndpointDetector({ ...DEFAULT_ENDPOINT_CONFIG, silenceWithoutSpeech: 0.6, trailingSilence: 0.3 }, 0.03, V, BLANK, SPACE);
     const tokens = new Array<number>(40).fill(0);
     expect(d.scan(peaked(tokens), 40)).toBe(20);
+    expect(d.lastCutForLength).toBe(false);
   });
 
   it('ends an utterance at the maximum length at its next word boundary (rule 3), across calls', () => {
@@ -39,6 +41,8 @@ describe('EndpointDetector', () => {
     expect(d.scan(peaked(tokens.slice(0, 20)), 20)).toBe(-1);
     expect(tokens[29]).not.toBe(SPACE);
     expect(d.scan(peaked(tokens.slice(20)), tokens.length - 20)).toBe(32 - 20 + 1);
+    // a cut inside running speech: the next utterance carries it on
+    expect(d.lastCutForLength).toBe(true);
     d.reset();
     expect(d.length).toBe(0);
   });
