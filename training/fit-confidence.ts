@@ -39,6 +39,7 @@ const decoderJson = arg('--decoder', arg('--write', 'models/default.json'))!;
 const features = (arg('--features') ?? CONFIDENCE_FEATURES.join(',')).split(',') as ConfidenceFeature[];
 for (const f of features) if (!(CONFIDENCE_FEATURES as readonly string[]).includes(f)) throw new Error(`unknown feature ${f}`);
 const weights = (JSON.parse(readFileSync(decoderJson, 'utf8')) as { decoder?: Record<string, number | undefined> }).decoder ?? {};
+const lookahead = (JSON.parse(readFileSync(decoderJson, 'utf8')) as { decoder?: { lmLookahead?: boolean } }).decoder?.lmLookahead === true;
 if (!shipped.languageModel) throw new Error('models/default.json names no language model');
 
 const model = await AcousticModel.load(modelDir);
@@ -51,7 +52,7 @@ const samples = new Map<string, CalibrationSample[]>();
 for (const u of utterances) {
   const d = new BeamSearchDecoder({
     vocabulary: model.card.vocabulary, blank: model.card.blank, lm,
-    beamWidth: weights.beamWidth, beamThreshold: weights.beamThreshold, alpha: weights.alpha, beta: weights.beta, oovLog10: weights.oovLog10,
+    beamWidth: weights.beamWidth, beamThreshold: weights.beamThreshold, alpha: weights.alpha, beta: weights.beta, oovLog10: weights.oovLog10, lmLookahead: lookahead,
   });
   d.acceptFrames(u.logProbs, u.steps);
   const { words } = d.finalize();

@@ -4,7 +4,7 @@
  * Usage: npx tsx training/tune-decoder.ts --model models/NAME [--lm FILE (default: the LM in models/default.json)]
  *          [--manifest training/work/data/real-dev/manifest.tsv ...] [--limit 120 per manifest]
  *          [--beams 16] [--thresholds 30] [--alphas 0.3,0.6,1.0,1.5] [--betas 0,1,2,3] [--phases 3]
- *          [--cache DIR (default training/work/cache/dev-logprobs)] [--write models/default.json]
+ *          [--cache DIR (default training/work/cache/dev-logprobs)] [--lookahead] [--oov-char LOG10] [--write models/default.json]
  * --phases N decodes every utterance N times, its audio shifted by 0, 10, 20 ms (one per stacking phase of the 30 ms
  * model steps): the model's errors move with the phase, so one phase makes a small dev set noisier than it is.
  * Weights under which a hotword can no longer win are refused: the best-scoring setting must still turn the
@@ -54,6 +54,10 @@ const lm = loadArpaFile(lmPath);
 const V = model.card.vocabulary.length;
 /** Where the model's dev log-probabilities are kept between runs (keyed on the weights, manifests and settings). */
 const CACHE = arg('--cache', 'training/work/cache/dev-logprobs');
+/** Decode with the context LM look-ahead (BeamSearchOptions.lmLookahead). */
+const LOOKAHEAD = process.argv.includes('--lookahead');
+/** Extra log10 cost per character of an unknown word (BeamSearchOptions.oovCharLog10). */
+const OOV_CHAR = Number(arg('--oov-char', '0'));
 const utterances = await devLogProbs(model, manifests, LIMIT, PHASES, CACHE);
 
 function score(decode: (lp: Float32Array, steps: number) => string): { wer: number; perSet: Record<string, number> } {
@@ -94,7 +98,7 @@ for (const beamWidth of BEAMS) {
         for (const beta of BETAS) {
           const started = performance.now();
           const r = score((lp, steps) => {
-            const d = new BeamSearchDecoder({ vocabulary: model.card.vocabulary, blank: model.card.blank, lm, beamWidth, beamThreshold, alpha, beta, oovLog10 });
+            const d = new BeamSearchDecoder({ vocabulary: model.card.vocabulary, blank: model.card.blank, lm, beamWidth, beamThreshold, alpha, beta, oovLog10, lmLookahead: LOOKAHEAD, oovCharLog10: OOV_CHAR });
             d.acceptFrames(lp, steps);
             return d.finalize().text;
           });
@@ -114,6 +118,8 @@ function hotwordWorks(s: Setting): boolean {
   const d = new BeamSearchDecoder({
     vocabulary: model.card.vocabulary, blank: model.card.blank, lm, beamWidth: s.beamWidth, beamThreshold: s.beamThreshold, alpha: s.alpha, beta: s.beta,
     oovLog10: s.oovLog10,
+    lmLookahead: LOOKAHEAD,
+    oovCharLog10: OOV_CHAR,
     hotwords: [{ phrase: 'stella', boost: 10 }],
   });
   d.acceptFrames(hotwordLogProbs, hotwordLogProbs.length / V);
@@ -132,7 +138,7 @@ if (write) {
   if ((json.decoder as { confidence?: unknown } | undefined)?.confidence) {
     console.log('the word-confidence calibration was fitted for the old weights and is dropped: run training/fit-confidence.ts --write');
   }
-  json.decoder = { beamWidth: best.beamWidth, beamThreshold: best.beamThreshold, alpha: best.alpha, beta: best.beta, oovLog10: best.oovLog10, tunedOn: manifests, devWer: best.perSet, greedyDevWer: greedy.perSet };
+  json.decoder = { beamWidth: best.beamWidth, beamThreshold: best.beamThreshold, alpha: best.alpha, beta: best.beta, oovLog10: best.oovLog10, ...(LOOKAHEAD ? { lmLookahead: true } : {}), tunedOn: manifests, devWer: best.perSet, greedyDevWer: greedy.perSet };
   writeFileSync(write, `${JSON.stringify(json, null, 2)}\n`);
   console.log(`written to ${write}`);
 }

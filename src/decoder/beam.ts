@@ -14,6 +14,7 @@
 import type { NgramLM } from '../lm/ngram-lm.js';
 import { PairHash } from '../lm/pair-hash.js';
 import { LexiconTrie, lexiconFor } from './lexicon.js';
+import { lookaheadFor, type LmLookahead } from './lm-lookahead.js';
 import { HotwordTrie, type Hotword } from './hotwords.js';
 import { BLANK, DEFAULT_VOCABULARY } from './vocabulary.js';
 import { wordConfidence, type ConfidenceCalibration, type WordEvidence } from './confidence.js';
@@ -49,6 +50,12 @@ export interface BeamSearchOptions {
   skipHopeless?: boolean;
   /** Word-level n-gram LM, applied when a word is completed (at a space and at finalize). */
   lm?: NgramLM | null;
+  /**
+   * Price a partial word, while it grows, at the best LM probability in its context of any word it can still become
+   * (lm-lookahead.ts), settled to the word's own probability when it ends (default false). Final scores are unchanged;
+   * what changes is which hypotheses survive pruning: unpriced partial words no longer crowd out priced ones.
+   */
+  lmLookahead?: boolean;
   /** LM weight (default 0.5); the LM's log10 scores are converted to natural log before weighting. */
   alpha?: number;
   /** Bonus per completed word, natural log (default 1.0; only used with an LM). */
@@ -205,6 +212,7 @@ export class BeamSearchDecoder {
   private readonly maxGainSpace: number;
   private readonly maxGainChar: number;
   private readonly lexicon: LexiconTrie | null;
+  private readonly lookahead: LmLookahead | null;
   private readonly hotwordOovLog10: number;
   private readonly trie: HotwordTrie | null;
   private readonly maxAlternatives: number;
@@ -216,6 +224,8 @@ export class BeamSearchDecoder {
   private parent = new Int32Array(0);
   private token = new Int32Array(0);
   private ext = new Float64Array(0);
+  /** The weighted look-ahead of the partial word ending at each node, included in its ext (0 without one). */
+  private la = new Float64Array(0);
   private hot = new Int32Array(0);
   private frame = new Int32Array(0);
   private prob = new Float32Array(0);
@@ -293,6 +303,7 @@ export class BeamSearchDecoder {
       if (i !== this.blank && s.length === 1) tokenOf.set(s, i);
     });
     this.lexicon = this.lm ? lexiconFor(this.lm, tokenOf) : null;
+    this.lookahead = options.lmLookahead && this.lm && this.lexicon ? lookaheadFor(this.lm, this.lexicon) : null;
     const hw = options.hotwords ?? [];
     this.trie = hw.length > 0 ? new HotwordTrie(hw, tokenOf, this.space, options.hotwordBoost ?? 5) : null;
     this.ctxWidth = this.lm ? Math.max(0, this.lm.order - 1) : 0;
@@ -342,6 +353,7 @@ export class BeamSearchDecoder {
     // The root behaves as if preceded by a space: a leading space merges into it and a hotword can start.
     this.token[root] = this.space;
     this.ext[root] = 0;
+    this.la[root] = 0;
     this.hot[root] = 0;
     this.lex[root] = LexiconTrie.ROOT;
     this.oovPaid[root] = 0;
@@ -660,6 +672,8 @@ export class BeamSearchDecoder {
       e += this.trie.delta;
     }
     const W = this.ctxWidth;
+    const laParent = this.la[n]!;
+    let la = 0;
     if (c === this.space) {
       this.lex[ch] = LexiconTrie.ROOT;
       this.oovPaid[ch] = 0;
@@ -668,15 +682,25 @@ export class BeamSearchDecoder {
       const next = ln >= 0 ? this.lexicon.child(ln, c) : -1;
       this.lex[ch] = next;
       this.oovPaid[ch] = this.oovPaid[n]!;
-      // Charged once, when the partial word is outside the vocabulary and not (or no longer) a hotword match.
+      if (next >= 0 && this.lookahead) {
+        la = this.weighted(this.lookahead.bound(this.contextOf(n), next));
+        e += la - laParent;
+      }
+      // Charged once, when the partial word is outside the vocabulary and not (or no longer) a hotword match; a
+      // look-ahead already charged is replaced, so the word pays the worse of the two and a child never outscores
+      // its parent (what lets fullFrame skip hopeless prefixes).
       if (next < 0 && !this.oovPaid[n] && h === 0) {
-        e += this.weighted(this.unknownLog10(this.contextOf(n)));
+        const charge = this.weighted(this.unknownLog10(this.contextOf(n)));
+        e += this.lookahead ? Math.min(0, charge - laParent) : charge;
         this.oovPaid[ch] = 1;
+      } else if (next < 0) {
+        e -= laParent;
       }
       if (next < 0 && h === 0) e += this.oovCharCost;
     }
+    this.la[ch] = la;
     if (c === this.space && this.lm) {
-      e += this.completeWord(n, inHotword);
+      e += this.settleWord(n, inHotword);
       this.ctxLen[ch] = this.tmpCtxLen;
       for (let i = 0; i < this.tmpCtxLen; i++) this.ctx[ch * W + i] = this.tmpCtx[i]!;
     } else {
@@ -689,6 +713,16 @@ export class BeamSearchDecoder {
     this.prob[ch] = 0;
     this.children.set(n, c, ch);
     return ch;
+  }
+
+  /**
+   * What completing the word ending at node n adds to its ext: its LM score and word bonus (completeWord), less the
+   * look-ahead charged while it grew. A word outside the vocabulary pays at most its look-ahead's price again (a
+   * known word's own probability is never above its look-ahead), so completing a word gains at most the bonus.
+   */
+  private settleWord(n: number, inHotword: boolean): number {
+    const settled = this.completeWord(n, inHotword) - this.la[n]!;
+    return this.lookahead && !inHotword ? Math.min(this.beta, settled) : settled;
   }
 
   /**
@@ -760,7 +794,7 @@ export class BeamSearchDecoder {
     let len: number;
     let ctxSrc: Int32Array;
     if (n !== ROOT && this.token[n] !== this.space) {
-      extra += this.completeWord(n, inHotword);
+      extra += this.settleWord(n, inHotword);
       len = this.tmpCtxLen;
       ctxSrc = this.tmpCtx;
     } else {
@@ -899,6 +933,9 @@ export class BeamSearchDecoder {
     const ext = new Float64Array(cap);
     ext.set(this.ext);
     this.ext = ext;
+    const la = new Float64Array(cap);
+    la.set(this.la);
+    this.la = la;
     const prob = new Float32Array(cap);
     prob.set(this.prob);
     this.prob = prob;
@@ -932,6 +969,7 @@ export class BeamSearchDecoder {
         this.parent[j] = i === ROOT ? -1 : newId[this.parent[i]!]!;
         this.token[j] = this.token[i]!;
         this.ext[j] = this.ext[i]!;
+        this.la[j] = this.la[i]!;
         this.hot[j] = this.hot[i]!;
         this.frame[j] = this.frame[i]!;
         this.prob[j] = this.prob[i]!;

@@ -13,11 +13,15 @@ export class LexiconTrie {
   readonly nodes: number;
   /** Word id (index into `words`) spelled by each node, -1 where no word ends: the decoder never builds strings. */
   private readonly wordIds: Int32Array;
+  /** Parent of each node (-1 for the root), and the node spelling each word id (-1 for words left out). */
+  private readonly parents: Int32Array;
+  private readonly wordNodes: Int32Array;
 
   /** `words[i]` is the word with id i; words with characters outside `tokenOf` are left out. */
   constructor(words: readonly string[], tokenOf: ReadonlyMap<string, number>) {
     this.children = new PairHash(words.length * 4);
     const ends: Array<[number, number]> = [];
+    const parents: number[] = [-1];
     let nodes = 1;
     words.forEach((word, id) => {
       if (word.startsWith('<') || word.length === 0) return;
@@ -28,6 +32,7 @@ export class LexiconTrie {
         let next = this.children.get(node, token);
         if (next < 0) {
           next = nodes++;
+          parents.push(node);
           this.children.set(node, token, next);
         }
         node = next;
@@ -36,7 +41,22 @@ export class LexiconTrie {
     });
     this.nodes = nodes;
     this.wordIds = new Int32Array(nodes).fill(-1);
-    for (const [node, id] of ends) this.wordIds[node] = id;
+    this.wordNodes = new Int32Array(words.length).fill(-1);
+    for (const [node, id] of ends) {
+      this.wordIds[node] = id;
+      this.wordNodes[id] = node;
+    }
+    this.parents = Int32Array.from(parents);
+  }
+
+  /** The node that spells word id `id`, or -1 when the word is not in the trie. */
+  nodeOfWord(id: number): number {
+    return id >= 0 && id < this.wordNodes.length ? this.wordNodes[id]! : -1;
+  }
+
+  /** The parent of `node`, -1 for the root. */
+  parentOf(node: number): number {
+    return this.parents[node]!;
   }
 
   /** Id of the word spelled by `node`, or -1 (also for node -1). */

@@ -39,7 +39,7 @@ interface DefaultModels {
   acousticModel: string;
   languageModel: string | null;
   /** Beam-search weights tuned for this model and LM on held-out training-side dev sets. */
-  decoder: { beamWidth?: number; beamThreshold?: number; alpha?: number; beta?: number; oovLog10?: number; confidence?: ConfidenceCalibration };
+  decoder: { beamWidth?: number; beamThreshold?: number; alpha?: number; beta?: number; oovLog10?: number; lmLookahead?: boolean; confidence?: ConfidenceCalibration };
 }
 
 /** `models/default.json` names the shipped acoustic model and LM, relative to models/. */
@@ -53,6 +53,7 @@ export function defaultModels(): DefaultModels {
     languageModel: json.languageModel ? resolve(MODELS_DIR, json.languageModel) : null,
     decoder: {
       beamWidth: d?.beamWidth, beamThreshold: d?.beamThreshold, alpha: d?.alpha, beta: d?.beta, oovLog10: d?.oovLog10,
+      lmLookahead: d?.lmLookahead === undefined ? undefined : d.lmLookahead === true,
       confidence: d?.confidence === undefined ? undefined : checkCalibration(d.confidence, `${path}: decoder.confidence`),
     },
   };
@@ -75,6 +76,12 @@ export interface RecognizerOptions {
   beta?: number;
   /** log10 LM cost of a word outside the LM's vocabulary (default: the LM's <unk> probability). */
   oovLog10?: number;
+  /**
+   * Charge a partial word, as it grows, the best LM probability in its context of any word it can still become
+   * (BeamSearchOptions.lmLookahead; default: as tuned in models/default.json for the shipped model, else false).
+   * Grammars never use it.
+   */
+  lmLookahead?: boolean;
   /** n-best alternatives kept per result besides the best (default 4). */
   maxAlternatives?: number;
   /**
@@ -162,6 +169,7 @@ export class Recognizer {
       alpha: options.alpha ?? tuned.alpha,
       beta: options.beta ?? tuned.beta,
       oovLog10: options.oovLog10 ?? tuned.oovLog10,
+      lmLookahead: options.lmLookahead ?? tuned.lmLookahead,
       confidence: options.confidence ?? (shippedLm ? tuned.confidence ?? false : false),
     });
   }
@@ -214,6 +222,7 @@ export class Recognizer {
       // a grammar admits no other word, unless it lists [unk]; then one costs what an unknown word costs in dictation
       oovLog10: grammar ? (grammar.allowUnknown ? (this.options.oovLog10 ?? GRAMMAR_UNKNOWN_LOG10) : -Infinity) : this.options.oovLog10,
       oovCharLog10: grammar?.allowUnknown ? GRAMMAR_UNKNOWN_CHAR_LOG10 : 0,
+      lmLookahead: grammar ? false : this.options.lmLookahead,
       hotwords,
       maxAlternatives: this.options.maxAlternatives,
       confidence: grammar || !this.options.confidence ? null : this.options.confidence,

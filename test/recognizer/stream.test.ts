@@ -29,7 +29,8 @@ async function streamed(recognizer: Recognizer, samples: Float32Array, rate: num
 
 describe.each([
   ['greedy', { decoding: 'greedy' as const }],
-  ['beam + LM', { decoding: 'beam' as const, lm: existsSync(LM) ? LM : (false as const) }],
+  ['beam + LM', { decoding: 'beam' as const, lm: existsSync(LM) ? LM : (false as const), lmLookahead: false }],
+  ['beam + LM with look-ahead', { decoding: 'beam' as const, lm: existsSync(LM) ? LM : (false as const), lmLookahead: true }],
 ])('streaming equals batch (%s)', (_name, options) => {
   let recognizer: Recognizer;
   beforeAll(async () => {
