@@ -10,7 +10,7 @@
  * server-side latency (last sample arriving → reply sent) from above.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -99,7 +99,28 @@ function percentile(sorted: number[], p: number): number {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** Newest modification time of the files below `dir`, in ms. */
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * bin/hearken.js runs dist/ when it exists, so a build older than the source would measure (and compare against
+ * batch) code that is no longer the source's.
+ */
+function assertBuildCurrent(): void {
+  const compiled = join(ROOT, 'dist', 'cli.js');
+  if (existsSync(compiled) && newestMtime(join(ROOT, 'src')) > statSync(compiled).mtimeMs) {
+    throw new Error('dist/ is older than src/: the server would run stale code; run `npm run build` first');
+  }
+}
+
 async function startServer(args: string[], workers: number): Promise<{ child: ChildProcess; port: number }> {
+  assertBuildCurrent();
   const child = spawn(process.execPath, [join(ROOT, 'bin', 'hearken.js'), 'serve', '--port', '0', '--workers', String(workers), '--max-connections', '2000', '--idle-timeout', '0', ...args], {
     env: { ...process.env, HEARKEN_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'inherit', 'pipe'],

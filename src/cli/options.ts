@@ -47,6 +47,7 @@ export interface DecodingFlags {
   greedy?: boolean;
   alpha?: number;
   beta?: number;
+  lmLookahead?: boolean;
   endpoint: boolean;
   endPadding?: number;
 }
@@ -61,6 +62,7 @@ export function recognizerOptions(flags: DecodingFlags): WorkerRecognizerOptions
     beamThreshold: flags.beamThreshold,
     alpha: flags.alpha,
     beta: flags.beta,
+    lmLookahead: flags.lmLookahead,
     endpoint: flags.endpoint ? undefined : false,
     endPadding: flags.endPadding,
   };
@@ -77,6 +79,8 @@ export function withDecodingFlags<T extends import('commander').Command>(command
     .option('--greedy', 'greedy CTC decoding (no beam, no LM)')
     .option('--alpha <x>', 'LM weight (default: the tuned value in models/default.json, else 0.5)', finiteNumber)
     .option('--beta <x>', 'word insertion bonus (default: the tuned value in models/default.json, else 1.0)', finiteNumber)
+    .option('--lm-lookahead', 'charge partial words their best LM probability in context while they grow (default: as tuned in models/default.json)')
+    .option('--no-lm-lookahead', 'charge words their LM probability only when they end')
     .option('--no-endpoint', 'decode each file as one utterance (no endpoint splitting)')
     .option('--end-padding <seconds>', 'quiet noise heard after each file so a last word that runs to its end is kept (default 0.3; 0: none)', endPaddingSeconds);
   return command;

@@ -20,7 +20,7 @@ import { defaultPunctuationModel } from '../punctuation/model.js';
 import { RecognizerStream } from './stream.js';
 import type { RecognitionResult, StreamingDecoder } from './types.js';
 
-/** log10 cost of speech matched to `[unk]` in a grammar: KenLM-style strong, as for unknown words in dictation. */
+/** log10 cost of speech matched to `[unk]` in a grammar: KenLM-style strong. */
 const GRAMMAR_UNKNOWN_LOG10 = -10;
 /**
  * ... and per character, so one [unk] cannot swallow several grammar words: at -2, FSDD digit strings decode as
@@ -140,6 +140,8 @@ export class Recognizer {
     readonly model: AcousticModel,
     readonly lm: NgramLM | null,
     private readonly options: RecognizerOptions,
+    /** The caller's own oovLog10, if any: grammars price [unk] from it, never from dictation's tuned value. */
+    private readonly givenOovLog10?: number,
   ) {}
 
   static async create(options: RecognizerOptions = {}): Promise<Recognizer> {
@@ -171,7 +173,7 @@ export class Recognizer {
       oovLog10: options.oovLog10 ?? tuned.oovLog10,
       lmLookahead: options.lmLookahead ?? tuned.lmLookahead,
       confidence: options.confidence ?? (shippedLm ? tuned.confidence ?? false : false),
-    });
+    }, options.oovLog10);
   }
 
   createStream(options: StreamOptions = {}): RecognizerStream {
@@ -219,8 +221,9 @@ export class Recognizer {
       lm: grammar ? grammar.lm : this.lm,
       alpha: this.options.alpha,
       beta: this.options.beta,
-      // a grammar admits no other word, unless it lists [unk]; then one costs what an unknown word costs in dictation
-      oovLog10: grammar ? (grammar.allowUnknown ? (this.options.oovLog10 ?? GRAMMAR_UNKNOWN_LOG10) : -Infinity) : this.options.oovLog10,
+      // a grammar admits no other word, unless it lists [unk]; then it costs what the caller says an unknown word
+      // costs, else a fixed price (dictation's tuned value goes with its look-ahead and word bonus, not with grammars)
+      oovLog10: grammar ? (grammar.allowUnknown ? (this.givenOovLog10 ?? GRAMMAR_UNKNOWN_LOG10) : -Infinity) : this.options.oovLog10,
       oovCharLog10: grammar?.allowUnknown ? GRAMMAR_UNKNOWN_CHAR_LOG10 : 0,
       lmLookahead: grammar ? false : this.options.lmLookahead,
       hotwords,

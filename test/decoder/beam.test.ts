@@ -4,7 +4,7 @@ import { wordConfidence } from '../../src/decoder/confidence.js';
 import { greedyDecode } from '../../src/decoder/greedy.js';
 import { parseArpa } from '../../src/lm/arpa.js';
 import { buildArpa } from '../../src/lm/build.js';
-import { concat, frame, noisy, rng, spell, tokenOf, V } from './synth.js';
+import { concat, frame, LM_CORPUS, noisy, rng, spell, tokenOf, V } from './synth.js';
 
 function decode(rows: Float32Array[], options: BeamSearchOptions = {}): BeamSearchResult {
   const d = new BeamSearchDecoder(options);
@@ -12,18 +12,6 @@ function decode(rows: Float32Array[], options: BeamSearchOptions = {}): BeamSear
   return d.finalize();
 }
 
-const LM_CORPUS = [
-  'they lost their keys',
-  'they found their dog over there',
-  'put it over there',
-  'it is over there now',
-  'i saw their house',
-  'the book is over there',
-  'we left their car there',
-  'over there is their home',
-  'i met cate today',
-  'cate is here',
-];
 const lm = parseArpa(buildArpa(LM_CORPUS, { order: 3 }));
 
 /** Frames for "prefix" + an ambiguous word + "suffix": 'thei?'/'the?e' mixtures. */

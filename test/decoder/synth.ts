@@ -73,3 +73,17 @@ export function noisy(text: string, seed: number): Float32Array[] {
   }
   return rows;
 }
+
+/** A small corpus for test LMs: 'their' / 'there' in contexts that tell them apart. */
+export const LM_CORPUS = [
+  'they lost their keys',
+  'they found their dog over there',
+  'put it over there',
+  'it is over there now',
+  'i saw their house',
+  'the book is over there',
+  'we left their car there',
+  'over there is their home',
+  'i met cate today',
+  'cate is here',
+];
