@@ -26,8 +26,11 @@ SHIPPED_ALPHA=$(node -p 'require("./models/default.json").decoder?.alpha ?? 0.9'
 SHIPPED_BETA=$(node -p 'require("./models/default.json").decoder?.beta ?? 2')
 SHIPPED_BEAM=$(node -p 'require("./models/default.json").decoder?.beamWidth ?? 128')
 SHIPPED_THRESHOLD=$(node -p 'require("./models/default.json").decoder?.beamThreshold ?? 30')
+SHIPPED_OOV=$(node -p 'require("./models/default.json").decoder?.oovLog10 ?? -10')
 GRID=(--beams "${BEAMS:-$SHIPPED_BEAM}" --thresholds "${THRESHOLDS:-$SHIPPED_THRESHOLD}"
-      --alphas "${ALPHAS:-$(around "$SHIPPED_ALPHA" 0.15 0.1)}" --betas "${BETAS:-$(around "$SHIPPED_BETA" 0.5 0)}" --oovs "${OOVS:--10}")
+      --alphas "${ALPHAS:-$(around "$SHIPPED_ALPHA" 0.15 0.1)}" --betas "${BETAS:-$(around "$SHIPPED_BETA" 0.5 0)}" --oovs "${OOVS:-$SHIPPED_OOV}")
+# the shipped decoder's LM look-ahead goes with its weights (the unknown-word cost and bonus were tuned with it)
+[[ $(node -p 'require("./models/default.json").decoder?.lmLookahead === true') == true ]] && GRID+=(--lookahead)
 say() { echo "$(date '+%F %T') $*" | tee -a "$LOG"; }
 
 if cmp -s "$START/model.onnx" "$MODEL/model.onnx"; then

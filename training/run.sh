@@ -113,7 +113,7 @@ if want tune; then
   if [[ ! -f models/default.json ]]; then
     printf '{\n  "acousticModel": "%s",\n  "languageModel": "lm/en-3gram.arpa.gz"\n}\n' "$NAME" > models/default.json
   fi
-  npx tsx training/tune-decoder.ts --model "$MODEL" --limit 60 --alphas 0.3,0.6,1.0 --betas 1,2,3,4 --oovs unk,-7,-10 \
+  npx tsx training/tune-decoder.ts --model "$MODEL" --limit 60 --alphas 0.6,1.0,1.15 --betas 0,1,2,3 --oovs -10,-15 --lookahead \
     --manifest $W/data/real-dev/manifest.tsv --manifest $W/data/synth-dev/manifest.tsv --write models/default.json
 fi
 say "done"
