@@ -38,8 +38,8 @@ const modelDir = arg('--model') ?? shipped.acousticModel;
 const decoderJson = arg('--decoder', arg('--write', 'models/default.json'))!;
 const features = (arg('--features') ?? CONFIDENCE_FEATURES.join(',')).split(',') as ConfidenceFeature[];
 for (const f of features) if (!(CONFIDENCE_FEATURES as readonly string[]).includes(f)) throw new Error(`unknown feature ${f}`);
-const weights = (JSON.parse(readFileSync(decoderJson, 'utf8')) as { decoder?: Record<string, number | undefined> }).decoder ?? {};
-const lookahead = (JSON.parse(readFileSync(decoderJson, 'utf8')) as { decoder?: { lmLookahead?: boolean } }).decoder?.lmLookahead === true;
+const { lmLookahead, ...weights } = (JSON.parse(readFileSync(decoderJson, 'utf8')) as { decoder?: Record<string, number | undefined> & { lmLookahead?: boolean } }).decoder ?? {};
+const lookahead = lmLookahead === true;
 if (!shipped.languageModel) throw new Error('models/default.json names no language model');
 
 const model = await AcousticModel.load(modelDir);

@@ -58,6 +58,8 @@ const CACHE = arg('--cache', 'training/work/cache/dev-logprobs');
 const LOOKAHEAD = process.argv.includes('--lookahead');
 /** Extra log10 cost per character of an unknown word (BeamSearchOptions.oovCharLog10). */
 const OOV_CHAR = Number(arg('--oov-char', '0'));
+// the recognizer has no per-character unknown cost for dictation, so a written block could not be decoded as tuned
+if (OOV_CHAR !== 0 && arg('--write')) throw new Error('--oov-char is for measurement only: it cannot be combined with --write');
 const utterances = await devLogProbs(model, manifests, LIMIT, PHASES, CACHE);
 
 function score(decode: (lp: Float32Array, steps: number) => string): { wer: number; perSet: Record<string, number> } {

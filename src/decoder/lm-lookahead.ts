@@ -63,25 +63,24 @@ export class LmLookahead {
     const lm = this.lm;
     const boV = lm.table(1).backoff![v]!;
     let best = boV + uniMax;
-    const listed2 = this.successorMax(this.bigramMaps, v, this.bigramStart, this.bigramEntries, lm.table(2).word).get(node);
+    const listed2 = this.successorMax(this.bigramMaps, v, this.bigramStart, this.bigramEntries, 2).get(node);
     if (listed2 !== undefined && listed2 > best) best = listed2;
     const u = k >= 2 ? context[k - 2]! : -1;
     if (u < 0 || !this.trigramStart) return best;
     const uv = lm.table(2).index!.get(u, v);
     if (uv < 0) return best;
     best += lm.table(2).backoff![uv]!;
-    const listed3 = this.successorMax(this.trigramMaps, uv, this.trigramStart, this.trigramEntries!, lm.table(3).word).get(node);
+    const listed3 = this.successorMax(this.trigramMaps, uv, this.trigramStart, this.trigramEntries!, 3).get(node);
     if (listed3 !== undefined && listed3 > best) best = listed3;
     return best;
   }
 
   /** For one context, the highest listed log10 probability below each lexicon node that has a listed successor. */
-  private successorMax(cache: Map<number, Map<number, number>>, context: number, start: Int32Array, entries: Int32Array, words: Int32Array): Map<number, number> {
+  private successorMax(cache: Map<number, Map<number, number>>, context: number, start: Int32Array, entries: Int32Array, order: 2 | 3): Map<number, number> {
     let map = cache.get(context);
     if (map) return map;
     map = new Map();
-    const order = words === this.lm.table(2).word ? 2 : 3;
-    const prob = this.lm.table(order).prob;
+    const { word: words, prob } = this.lm.table(order);
     for (let i = start[context]!; i < start[context + 1]!; i++) {
       const e = entries[i]!;
       const p = prob[e]!;
