@@ -426,6 +426,9 @@ def main():
     ap.add_argument("--ref-dump", action="append", default=[], help="dump dir(s) to take the reference utterance from")
     ap.add_argument("--eval-json", help="evaluate.py --json output to record in model.json/card")
     ap.add_argument("--verify", action="store_true", help="check ONNX parity with onnxruntime-node (recommended)")
+    ap.add_argument("--ema", action="store_true",
+                    help="export the checkpoint's moving average of the weights (train.py --ema) instead of the weights "
+                         "as trained: continue.sh's candidate at the stop")
     ap.add_argument("--weights", choices=("float16", "float32"), default="float16",
                     help="storage of the weight matrices in model.onnx (float16 halves the file; computation is float32)")
     args = ap.parse_args()
@@ -435,6 +438,8 @@ def main():
         return
     if not args.checkpoint or not args.out:
         ap.error("--checkpoint and --out are required")
+    if args.ema and args.checkpoint.endswith(".onnx"):
+        ap.error("--ema needs a training checkpoint (.pt), not a model.onnx")
     torch.set_num_threads(1)
     if args.checkpoint.endswith(".onnx"):  # re-export a model folder (say with other weight storage), card and all
         src = read_model_json(args.checkpoint) or {}
@@ -447,6 +452,16 @@ def main():
         model.load_state_dict(ck["model"])
         feature_config = ck.get("feature_config")
         training = dict(ck.get("training_summary", {}))
+        if args.ema:
+            if not ck.get("ema"):
+                raise SystemExit(f"{args.checkpoint} holds no moving average (trained without --ema)")
+            from ema import WeightAverage
+            avg = WeightAverage(model, ck["ema"]["decay"])
+            avg.load_state_dict(ck["ema"])
+            with torch.no_grad():
+                for p, s in zip(model.parameters(), avg.shadow):
+                    p.copy_(s)
+            training["weights"] = "ema"
     if args.eval_json:
         with open(args.eval_json) as f:
             ev = json.load(f)

@@ -7,8 +7,8 @@ mode); --shift-aug's stacking phase and chunk offset; --onset-cut's and --offset
 giving the same updates as none; device-train.sh runs end to end (on the CPU) and returns model pieces; training loss
 decreases with 2 DDP ranks; resume continues from last.pt; export + ONNX parity with onnxruntime-node; warm start
 from the ONNX initializers reproduces the checkpoint's outputs exactly (its weight matrices rounded to float16,
-as stored); evaluate.py runs on model folder and .pt;
-a resumed run with --publish-dir measures the published model anew as its bar (at 3 dev phases).
+as stored); export --ema writes the moving average; evaluate.py runs on model folder and .pt;
+accept-model.sh leaves the shipped model alone when it is the candidate, and its rule (accept-rule.mjs) decides.
 """
 import json
 import os
@@ -192,26 +192,42 @@ def check_weight_average():
     print("weight average update + swap in/out: OK")
 
 
-def check_publish_rule():
-    from train import better, dominates
-    published = (0.8152, 0.3418)
-    assert not dominates((0.8129, 0.3501), published), "lower WER with higher CER must not publish"
-    assert dominates((0.8129, 0.3418), published) and dominates((0.8152, 0.3400), published)
-    assert not dominates(published, published) and dominates((0.9, 0.9), None)
-    assert better((0.8129, 0.3501), published), "best.pt still follows WER first"
-    print("publish rule (dominates on WER and CER): OK")
+def check_accept_same(tmp):
+    """accept-model.sh leaves everything alone when the candidate is the shipped model (the full comparison decodes
+    the dev sets with the LM and takes minutes)."""
+    name = json.load(open(os.path.join(REPO, "models", "default.json")))["acousticModel"]
+    candidate = os.path.join(tmp, "accept", "candidate")
+    shutil.copytree(os.path.join(REPO, "models", name), candidate)
+    out = run("bash", os.path.join(HERE, "accept-model.sh"), candidate, name)
+    assert "the candidate is the shipped model" in out, out
+    print("accept-model.sh with the shipped model as candidate: OK")
 
 
-def check_accept_unchanged(tmp):
-    """accept-model.sh leaves everything alone when nothing was published (the full comparison takes minutes)."""
-    shipped = os.path.join(REPO, "models", "en-lcblstm-small")
-    if not os.path.exists(os.path.join(shipped, "model.onnx")):
-        return
-    start = os.path.join(tmp, "accept", "start-model")
-    shutil.copytree(shipped, start)
-    out = run("bash", os.path.join(HERE, "accept-model.sh"), start, "en-lcblstm-small")
-    assert "nothing was published" in out, out
-    print("accept-model.sh with nothing published: OK")
+def check_accept_rule(tmp):
+    """accept-rule.mjs: a mean gain of at least MIN_GAIN with no set more than MAX_SET_LOSS worse, else refused."""
+    sets = ["w/data/real-dev/manifest.tsv", "w/data/synth-dev/manifest.tsv"]
+
+    def verdict(shipped, candidate):
+        paths = []
+        for tag, wers in (("shipped", shipped), ("candidate", candidate)):
+            path = os.path.join(tmp, f"rule-{tag}.json")
+            with open(path, "w") as f:
+                json.dump({"decoder": {"devWer": dict(zip(sets, wers))}}, f)
+            paths.append(path)
+        r = subprocess.run(["node", os.path.join(HERE, "accept-rule.mjs"), *paths, "0.001", "0.01"], cwd=REPO,
+                           capture_output=True, text=True)
+        return r.returncode
+
+    assert verdict([0.37, 0.34], [0.365, 0.338]) == 0, "a gain everywhere"
+    assert verdict([0.37, 0.34], [0.3695, 0.3399]) == 1, "a gain under the margin"
+    assert verdict([0.37, 0.34], [0.385, 0.30]) == 1, "a big mean gain, but one set 1.5 points worse"
+    assert verdict([0.37, 0.34], [0.379, 0.32]) == 0, "0.9 points worse on one set is allowed"
+    with open(os.path.join(tmp, "rule-empty.json"), "w") as f:
+        json.dump({"decoder": {}}, f)
+    r = subprocess.run(["node", os.path.join(HERE, "accept-rule.mjs"), os.path.join(tmp, "rule-shipped.json"),
+                        os.path.join(tmp, "rule-empty.json"), "0.001", "0.01"], cwd=REPO, capture_output=True, text=True)
+    assert r.returncode == 2 and "no decoder.devWer" in r.stderr, r.stderr
+    print("accept rule (mean margin, per-set limit, unreadable input refused): OK")
 
 
 def check_anchor(tmp, md):
@@ -260,7 +276,6 @@ def main():
     check_streaming_equivalence()
     check_silence_cut()
     check_weight_average()
-    check_publish_rule()
     tmp = tempfile.mkdtemp(prefix="hearken-selftest-")
     try:
         toy = os.path.join(HERE, "toy_dump.py")
@@ -297,20 +312,29 @@ def main():
         assert {t.data_type for t in onnx.load(f"{md}/model.onnx").graph.initializer if t.name.startswith(("l", "out.")) and t.name.endswith((".W", ".R"))} \
             == {onnx.TensorProto.FLOAT16}
         print("warm start from ONNX (float16 weight matrices) reproduces the rounded checkpoint exactly: OK")
+        run(PY, os.path.join(HERE, "export.py"), "--checkpoint", f"{wd}/last.pt", "--ema", "--out", f"{tmp}/ema-model",
+            "--ref-dump", f"{tmp}/dev", "--verify")
+        for p, shadow in zip(a.parameters(), ck["ema"]["shadow"]):
+            with torch.no_grad():
+                p.copy_(shadow)
+        c = load_from_onnx(f"{tmp}/ema-model/model.onnx")
+        with torch.no_grad():
+            d = (round_weights(a, "float16").eval()(x) - c.eval()(x)).abs().max().item()
+        assert d == 0.0, d
+        assert json.load(open(f"{tmp}/ema-model/model.json"))["training"]["weights"] == "ema"
+        print("export --ema writes the checkpoint's moving average: OK")
         check_anchor(tmp, md)
         check_schedule(tmp, md)
         out = run(PY, os.path.join(HERE, "evaluate.py"), "--model", md, "--model", f"{wd}/best.pt",
                   "--dev", f"real-dev={tmp}/dev")
         print(out.strip())
-        pub = f"{tmp}/published"
-        shutil.copytree(md, pub)
-        out = run(*common, "--max-updates", "150", "--eval-at-start", "--select", "real-dev", "--publish-dir", pub,
-                  "--dev-phases", "3")
-        assert "the published model, measured now" in out, out[-2000:]
-        print("a resumed run measures the published model anew (--dev-phases 3): OK")
+        out = run(*common, "--max-updates", "150", "--eval-at-start", "--select", "real-dev", "--dev-phases", "3")
+        assert "resumed model: real-dev WER" in out, out[-2000:]
+        print("a resumed run measures itself at the start (--dev-phases 3): OK")
         check_frame_shift(tmp)
         check_packs(tmp)
-        check_accept_unchanged(tmp)
+        check_accept_same(tmp)
+        check_accept_rule(tmp)
         print("ALL OK")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

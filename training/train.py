@@ -12,9 +12,9 @@
 * `--init-onnx models/<name>/model.onnx`: warm start from an exported model (weights and normalisation read from
   the ONNX initializers; architecture from the model.json next to it).
 * Every --eval-every minutes: greedy CER/WER on the dev sets (split over the ranks); the best checkpoint by
-  --select dev set WER (tie: CER) is WORKDIR/best.pt.  With --publish-dir a model is also exported there (ONNX
-  parity verified) whenever its WER and CER are both at least as good as the published model's, one of them better
-  (continue.sh).  With --ema the moving average of the weights is evaluated too and the better of the two kept.
+  --select dev set WER (tie: CER) is WORKDIR/best.pt.  With --ema the moving average of the weights is evaluated
+  too and the better of the two kept.  (Whether a run's weights replace the shipped model is decided afterwards,
+  with the LM: continue.sh exports the average at the stop and training/accept-model.sh measures it.)
 * Data mix: each --train is GROUP=DIR; per epoch group g contributes share_g of the epoch's audio (whole copies
   plus a random part; epoch size = total train audio unless --epoch-hours).  Shares come from --mix
   (e.g. real=0.6,synth=0.4); default = natural shares with group "real" lifted to >= 0.5.
@@ -71,7 +71,7 @@ def parse_args(argv=None):
     ap.add_argument("--dropout", type=float, default=0.0, help="between layers, training only")
     ap.add_argument("--ema", type=float, default=0.0,
                     help="also evaluate an exponential moving average of the weights with this decay (e.g. 0.998); "
-                         "the better of raw and averaged weights is kept as best.pt and published (0: off)")
+                         "the better of raw and averaged weights is kept as best.pt; last.pt holds both (0: off)")
     # optimisation
     ap.add_argument("--lr", type=float, default=2.5e-3, help="peak Adam learning rate")
     ap.add_argument("--anchor", type=float, default=0.0,
@@ -109,9 +109,6 @@ def parse_args(argv=None):
                     help="decode the dev sets at this many stacking phases and pool the counts (less noisy)")
     ap.add_argument("--save-every", type=float, default=5.0, help="minutes between last.pt saves")
     ap.add_argument("--log-every", type=int, default=50, help="updates between log lines")
-    ap.add_argument("--publish-dir", help="export a model here when it dominates the published one on WER and CER (continue.sh)")
-    ap.add_argument("--publish-name")
-    ap.add_argument("--ref-dump", action="append", default=[], help="dump for reference.json when publishing")
     ap.add_argument("--max-updates", type=int, default=0, help="stop after this many updates (tests)")
     return ap.parse_args(argv)
 
@@ -181,14 +178,6 @@ def evaluate_all(model, devs, rank, world, max_utts, device="cpu", phases=1):
 def better(a, b):
     """a, b: (wer, cer) tuples or None."""
     return b is None or (a[0], a[1]) < (b[0], b[1])
-
-
-def dominates(a, b):
-    """Whether (wer, cer) `a` is at least as good as `b` on both and better on one.  Publishing asks this, not
-    `better`: on a dev set of a few hundred words one word moves WER by 0.2 points, so a lower WER with a higher
-    CER is more likely noise than progress (a continue run once published WER 81.52 -> 81.29 with CER
-    34.18 -> 35.01)."""
-    return b is None or (a[0] <= b[0] and a[1] <= b[1] and (a[0] < b[0] or a[1] < b[1]))
 
 
 def worker(rank, world, args, port):
@@ -283,7 +272,7 @@ def worker(rank, world, args, port):
     anchor = [p.detach().clone() for p in model.parameters()] if args.anchor > 0 else None
 
     state = {"epoch": 0, "step": 0, "updates": 0, "trained_seconds": 0.0, "history": [], "best": None,
-             "start_metric": None, "warm_start": args.init_onnx, "prior_history": [], "prior_minutes": 0.0,
+             "warm_start": args.init_onnx, "prior_history": [], "prior_minutes": 0.0,
              "prior_updates": 0, "prior_epochs": 0.0}
     if ck is not None:
         opt.load_state_dict(ck["optimizer"])
@@ -325,7 +314,7 @@ def worker(rank, world, args, port):
         return {
             "data": data_info, "shares": shares, "epochHours": epoch_seconds / 3600,
             "settings": dict({k: v for k, v in vars(args).items()
-                              if k not in ("workdir", "train", "dev", "publish_dir", "ref_dump", "fresh", "max_updates",
+                              if k not in ("workdir", "train", "dev", "fresh", "max_updates",
                                            "layers", "hidden", "cell", "unidirectional", "chunk", "lookahead")},
                              model=model.config()),
             "minutes": state["prior_minutes"] + state["trained_seconds"] / 60,
@@ -370,69 +359,31 @@ def worker(rank, world, args, port):
     def metric(entry):
         return entry["dev"][select]["wer"], entry["dev"][select]["cer"]
 
-    def publish(entry):
-        m = metric(entry)
-        from export import export_model
-        name = args.publish_name or os.path.basename(os.path.normpath(args.publish_dir))
-        tr = summary()
-        tr["eval"] = entry["dev"]
-        tr["weights"] = entry["weights"]
-        try:
-            export_model(model, args.publish_dir, name, tr, feature_config, args.ref_dump, verify=True)
-            state["start_metric"] = m
-            log(f"published -> {args.publish_dir}")
-        except Exception as e:  # keep training; the old model stays in place
-            log(f"publish FAILED: {e}")
-
     def keep(entry):
-        """With the entry's weights in the model: best.pt when it is the best so far, publishing when it
-        dominates the published model."""
+        """With the entry's weights in the model: best.pt when it is the best so far."""
         m = metric(entry)
         if better(m, state["best"]):
             state["best"] = m
             checkpoint(best_path)
             log(f"new best {select}: WER {100 * m[0]:.2f}% CER {100 * m[1]:.2f}% ({entry['weights']} weights) -> {best_path}")
-        if args.publish_dir and dominates(m, state["start_metric"]):
-            publish(entry)
 
-    def measure_published():
-        """Every rank: the published model's dev results, measured now, the way this run evaluates (a resumed run
-        may evaluate differently from the run that published, e.g. another --dev-phases)."""
-        from export import load_from_onnx
-        published = load_from_onnx(os.path.join(args.publish_dir, "model.onnx")).to(device)
-        return {"dev": evaluate_all(published, devs, rank, world, args.dev_max_utts, device, args.dev_phases)}
-
-    def after_eval(entries, initial=False, published=None):
-        """rank 0 only: history, best checkpoint (raw or averaged weights, whichever is better), publishing."""
+    def after_eval(entries, initial=False):
+        """rank 0 only: history and best checkpoint (raw or averaged weights, whichever is better)."""
         if select is None or select not in entries[0]["dev"]:
             return
         if initial:
             m = metric(entries[0])
-            if published is not None:  # a resumed continue run: the bar is the published model, measured now
-                p = state["start_metric"] = metric(published)
-                log(f"resumed model: {select} WER {100 * m[0]:.2f}% CER {100 * m[1]:.2f}%; the published model, "
-                    f"measured now: WER {100 * p[0]:.2f}% CER {100 * p[1]:.2f}%; publishing needs better")
-            elif state["start_metric"] is None:
-                state["start_metric"] = m
-                log(f"start model: {select} WER {100 * m[0]:.2f}% CER {100 * m[1]:.2f}%")
-            else:  # resumed without a published model to measure: keep the stored bar
-                p = state["start_metric"]
-                log(f"resumed model: {select} WER {100 * m[0]:.2f}% CER {100 * m[1]:.2f}%; publishing needs better "
-                    f"than WER {100 * p[0]:.2f}% CER {100 * p[1]:.2f}%")
+            log(f"{'resumed' if ck is not None else 'start'} model: {select} WER {100 * m[0]:.2f}% CER {100 * m[1]:.2f}%")
             return
-        # raw first, so a tie keeps the raw weights; a dominating candidate first, so it can be published
-        entry = min(entries, key=lambda e: (not dominates(metric(e), state["start_metric"]), metric(e)))
+        entry = min(entries, key=metric)  # raw first, so a tie keeps the raw weights
         state["history"].append(entry)
         with weights_in_model(entry["weights"]):
             keep(entry)
 
     if args.eval_at_start and devs:
         entry = do_eval()
-        published = None
-        if ck is not None and args.publish_dir and os.path.exists(os.path.join(args.publish_dir, "model.onnx")):
-            published = measure_published()
         if rank == 0:
-            after_eval([entry], initial=True, published=published)
+            after_eval([entry], initial=True)
         dist.barrier()
 
     # ------------------------------------------------------------------ training loop
