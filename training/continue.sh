@@ -12,7 +12,7 @@
 # Utterances are moved to random stacking phases and chunk offsets (--shift-aug), as a stream meets them, and a
 # third lose their leading silence (--onset-cut 0.3), so the model learns clips that start on speech.
 # (--offset-cut, the same for trailing silence, measured no gain on the CPU: training/README.md, tenth session.)
-# Greedy dev CER/WER every EVAL_EVERY (5) minutes at the three stacking phases go to train.log and the card's history;
+# Greedy dev CER/WER every EVAL_EVERY (20) minutes at the three stacking phases go to train.log and the card's history;
 # they decide nothing, since over real-dev's 882 words they are mostly noise.
 # At the stop the moving average of the last weights is exported to WORKDIR/candidate (ONNX parity verified), and
 # training/accept-model.sh decides with the decoder users run: the candidate replaces models/NAME only if its mean
@@ -23,12 +23,12 @@
 # interrupted run with `WORKDIR=training/work/continue-<timestamp> training/continue.sh --minutes N`.
 # Environment: FEAT, the feature dumps to train on and to measure (default training/work/features; e.g.
 # training/work/x2/features, the 46 h set of training/README.md); RANKS (processes, default 2: one per core);
-# EVAL_EVERY (minutes, default 5); PY.
+# EVAL_EVERY (minutes, default 20: a greedy evaluation of both weights takes minutes); PY.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 MINUTES=60 NAME=${NAME:-$(node -p 'require("./models/default.json").acousticModel')} FG=0 EXTRA=()
-EVAL_EVERY=${EVAL_EVERY:-5}
+EVAL_EVERY=${EVAL_EVERY:-20}
 RANKS=${RANKS:-2}
 PY=${PY:-/usr/bin/python3}
 while [[ $# -gt 0 ]]; do
