@@ -81,13 +81,9 @@ RECORD=("$PY" training/export.py --record-eval "$WORKDIR/candidate" --eval-json 
 ACCEPT=(nice -n 19 training/accept-model.sh "$WORKDIR/candidate" "$NAME")
 echo "${CMD[*]}" > "$WORKDIR/command.txt"
 # train.py first; a SIGTERM to it still lets it save and exit, and then the export and the verdict run
-{
-  printf '%q ' "${CMD[@]}"; printf '\nset -e\n'
-  for step in EXPORT EVALUATE RECORD ACCEPT; do
-    declare -n cmd=$step
-    printf '%q ' "${cmd[@]}"; printf '\n'
-  done
-} > "$WORKDIR/run-steps.sh"
+line() { printf '%q ' "$@"; printf '\n'; }
+{ line "${CMD[@]}"; echo 'set -e'; line "${EXPORT[@]}"; line "${EVALUATE[@]}"; line "${RECORD[@]}"; line "${ACCEPT[@]}"; } \
+  > "$WORKDIR/run-steps.sh"
 if [[ $FG == 1 ]]; then exec bash "$WORKDIR/run-steps.sh"; fi
 nohup bash "$WORKDIR/run-steps.sh" > "$WORKDIR/stdout.log" 2>&1 &
 echo "continue training: log $WORKDIR/train.log ; stop with: pkill -f 'training/train.py --workdir $WORKDIR'"
