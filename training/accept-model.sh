@@ -15,7 +15,7 @@
 # replaced once published a model the LM decoder found worse; every CPU fine-tune since the eleventh session was
 # decided by this rule, written before its result (training/README.md).
 # ALPHAS / BETAS / BEAMS / THRESHOLDS / OOVS (comma lists) give both models a grid instead, each judged at its best
-# setting and the candidate's best written, for weights that moved far (a GPU run); a grid takes ~1 minute a setting.
+# setting and the candidate's best written, for weights that moved far (a GPU run); each setting decodes for 1-2 minutes (training/README.md, fourteenth session).
 # The verdict goes to stdout and CANDIDATE_DIR/../accept.log.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -62,8 +62,9 @@ for s in real-train real-aug; do [[ -f $FEAT/$s/index.json ]] && ARGS+=(--train 
 [[ -f $FEAT/synth-train/index.json ]] && ARGS+=(--train "synth=$FEAT/synth-train")
 REF=() CARD_DEV=()
 for s in real-dev synth-dev; do
-  [[ -f $FEAT/$s/index.json ]] && ARGS+=(--dev "$s=$FEAT/$s") && REF+=(--ref-dump "$FEAT/$s") && CARD_DEV+=(--dev "$s=$FEAT/$s")
+  [[ -f $FEAT/$s/index.json ]] && CARD_DEV+=(--dev "$s=$FEAT/$s") && REF+=(--ref-dump "$FEAT/$s")
 done
+ARGS+=("${CARD_DEV[@]}")
 # clips that start or end on speech, measured beside them
 for s in real-dev-onset synth-dev-onset real-dev-offset synth-dev-offset; do [[ -f $FEAT/$s/index.json ]] && ARGS+=(--dev "$s=$FEAT/$s"); done
 [[ -f $FEAT/real-dev/index.json ]] || { echo "need $FEAT/real-dev (run training/run.sh --to features)" >&2; exit 1; }

@@ -192,6 +192,14 @@ def check_weight_average():
     print("weight average update + swap in/out: OK")
 
 
+def check_best_rule():
+    from train import better
+    best = (0.8152, 0.3418)
+    assert better((0.8129, 0.3501), best), "best.pt follows WER first"
+    assert better((0.8152, 0.3400), best) and not better(best, best) and better((0.9, 0.9), None)
+    print("best.pt rule (WER, then CER): OK")
+
+
 def check_accept_same(tmp):
     """accept-model.sh leaves everything alone when the candidate is the shipped model (the full comparison decodes
     the dev sets with the LM and takes minutes)."""
@@ -276,6 +284,7 @@ def main():
     check_streaming_equivalence()
     check_silence_cut()
     check_weight_average()
+    check_best_rule()
     tmp = tempfile.mkdtemp(prefix="hearken-selftest-")
     try:
         toy = os.path.join(HERE, "toy_dump.py")
