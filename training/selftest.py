@@ -7,7 +7,7 @@ mode); --shift-aug's stacking phase and chunk offset; --onset-cut's and --offset
 giving the same updates as none; device-train.sh runs end to end (on the CPU) and returns model pieces; training loss
 decreases with 2 DDP ranks; resume continues from last.pt; export + ONNX parity with onnxruntime-node; warm start
 from the ONNX initializers reproduces the checkpoint's outputs exactly (its weight matrices rounded to float16,
-as stored); export --ema writes the moving average; evaluate.py runs on model folder and .pt;
+as stored); export --ema writes the moving average; prepare.py's speaker perturbation shifts pitch and tempo as asked; evaluate.py runs on model folder and .pt;
 accept-model.sh leaves the shipped model alone when it is the candidate, and its rule (accept-rule.mjs) decides.
 """
 import json
@@ -173,6 +173,42 @@ def check_silence_cut():
     print("silence cut (onset, offset): OK")
 
 
+def check_speaker_perturbation():
+    """prepare.py's real-vtp / synth-vtp copies: shift_voice moves f0 by its cents at the same length and tempo
+    changes the length only; perturb_speaker is deterministic given its RNG."""
+    import numpy as np
+    sys.path.insert(0, os.path.join(HERE, "data"))
+    import prepare
+    tmp = tempfile.mkdtemp(prefix="hearken-vtp-")
+    try:
+        t = np.arange(2 * prepare.SR) / prepare.SR
+        x = sum(np.sin(2 * np.pi * 150 * k * t) / k for k in range(1, 8)).astype(np.float32) * 0.2
+        src = os.path.join(tmp, "src.wav")
+        prepare.write_wav(src, x)
+
+        def f0(path):
+            y = prepare.read_wav(path)[4000:20000]
+            ac = np.correlate(y, y, "full")[len(y) - 1:]
+            lo, hi = prepare.SR // 400, prepare.SR // 60
+            return prepare.SR / (lo + int(np.argmax(ac[lo:hi])))
+        for cents, tempo in ((300, 1.0), (-300, 1.0), (0, 0.8)):
+            dst = os.path.join(tmp, "v.wav")
+            prepare.shift_voice(src, dst, cents, tempo)
+            ratio = f0(dst) / f0(src)
+            assert abs(ratio / 2 ** (cents / 1200) - 1) < 0.03, (cents, ratio)
+            n = prepare.wav_seconds(dst)
+            assert abs(n - 2.0 / tempo) < 0.02, (tempo, n)
+        outs = []
+        for k in range(2):
+            dst = os.path.join(tmp, "p%d.wav" % k)
+            outs.append(prepare.perturb_speaker(src, dst, prepare.rng_for(7, "vtp", "x")))
+        assert outs[0] == outs[1] and outs[0].startswith("pitch"), outs
+        assert open(os.path.join(tmp, "p0.wav"), "rb").read() == open(os.path.join(tmp, "p1.wav"), "rb").read()
+        print("speaker perturbation (pitch, tempo, deterministic): OK", outs[0])
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def check_weight_average():
     from ema import WeightAverage
     torch.manual_seed(0)
@@ -283,6 +319,7 @@ def losses(log):
 def main():
     check_streaming_equivalence()
     check_silence_cut()
+    check_speaker_perturbation()
     check_weight_average()
     check_best_rule()
     tmp = tempfile.mkdtemp(prefix="hearken-selftest-")

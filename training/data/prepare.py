@@ -8,6 +8,11 @@ manifest's folder):
   OUT/real-aug     --aug-copies sox/numpy augmented copies of every real-train utterance
   OUT/synth-train  TTS (espeak-ng, flite, festival) of normalised corpus sentences, --synth-hours
   OUT/synth-dev    ~300 TTS utterances, held-out voices and held-out sentences
+  OUT/real-vtp, OUT/synth-vtp   --vtp-copies / --synth-vtp-copies speaker-perturbed copies of real-train /
+                   synth-train (optional, default 0): pitch and formants moved together by 100-350 cents either way
+                   (sox pitch: a shorter or longer vocal tract) and the speaking rate changed independently (sox
+                   tempo 0.85-1.15), then the mild channel augmentation; new "speakers" for a model that knows its
+                   training voices far better than new ones
   OUT/real-dev-aug, OUT/synth-dev-aug   --dev-aug-copies augmented copies of the dev sets (same augmentation as
                    real-aug): degraded held-out audio, so decoder tuning and confidence calibration also see speech
                    the model hears badly (never trained on)
@@ -222,6 +227,28 @@ def augment(src, dst, rng, babble_pool=None, mild=False):
     return "+".join(desc)
 
 
+def shift_voice(src, dst, cents, tempo):
+    """Pitch and formants up or down by `cents` at the same duration, then the duration divided by `tempo` at the
+    same pitch (both WSOLA in sox)."""
+    run(["sox", "-D", "-R", "-V1", src, "-b", "16", dst, "pitch", "%.0f" % cents, "tempo", "-s", "%.3f" % tempo,
+         "rate", "-h", str(SR)])
+
+
+def perturb_speaker(src, dst, rng, babble_pool=None):
+    """A new voice from an old one: pitch + formants (vocal tract length) and speaking rate, each changed on its
+    own, then the mild channel augmentation.  Shifts under 100 cents are left to real-aug's speed perturbation."""
+    cents = float(rng.uniform(100, 350)) * (1 if rng.random() < 0.5 else -1)
+    tempo = float(rng.uniform(0.85, 1.15))
+    tmp = dst + ".vtp.wav"
+    try:
+        shift_voice(src, tmp, cents, tempo)
+        desc = augment(tmp, dst, rng, babble_pool=babble_pool, mild=True)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return "pitch%+.0f+tempo%.2f+%s" % (cents, tempo, desc)
+
+
 # ---------------------------------------------------------------- TTS
 def tts(engine, voice, text, rng, raw_path):
     if engine == "espeak":
@@ -286,6 +313,10 @@ def do_job(job):
         if kind == "aug":
             rng = rng_for(job["seed"], "aug", job["key"])
             d = augment(job["src"], dst, rng, babble_pool=G.get("babble"))
+            return ("ok", job, d)
+        if kind == "vtp":
+            rng = rng_for(job["seed"], "vtp", job["key"])
+            d = perturb_speaker(job["src"], dst, rng, babble_pool=G.get("babble") if job["babble"] else None)
             return ("ok", job, d)
         if kind == "synth":
             rng = rng_for(job["seed"], "synth", job["key"])
@@ -442,6 +473,9 @@ def main():
     ap.add_argument("--synth-dev-utts", type=int, default=300)
     ap.add_argument("--aug-copies", type=int, default=2)
     ap.add_argument("--dev-aug-copies", type=int, default=1)
+    ap.add_argument("--vtp-copies", type=int, default=0, help="speaker-perturbed copies of real-train (real-vtp)")
+    ap.add_argument("--synth-vtp-copies", type=int, default=0,
+                    help="speaker-perturbed copies of synth-train (synth-vtp)")
     ap.add_argument("--dev-speakers", default="",
                     help="comma-separated Libri-light speaker ids for real-dev (default: first two by numeric id)")
     ap.add_argument("--jobs", type=int, default=2)
@@ -579,6 +613,30 @@ def main():
                                           "voices": {k: sorted(v) for k, v in by_engine.items()},
                                           "n_voices": sum(len(v) for v in by_engine.values()),
                                           "sentence_pool": cstats}
+
+        # ---- speaker-perturbed copies (new voices from the training voices; dev sets are never perturbed)
+        for setname, rows, copies, with_babble in (
+                ("real-vtp", [(d, x) for d, x, _ in train_rows], args.vtp_copies, True),
+                ("synth-vtp", [(j["dst"], j["text"]) for j in used], args.synth_vtp_copies, False)):
+            if copies <= 0:
+                continue
+            t = time.time()
+            jobs, rows_out = [], []
+            for src, text in rows:
+                if not os.path.exists(src):
+                    continue
+                rel = os.path.relpath(src, out).split(os.sep)
+                base = os.path.splitext(rel[-1])[0]
+                sub = rel[2] if rel[0] == "real-train" and len(rel) > 3 else ""
+                for k in range(copies):
+                    dst = os.path.join(out, setname, "wav", sub, "%s-v%d.wav" % (base, k))
+                    jobs.append({"kind": "vtp", "src": src, "dst": dst, "seed": args.seed, "babble": with_babble,
+                                 "key": "%s/%s/%s/%d" % (setname, sub, base, k)})
+                    rows_out.append((dst, text))
+            run_jobs(setname, jobs, pool)
+            timings[setname] = time.time() - t
+            n, s = write_manifest(os.path.join(out, setname), rows_out)
+            summary["sets"][setname] = {"utterances": n, "hours": round(s / 3600, 3), "copies": copies}
     dev_text = {t for _, t in dev_sent}
     overlap = sum(1 for j in used if j["text"] in dev_text)
     assert overlap == 0, "synth-dev sentences leaked into synth-train"
