@@ -616,18 +616,16 @@ def main():
 
         # ---- speaker-perturbed copies (new voices from the training voices; dev sets are never perturbed)
         for setname, rows, copies, with_babble in (
-                ("real-vtp", [(d, x) for d, x, _ in train_rows], args.vtp_copies, True),
-                ("synth-vtp", [(j["dst"], j["text"]) for j in used], args.synth_vtp_copies, False)):
+                ("real-vtp", train_rows, args.vtp_copies, True),
+                ("synth-vtp", [(j["dst"], j["text"], "") for j in used], args.synth_vtp_copies, False)):
             if copies <= 0:
                 continue
             t = time.time()
             jobs, rows_out = [], []
-            for src, text in rows:
+            for src, text, sub in rows:   # sub: the real source's folder, as in real-train
                 if not os.path.exists(src):
                     continue
-                rel = os.path.relpath(src, out).split(os.sep)
-                base = os.path.splitext(rel[-1])[0]
-                sub = rel[2] if rel[0] == "real-train" and len(rel) > 3 else ""
+                base = os.path.splitext(os.path.basename(src))[0]
                 for k in range(copies):
                     dst = os.path.join(out, setname, "wav", sub, "%s-v%d.wav" % (base, k))
                     jobs.append({"kind": "vtp", "src": src, "dst": dst, "seed": args.seed, "babble": with_babble,
