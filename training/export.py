@@ -309,6 +309,10 @@ def card_block(meta):
     lines += ["", f"- Training time: {t.get('minutes', 0):.1f} min wall clock on {t.get('hardware', 'CPU')}, "
                   f"{t.get('updates', '?')} updates, {t.get('epochs', 0):.2f} epochs"
                   + (f" (warm start from {t['warmStart']})" if t.get("warmStart") else "")]
+    if t.get("average"):
+        lines += ["- Weights: the uniform average of these fine-tunes of the warm start (training/average.py):"]
+        lines += [f"  - {a['source']}: {a['minutes']:.1f} min, {a['updates']} updates, {a['weights']} weights"
+                  + (f", on {', '.join(a['data'])}" if a.get("data") else "") for a in t["average"]]
     hist = t.get("devHistory", [])
     if hist:
         lines += ["", "### Dev history (greedy CTC, PyTorch)", "",

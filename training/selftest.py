@@ -7,9 +7,10 @@ mode); --shift-aug's stacking phase and chunk offset; --onset-cut's and --offset
 giving the same updates as none; device-train.sh runs end to end (on the CPU) and returns model pieces; training loss
 decreases with 2 DDP ranks; resume continues from last.pt; export + ONNX parity with onnxruntime-node; warm start
 from the ONNX initializers reproduces the checkpoint's outputs exactly (its weight matrices rounded to float16,
-as stored); export --ema writes the moving average; prepare.py's speaker perturbation shifts pitch and tempo as asked; evaluate.py runs on model folder and .pt;
+as stored); export --ema writes the moving average; average.py averages fine-tunes of one base and refuses others; prepare.py's speaker perturbation shifts pitch and tempo as asked; evaluate.py runs on model folder and .pt;
 accept-model.sh leaves the shipped model alone when it is the candidate, and its rule (accept-rule.mjs) decides.
 """
+import hashlib
 import json
 import os
 import re
@@ -274,6 +275,40 @@ def check_accept_rule(tmp):
     print("accept rule (mean margin, per-set limit, unreadable input refused): OK")
 
 
+def check_average(tmp, md, other):
+    """average.py: the soup of two fine-tunes of one base is the mean of their (float16-rounded) weights, exported
+    with parity; a model that was not warm-started from the base is refused."""
+    cands = []
+    for i, src in enumerate((md, other)):
+        c = f"{tmp}/soup-in-{i}"
+        shutil.copytree(src, c)
+        meta = json.load(open(f"{c}/model.json"))
+        meta["training"]["warmStart"] = f"{md}/model.onnx"
+        meta["training"]["warmStartSha256"] = hashlib.sha256(open(f"{md}/model.onnx", "rb").read()).hexdigest()
+        json.dump(meta, open(f"{c}/model.json", "w"))
+        cands.append(c)
+    soup = f"{tmp}/soup"
+    run(PY, os.path.join(HERE, "average.py"), "--base", md, "--out", soup, "--ref-dump", f"{tmp}/dev", "--verify", *cands)
+    a, b, s = (load_from_onnx(f"{d}/model.onnx") for d in (*cands, soup))
+    with torch.no_grad():
+        for p, q in zip(a.parameters(), b.parameters()):
+            p.copy_((p + q) / 2)
+    ref = round_weights(a, "float16")
+    d = max((p - q).abs().max().item() for p, q in zip(ref.parameters(), s.parameters()))
+    assert d == 0.0, d
+    assert json.load(open(f"{soup}/model.json"))["training"]["weights"] == "average"
+    stranger = f"{tmp}/soup-stranger"  # same architecture, fine-tuned from other weights
+    shutil.copytree(cands[1], stranger)
+    meta = json.load(open(f"{stranger}/model.json"))
+    meta["training"]["warmStartSha256"] = "0" * 64
+    json.dump(meta, open(f"{stranger}/model.json", "w"))
+    for other in (md, stranger):
+        r = subprocess.run([PY, os.path.join(HERE, "average.py"), "--base", md, "--out", f"{tmp}/soup-bad", cands[0],
+                            other], cwd=REPO, capture_output=True, text=True)
+        assert r.returncode != 0 and "not fine-tuned from" in r.stderr, r.stderr[-500:]
+    print("average.py: the mean of two fine-tunes; a model from other weights refused: OK")
+
+
 def check_anchor(tmp, md):
     """--anchor: at lr x ANCHOR >= 1 every update ends back on the start weights; a moderate one keeps the weights
     nearer the start than the same run without it."""
@@ -369,6 +404,7 @@ def main():
         assert d == 0.0, d
         assert json.load(open(f"{tmp}/ema-model/model.json"))["training"]["weights"] == "ema"
         print("export --ema writes the checkpoint's moving average: OK")
+        check_average(tmp, md, f"{tmp}/ema-model")
         check_anchor(tmp, md)
         check_schedule(tmp, md)
         out = run(PY, os.path.join(HERE, "evaluate.py"), "--model", md, "--model", f"{wd}/best.pt",

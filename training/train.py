@@ -21,6 +21,7 @@
 """
 import argparse
 import contextlib
+import hashlib
 import json
 import math
 import os
@@ -272,7 +273,7 @@ def worker(rank, world, args, port):
     anchor = [p.detach().clone() for p in model.parameters()] if args.anchor > 0 else None
 
     state = {"epoch": 0, "step": 0, "updates": 0, "trained_seconds": 0.0, "history": [], "best": None,
-             "warm_start": args.init_onnx, "prior_history": [], "prior_minutes": 0.0,
+             "warm_start": args.init_onnx, "warm_start_sha256": None, "prior_history": [], "prior_minutes": 0.0,
              "prior_updates": 0, "prior_epochs": 0.0}
     if ck is not None:
         opt.load_state_dict(ck["optimizer"])
@@ -290,6 +291,9 @@ def worker(rank, world, args, port):
         # the card counts the model's whole training, not just this warm-started run
         state["prior_updates"] = int(tr.get("updates", 0))
         state["prior_epochs"] = float(tr.get("epochs", 0.0))
+        # the path's contents change when a model ships; the fingerprint names the weights this run started from
+        with open(args.init_onnx, "rb") as f:
+            state["warm_start_sha256"] = hashlib.sha256(f.read()).hexdigest()
         log(f"warm start from {args.init_onnx}")
     n_params = sum(p.numel() for p in model.parameters())
     log(f"rank {rank}/{world}: model {model.config()} {n_params} parameters; groups "
@@ -323,6 +327,7 @@ def worker(rank, world, args, port):
             "hardware": (f"{world} CPU processes x 1 thread" if device.type == "cpu"
                          else torch.cuda.get_device_name(device)), "parameters": n_params,
             "devHistory": state["prior_history"] + state["history"], "warmStart": state["warm_start"],
+            "warmStartSha256": state.get("warm_start_sha256"),
             "select": select,
         }
 
