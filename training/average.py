@@ -19,7 +19,6 @@ model.json's training record is the base's (data, settings, dev history) with th
 (minutes, updates and epochs beyond the base), `weights: "average"` and an `average` list naming each ingredient.
 """
 import argparse
-import hashlib
 import os
 import shutil
 import sys
@@ -27,7 +26,7 @@ import sys
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from export import export_model, load_from_onnx, read_model_json  # noqa: E402
+from export import export_model, file_sha256, load_from_onnx, read_model_json  # noqa: E402
 
 # model.json fields that must agree for two models to be averaged parameter by parameter
 ARCHITECTURE = ("format", "inputDim", "stack", "frameShiftMs", "chunkFrames", "lookaheadFrames", "layers", "hidden",
@@ -45,11 +44,6 @@ def read_meta(folder):
     return meta
 
 
-def sha256(path):
-    with open(path, "rb") as f:
-        return hashlib.sha256(f.read()).hexdigest()
-
-
 def started_from(base_dir, base, meta):
     """Whether a model was fine-tuned from the base's weights.  By the fingerprint train.py records of the weights it
     warm-started from; for models trained before it did, by their history: the base's dev history is where theirs
@@ -59,7 +53,7 @@ def started_from(base_dir, base, meta):
     if not t.get("warmStart"):
         return False
     if t.get("warmStartSha256"):
-        return t["warmStartSha256"] == sha256(model_path(base_dir))
+        return t["warmStartSha256"] == file_sha256(model_path(base_dir))
     hist, bhist = t.get("devHistory", []), bt.get("devHistory", [])
     own = hist[len(bhist):]
     return bool(bhist) and hist[:len(bhist)] == bhist and bool(own) \
@@ -114,7 +108,7 @@ def main():
     # where the fine-tunes say they started (the shipped model's path, when --base is a copy of an older version of it)
     starts = {m["training"]["warmStart"] for m in metas}
     training["warmStart"] = starts.pop() if len(starts) == 1 else model_path(args.base)
-    training["warmStartSha256"] = sha256(model_path(args.base))
+    training["warmStartSha256"] = file_sha256(model_path(args.base))
     training["weights"] = "average"
     training["average"] = [{"source": c, "minutes": round(beyond_base(m, "minutes"), 2),
                             "updates": beyond_base(m, "updates"), "weights": m["training"].get("weights", "raw"),

@@ -20,6 +20,7 @@ exported references and parity checks use the rounded weights.
 import argparse
 import copy
 import datetime
+import hashlib
 import json
 import math
 import os
@@ -193,6 +194,12 @@ def build_onnx(model, name="hearken", weights="float16"):
     mp.ir_version = 8
     onnx.checker.check_model(mp)
     return mp
+
+
+def file_sha256(path):
+    """The fingerprint of a model file: train.py records its warm start's, average.py checks it."""
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
 
 
 def read_model_json(onnx_path):

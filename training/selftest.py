@@ -10,7 +10,6 @@ from the ONNX initializers reproduces the checkpoint's outputs exactly (its weig
 as stored); export --ema writes the moving average; average.py averages fine-tunes of one base and refuses others; prepare.py's speaker perturbation shifts pitch and tempo as asked; evaluate.py runs on model folder and .pt;
 accept-model.sh leaves the shipped model alone when it is the candidate, and its rule (accept-rule.mjs) decides.
 """
-import hashlib
 import json
 import os
 import re
@@ -25,7 +24,7 @@ import torch
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
-from export import load_from_onnx, round_weights  # noqa: E402
+from export import file_sha256, load_from_onnx, round_weights  # noqa: E402
 from model import LCRNN, pad_to_windows  # noqa: E402
 
 PY = sys.executable
@@ -284,7 +283,7 @@ def check_average(tmp, md, other):
         shutil.copytree(src, c)
         meta = json.load(open(f"{c}/model.json"))
         meta["training"]["warmStart"] = f"{md}/model.onnx"
-        meta["training"]["warmStartSha256"] = hashlib.sha256(open(f"{md}/model.onnx", "rb").read()).hexdigest()
+        meta["training"]["warmStartSha256"] = file_sha256(f"{md}/model.onnx")
         json.dump(meta, open(f"{c}/model.json", "w"))
         cands.append(c)
     soup = f"{tmp}/soup"
@@ -321,6 +320,7 @@ def check_anchor(tmp, md):
         wd = f"{tmp}/anchor-{anchor}"
         run(*base, "--workdir", wd, "--anchor", str(anchor))
         ck = torch.load(f"{wd}/last.pt", map_location="cpu")
+        assert ck["training_summary"]["warmStartSha256"] == file_sha256(f"{md}/model.onnx")  # what average.py checks
         m = LCRNN(**ck["model_config"])
         m.load_state_dict(ck["model"])
         return max((p - q).abs().max().item() for p, q in zip(m.parameters(), start.parameters()))

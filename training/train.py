@@ -21,7 +21,6 @@
 """
 import argparse
 import contextlib
-import hashlib
 import json
 import math
 import os
@@ -292,8 +291,8 @@ def worker(rank, world, args, port):
         state["prior_updates"] = int(tr.get("updates", 0))
         state["prior_epochs"] = float(tr.get("epochs", 0.0))
         # the path's contents change when a model ships; the fingerprint names the weights this run started from
-        with open(args.init_onnx, "rb") as f:
-            state["warm_start_sha256"] = hashlib.sha256(f.read()).hexdigest()
+        from export import file_sha256
+        state["warm_start_sha256"] = file_sha256(args.init_onnx)
         log(f"warm start from {args.init_onnx}")
     n_params = sum(p.numel() for p in model.parameters())
     log(f"rank {rank}/{world}: model {model.config()} {n_params} parameters; groups "
