@@ -72,11 +72,10 @@ def check_compatible(base_dir, base, folder, meta):
 
 def average_models(models):
     """Uniform average of the parameters of architecturally identical LCRNNs, into a copy of the first."""
-    out = models[0]
     with torch.no_grad():
-        for name, p in out.named_parameters():
-            p.copy_(torch.stack([dict(m.named_parameters())[name] for m in models]).mean(0))
-    return out
+        for same in zip(*(m.parameters() for m in models)):
+            same[0].copy_(torch.stack(same).mean(0))
+    return models[0]
 
 
 def main():

@@ -277,15 +277,15 @@ def check_accept_rule(tmp):
 def check_average(tmp, md, other):
     """average.py: the soup of two fine-tunes of one base is the mean of their (float16-rounded) weights, exported
     with parity; a model that was not warm-started from the base is refused."""
-    cands = []
-    for i, src in enumerate((md, other)):
-        c = f"{tmp}/soup-in-{i}"
-        shutil.copytree(src, c)
-        meta = json.load(open(f"{c}/model.json"))
-        meta["training"]["warmStart"] = f"{md}/model.onnx"
-        meta["training"]["warmStartSha256"] = file_sha256(f"{md}/model.onnx")
-        json.dump(meta, open(f"{c}/model.json", "w"))
-        cands.append(c)
+    def copy_with(src, dst, **training):  # a model folder whose card says it was trained so
+        shutil.copytree(src, dst)
+        meta = json.load(open(f"{dst}/model.json"))
+        meta["training"].update(training)
+        json.dump(meta, open(f"{dst}/model.json", "w"))
+        return dst
+
+    start = {"warmStart": f"{md}/model.onnx", "warmStartSha256": file_sha256(f"{md}/model.onnx")}
+    cands = [copy_with(src, f"{tmp}/soup-in-{i}", **start) for i, src in enumerate((md, other))]
     soup = f"{tmp}/soup"
     run(PY, os.path.join(HERE, "average.py"), "--base", md, "--out", soup, "--ref-dump", f"{tmp}/dev", "--verify", *cands)
     a, b, s = (load_from_onnx(f"{d}/model.onnx") for d in (*cands, soup))
@@ -296,11 +296,8 @@ def check_average(tmp, md, other):
     d = max((p - q).abs().max().item() for p, q in zip(ref.parameters(), s.parameters()))
     assert d == 0.0, d
     assert json.load(open(f"{soup}/model.json"))["training"]["weights"] == "average"
-    stranger = f"{tmp}/soup-stranger"  # same architecture, fine-tuned from other weights
-    shutil.copytree(cands[1], stranger)
-    meta = json.load(open(f"{stranger}/model.json"))
-    meta["training"]["warmStartSha256"] = "0" * 64
-    json.dump(meta, open(f"{stranger}/model.json", "w"))
+    # same architecture, fine-tuned from other weights
+    stranger = copy_with(cands[1], f"{tmp}/soup-stranger", warmStartSha256="0" * 64)
     for other in (md, stranger):
         r = subprocess.run([PY, os.path.join(HERE, "average.py"), "--base", md, "--out", f"{tmp}/soup-bad", cands[0],
                             other], cwd=REPO, capture_output=True, text=True)

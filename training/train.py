@@ -326,7 +326,7 @@ def worker(rank, world, args, port):
             "hardware": (f"{world} CPU processes x 1 thread" if device.type == "cpu"
                          else torch.cuda.get_device_name(device)), "parameters": n_params,
             "devHistory": state["prior_history"] + state["history"], "warmStart": state["warm_start"],
-            "warmStartSha256": state.get("warm_start_sha256"),
+            "warmStartSha256": state["warm_start_sha256"],
             "select": select,
         }
 
