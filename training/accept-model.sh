@@ -16,6 +16,8 @@
 # decided by this rule, written before its result (training/README.md).
 # ALPHAS / BETAS / BEAMS / THRESHOLDS / OOVS (comma lists) give both models a grid instead, each judged at its best
 # setting and the candidate's best written, for weights that moved far (a GPU run); each setting decodes for 1-2 minutes (training/README.md, fourteenth session).
+# One verdict runs at a time for a model (a lock in TMPDIR, or ACCEPT_LOCK): a second waits, then is judged against
+# whatever the first left shipped.
 # The verdict goes to stdout and CANDIDATE_DIR/../accept.log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,6 +35,15 @@ GRID=(--beams "${BEAMS:-$(shipped beamWidth 128)}" --thresholds "${THRESHOLDS:-$
 say() { echo "$(date '+%F %T') $*" | tee -a "$LOG"; }
 
 [[ -f $CANDIDATE/model.onnx && -f $CANDIDATE/model.json ]] || { say "accept: no model in $CANDIDATE"; exit 1; }
+# One verdict at a time per model: two continue.sh runs that stop together must not both be measured against the
+# same shipped model and then both replace it (the later copy would win, whichever was better, and the two
+# calibrations would race on models/default.json).  The second waits and is judged against what the first left.
+LOCK=${ACCEPT_LOCK:-${TMPDIR:-/tmp}/hearken-accept-$NAME.lock}
+exec 9> "$LOCK"
+if ! flock -n 9; then
+  say "accept: waiting for another verdict on $MODEL ($LOCK)"
+  flock 9
+fi
 if cmp -s "$CANDIDATE/model.onnx" "$MODEL/model.onnx"; then
   say "accept: the candidate is the shipped model; $MODEL unchanged"
   exit 0
@@ -42,15 +53,23 @@ trap 'rm -rf "$work"' EXIT
 cp models/default.json "$work/old.json"
 cp models/default.json "$work/new.json"
 say "accept: decoding the dev sets with the shipped model and the candidate (${GRID[*]})"
-npx tsx training/tune-decoder.ts --model "$MODEL" "${GRID[@]}" --write "$work/old.json" > "$work/old.log" 2>&1
-npx tsx training/tune-decoder.ts --model "$CANDIDATE" "${GRID[@]}" --write "$work/new.json" > "$work/new.log" 2>&1
+# the two decodes are independent single-threaded jobs: side by side they take half the wall time on two cores
+shipped_sha=$(sha256sum < "$MODEL/model.onnx")
+npx tsx training/tune-decoder.ts --model "$MODEL" "${GRID[@]}" --write "$work/old.json" > "$work/old.log" 2>&1 & old_pid=$!
+npx tsx training/tune-decoder.ts --model "$CANDIDATE" "${GRID[@]}" --write "$work/new.json" > "$work/new.log" 2>&1 & new_pid=$!
+old_rc=0 new_rc=0
+wait "$old_pid" || old_rc=$?
+wait "$new_pid" || new_rc=$?
 cp "$work/old.log" "$work/new.log" "$(dirname "$CANDIDATE")/" 2>/dev/null || true
+[[ $old_rc == 0 && $new_rc == 0 ]] || { say "accept: a dev decode failed (old.log, new.log beside the candidate); $MODEL unchanged"; exit 1; }
 # per set and mean, then the rule: 0 the candidate wins, 1 it does not, 2 the measurements cannot be compared
 rc=0
 node training/accept-rule.mjs "$work/old.json" "$work/new.json" "$MIN_GAIN" "$MAX_SET_LOSS" > "$work/rule.txt" || rc=$?
 tee -a "$LOG" < "$work/rule.txt"
 [[ $rc -le 1 ]] || { say "accept: no verdict; $MODEL unchanged"; exit 1; }
 if [[ $rc == 0 ]]; then
+  # the lock keeps other verdicts out, but not a hand-made copy: never replace weights other than those measured
+  [[ $(sha256sum < "$MODEL/model.onnx") == "$shipped_sha" ]] || { say "accept: $MODEL changed while it was measured; unchanged, judge again"; exit 1; }
   for f in model.onnx model.json reference.json README.md; do cp "$CANDIDATE/$f" "$MODEL/$f"; done
   cp "$work/new.json" models/default.json
   # tune-decoder drops the word-confidence calibration with the old weights: fit one for the new model

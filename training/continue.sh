@@ -17,8 +17,9 @@
 # At the stop the moving average of the last weights is exported to WORKDIR/candidate (ONNX parity verified), and
 # training/accept-model.sh decides with the decoder users run: the candidate replaces models/NAME only if its mean
 # beam+LM dev WER over the six dev sets is at least MIN_GAIN below the shipped model's and no set loses more than
-# MAX_SET_LOSS (accept-model.sh).  A refused candidate stays in WORKDIR/candidate: training/average.py averages the
-# weights of several fine-tunes of one shipped model (a model soup), which accept-model.sh judges like any candidate.
+# MAX_SET_LOSS (accept-model.sh; runs that stop together are judged one after the other).  A refused candidate
+# stays in WORKDIR/candidate: training/average.py averages the weights of several fine-tunes of one shipped model
+# (a model soup), which accept-model.sh judges like any candidate.
 # Extra train.py arguments after `--` override the recipe (the last value wins).
 # Work dir: training/work/continue-<timestamp>/ (train.log, last.pt, best.pt, candidate/, accept.log); stop
 # early with SIGTERM to train.py (saves last.pt and exits cleanly; the export and verdict still run).  Resume an
@@ -39,7 +40,7 @@ while [[ $# -gt 0 ]]; do
     --name) NAME=$2; shift 2 ;;
     --foreground) FG=1; shift ;;
     --) shift; EXTRA=("$@"); break ;;
-    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done

@@ -10,6 +10,7 @@ from the ONNX initializers reproduces the checkpoint's outputs exactly (its weig
 as stored); export --ema writes the moving average; average.py averages fine-tunes of one base and refuses others; prepare.py's speaker perturbation shifts pitch and tempo as asked; evaluate.py runs on model folder and .pt;
 accept-model.sh leaves the shipped model alone when it is the candidate, and its rule (accept-rule.mjs) decides.
 """
+import fcntl
 import json
 import os
 import re
@@ -17,6 +18,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 import onnx
 import torch
@@ -242,9 +244,25 @@ def check_accept_same(tmp):
     name = json.load(open(os.path.join(REPO, "models", "default.json")))["acousticModel"]
     candidate = os.path.join(tmp, "accept", "candidate")
     shutil.copytree(os.path.join(REPO, "models", name), candidate)
-    out = run("bash", os.path.join(HERE, "accept-model.sh"), candidate, name)
-    assert "the candidate is the shipped model" in out, out
+    # a lock of its own, so that a real verdict running beside the selftest neither waits for it nor delays it
+    lock = os.path.join(tmp, "accept", "model.lock")
+    env = dict(os.environ, ACCEPT_LOCK=lock)
+    out = subprocess.run(["bash", os.path.join(HERE, "accept-model.sh"), candidate, name], cwd=REPO, env=env,
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0 and "the candidate is the shipped model" in out.stdout, out
     print("accept-model.sh with the shipped model as candidate: OK")
+
+    # one verdict at a time: while another holds the model's lock, a second verdict waits, then goes on
+    with open(lock, "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        waiting = subprocess.Popen(["bash", os.path.join(HERE, "accept-model.sh"), candidate, name], cwd=REPO, env=env,
+                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        time.sleep(3)
+        assert waiting.poll() is None, "accept-model.sh did not wait for the verdict that holds the lock"
+        fcntl.flock(held, fcntl.LOCK_UN)
+    out = waiting.communicate(timeout=60)[0]
+    assert waiting.returncode == 0 and "waiting for another verdict" in out and "is the shipped model" in out, out
+    print("accept-model.sh waits for another verdict on the same model: OK")
 
 
 def check_accept_rule(tmp):
