@@ -8,7 +8,8 @@ giving the same updates as none; device-train.sh runs end to end (on the CPU) an
 decreases with 2 DDP ranks; resume continues from last.pt; export + ONNX parity with onnxruntime-node; warm start
 from the ONNX initializers reproduces the checkpoint's outputs exactly (its weight matrices rounded to float16,
 as stored); export --ema writes the moving average; average.py averages fine-tunes of one base and refuses others; prepare.py's speaker perturbation shifts pitch and tempo as asked; evaluate.py runs on model folder and .pt;
-accept-model.sh leaves the shipped model alone when it is the candidate, and its rule (accept-rule.mjs) decides.
+accept-model.sh leaves the shipped model alone when it is the candidate, waits while another verdict holds the
+model's lock, and its rule (accept-rule.mjs) decides.
 """
 import fcntl
 import json
@@ -247,16 +248,16 @@ def check_accept_same(tmp):
     # a lock of its own, so that a real verdict running beside the selftest neither waits for it nor delays it
     lock = os.path.join(tmp, "accept", "model.lock")
     env = dict(os.environ, ACCEPT_LOCK=lock)
-    out = subprocess.run(["bash", os.path.join(HERE, "accept-model.sh"), candidate, name], cwd=REPO, env=env,
-                         capture_output=True, text=True, timeout=60)
+    accept = ["bash", os.path.join(HERE, "accept-model.sh"), candidate, name]
+    out = subprocess.run(accept, cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0 and "the candidate is the shipped model" in out.stdout, out
     print("accept-model.sh with the shipped model as candidate: OK")
 
     # one verdict at a time: while another holds the model's lock, a second verdict waits, then goes on
     with open(lock, "w") as held:
         fcntl.flock(held, fcntl.LOCK_EX)
-        waiting = subprocess.Popen(["bash", os.path.join(HERE, "accept-model.sh"), candidate, name], cwd=REPO, env=env,
-                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        waiting = subprocess.Popen(accept, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                   text=True)
         time.sleep(3)
         assert waiting.poll() is None, "accept-model.sh did not wait for the verdict that holds the lock"
         fcntl.flock(held, fcntl.LOCK_UN)
