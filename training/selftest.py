@@ -315,6 +315,11 @@ def check_average(tmp, md, other):
     d = max((p - q).abs().max().item() for p, q in zip(ref.parameters(), s.parameters()))
     assert d == 0.0, d
     assert json.load(open(f"{soup}/model.json"))["training"]["weights"] == "average"
+    # the card names what was exported: an average, not raw or moving-average weights
+    ev = f"{tmp}/soup-eval.json"
+    json.dump({soup: {"dev": {"cer": 0.5, "wer": 0.9, "utterances": 1, "words": 2}}}, open(ev, "w"))
+    run(PY, os.path.join(HERE, "export.py"), "--record-eval", soup, "--eval-json", ev)
+    assert "Exported weights: the uniform average" in open(f"{soup}/README.md").read()
     # same architecture, fine-tuned from other weights
     stranger = copy_with(cands[1], f"{tmp}/soup-stranger", warmStartSha256="0" * 64)
     for other in (md, stranger):
