@@ -3,6 +3,9 @@
 CLI:
   /usr/bin/python3 training/evaluate.py --model models/en-lcblstm-small [--model ...] \
       --dev real-dev=training/work/features/real-dev --dev synth-dev=training/work/features/synth-dev [--json out.json]
+  /usr/bin/python3 training/evaluate.py --model models/en-lcblstm-medium --sample 250 \
+      --dev real-train=training/work/features/real-train --dev real-dev=training/work/features/real-dev
+  (how far the training speakers' error is from the held-out ones': the model's generalisation gap)
   (--model accepts a model folder / model.onnx (weights read from the ONNX initializers) or a training
   checkpoint .pt)
 """
@@ -10,6 +13,7 @@ import argparse
 import json
 import math
 import os
+import random
 import sys
 import time
 
@@ -109,6 +113,8 @@ def main():
     ap.add_argument("--model", action="append", required=True)
     ap.add_argument("--dev", action="append", required=True, help="NAME=DUMPDIR")
     ap.add_argument("--max-utts", type=int, default=0, help="evaluate at most this many utterances per set")
+    ap.add_argument("--sample", type=int, default=0,
+                    help="evaluate this many utterances drawn at random (seed 5) per set: a training set's fit")
     ap.add_argument("--examples", type=int, default=3)
     ap.add_argument("--json", help="write results here")
     args = ap.parse_args()
@@ -120,6 +126,9 @@ def main():
         for spec in args.dev:
             name, d = spec.split("=", 1) if "=" in spec else (os.path.basename(spec.rstrip("/")), spec)
             items, skipped = load_items(Dump(d), min_steps=1, feasible_only=False)
+            if args.sample:
+                random.Random(5).shuffle(items)
+                items = items[:args.sample]
             if args.max_utts:
                 items = items[:args.max_utts]
             t0 = time.time()

@@ -3,7 +3,7 @@
   LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp OMP_NUM_THREADS=1 /usr/bin/python3 training/selftest.py
 
 Checks: chunked training forward == one-window streaming forward (LSTM/GRU, bi/uni, R = 0/8; dropout off in eval
-mode); --shift-aug's stacking phase and chunk offset; --onset-cut's and --offset-cut's cuts; the weight average (--ema) updates, swaps in and out, is evaluated and survives resume; --anchor holds the weights near the start; feature packs decode to within half a quantisation step and train like dumps, with threaded prefetching
+mode); --shift-aug's stacking phase and chunk offset; --vtlp's warp; --onset-cut's and --offset-cut's cuts; the weight average (--ema) updates, swaps in and out, is evaluated and survives resume; --anchor holds the weights near the start; feature packs decode to within half a quantisation step and train like dumps, with threaded prefetching
 giving the same updates as none; device-train.sh runs end to end (on the CPU) and returns model pieces; training loss
 decreases with 2 DDP ranks; resume continues from last.pt; export + ONNX parity with onnxruntime-node; warm start
 from the ONNX initializers reproduces the checkpoint's outputs exactly (its weight matrices rounded to float16,
@@ -212,6 +212,28 @@ def check_speaker_perturbation():
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def check_vocal_tract_warp():
+    """--vtlp: factor 1 is the identity; a factor above 1 moves a spectral peak up the mel bands and one below 1
+    moves it down (the MFCCs mapped back through the DCT's pseudo-inverse); the same RNG draws the same warp."""
+    import random
+    import numpy as np
+    from dataset import VocalTractWarp
+    from export import DEFAULT_FEATURE_CONFIG
+    w = VocalTractWarp(DEFAULT_FEATURE_CONFIG, 0.1)
+    assert np.abs(w.matrix(1.0) - np.eye(30)).max() < 1e-9
+    bands = np.exp(-0.5 * ((np.arange(40) - 15) / 1.5) ** 2) * 8  # one "formant" at band 15
+    c = w.dct @ bands
+
+    def peak(alpha):
+        return int(np.argmax(w.inverse @ (w.matrix(alpha) @ c)))
+    assert peak(1.0) == 15 and peak(1.1) > 15 and peak(0.9) < 15, (peak(0.9), peak(1.0), peak(1.1))
+    f = np.random.RandomState(0).randn(50, 90).astype(np.float32)
+    a, b = w(f, random.Random(3)), w(f, random.Random(3))
+    assert a.shape == f.shape and a.dtype == np.float32 and np.array_equal(a, b)
+    assert not np.allclose(w(f, random.Random(4)), f) or not np.allclose(w(f, random.Random(5)), f)
+    print("vocal tract length perturbation (identity at 1, peak moves with the factor, deterministic): OK")
+
+
 def check_weight_average():
     from ema import WeightAverage
     torch.manual_seed(0)
@@ -376,6 +398,7 @@ def main():
     check_streaming_equivalence()
     check_silence_cut()
     check_speaker_perturbation()
+    check_vocal_tract_warp()
     check_weight_average()
     check_best_rule()
     tmp = tempfile.mkdtemp(prefix="hearken-selftest-")
@@ -387,7 +410,7 @@ def main():
         common = [PY, os.path.join(HERE, "train.py"), "--workdir", wd, "--train", f"real={tmp}/real",
                   "--train", f"synth={tmp}/synth", "--dev", f"real-dev={tmp}/dev", "--layers", "2", "--hidden", "64",
                   "--log-every", "10", "--warmup", "30", "--minutes", "5", "--eval-every", "100", "--ema", "0.95",
-                  "--shift-aug", "--onset-cut", "0.3", "--offset-cut", "0.3"]
+                  "--shift-aug", "--onset-cut", "0.3", "--offset-cut", "0.3", "--vtlp", "0.1"]
         out = run(*common, "--max-updates", "120")
         ls = losses(out)
         assert len(ls) >= 10 and ls[-1] < 0.5 * ls[0], ls

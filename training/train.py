@@ -35,8 +35,8 @@ import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from dataset import (FrameShift, SilenceCut, SpecAugment, collate, compute_stats, epoch_plan, group_shares, load_items,  # noqa: E402
-                     open_dump)
+from dataset import (FrameShift, SilenceCut, SpecAugment, VocalTractWarp, collate, compute_stats, epoch_plan,  # noqa: E402
+                     group_shares, load_items, open_dump)
 from ema import WeightAverage  # noqa: E402
 from evaluate import eval_items, rates  # noqa: E402
 from model import LCRNN  # noqa: E402
@@ -93,6 +93,9 @@ def parse_args(argv=None):
                     help="share of training utterances whose leading silence is cut (SilenceCut; default 0)")
     ap.add_argument("--offset-cut", type=float, default=0.0,
                     help="share of training utterances whose trailing silence is cut (SilenceCut; default 0)")
+    ap.add_argument("--vtlp", type=float, default=0.0,
+                    help="vocal tract length perturbation: each training utterance's frequency axis warped by a "
+                         "random factor in [1 - VTLP, 1 + VTLP] (VocalTractWarp; default 0 = off; 0.1 is usual)")
     ap.add_argument("--freq-masks", type=int, default=2)
     ap.add_argument("--freq-width", type=int, default=4)
     ap.add_argument("--time-masks-per-sec", type=float, default=0.25)
@@ -309,6 +312,12 @@ def worker(rank, world, args, port):
     shift = FrameShift(C) if args.shift_aug else None
     onset = SilenceCut(args.onset_cut, "lead") if args.onset_cut > 0 else None
     offset = SilenceCut(args.offset_cut, "trail") if args.offset_cut > 0 else None
+    if not 0 <= args.vtlp < 0.5:
+        raise SystemExit(f"--vtlp {args.vtlp}: the largest warp must be at least 0 and below 0.5")
+    warp = None
+    if args.vtlp > 0:
+        from export import DEFAULT_FEATURE_CONFIG
+        warp = VocalTractWarp(feature_config or DEFAULT_FEATURE_CONFIG, args.vtlp)
     specaug = None if args.no_specaug else SpecAugment(
         coeffs=model.input_dim // 3, freq_masks=args.freq_masks, freq_width=args.freq_width,
         time_masks_per_sec=args.time_masks_per_sec, time_width=args.time_width)
@@ -393,7 +402,7 @@ def worker(rank, world, args, port):
     # ------------------------------------------------------------------ training loop
     def make_batch(plan, epoch, step):
         rng = random.Random((args.seed, epoch, step, rank).__hash__())
-        return collate(plan[step][rank], mean, std, C, R, specaug, rng, shift, onset, offset)
+        return collate(plan[step][rank], mean, std, C, R, specaug, rng, shift, onset, offset, warp)
 
     if rank == 0:
         # only from here on is there a model worth saving; before, a signal simply ends the process
