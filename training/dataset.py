@@ -292,7 +292,7 @@ class VocalTractWarp:
         mel_bands = int(feature_config["melBands"])
         self.coeffs = int(feature_config["mfccCoefficients"])
         nyquist = float(feature_config["sampleRate"]) / 2
-        self.max_warp, self.boundary, self.nyquist = max_warp, boundary_hz, nyquist
+        self.boundary, self.nyquist = boundary_hz, nyquist
         n = np.arange(mel_bands)
         k = np.arange(self.coeffs)[:, None]
         self.dct = 2.0 * np.cos(np.pi / mel_bands * (n[None, :] + 0.5) * k)     # [coeffs, bands], as meyda's `dct`
@@ -302,7 +302,7 @@ class VocalTractWarp:
         mels = np.arange(1, mel_bands + 1) * top / (mel_bands + 1)
         self.centres = 700.0 * np.expm1(mels / 1125.0)
         # a table of warp factors, so drawing one costs a lookup rather than a pseudo-inverse product
-        self.factors = np.linspace(1.0 - max_warp, 1.0 + max_warp, table) if max_warp > 0 else np.ones(1)
+        self.factors = np.linspace(1.0 - max_warp, 1.0 + max_warp, table)
         self.matrices = np.stack([self.matrix(a) for a in self.factors]).astype(np.float32)
 
     def source_frequency(self, f, alpha):
@@ -328,8 +328,6 @@ class VocalTractWarp:
 
     def __call__(self, f, rng):
         """Raw stacked features [steps, stack * coeffs] -> the same utterance at a random warp factor."""
-        if self.max_warp <= 0 or len(f) == 0:
-            return f
         m = self.matrices[rng.randint(0, len(self.matrices) - 1)]
         frames = f.reshape(-1, self.coeffs) @ m.T
         return frames.reshape(f.shape).astype(np.float32, copy=False)

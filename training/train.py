@@ -113,7 +113,10 @@ def parse_args(argv=None):
     ap.add_argument("--save-every", type=float, default=5.0, help="minutes between last.pt saves")
     ap.add_argument("--log-every", type=int, default=50, help="updates between log lines")
     ap.add_argument("--max-updates", type=int, default=0, help="stop after this many updates (tests)")
-    return ap.parse_args(argv)
+    args = ap.parse_args(argv)
+    if not 0 <= args.vtlp < 0.5:
+        ap.error(f"--vtlp {args.vtlp}: the largest warp must be at least 0 and below 0.5")
+    return args
 
 
 def split_spec(s, default_name=None):
@@ -312,8 +315,6 @@ def worker(rank, world, args, port):
     shift = FrameShift(C) if args.shift_aug else None
     onset = SilenceCut(args.onset_cut, "lead") if args.onset_cut > 0 else None
     offset = SilenceCut(args.offset_cut, "trail") if args.offset_cut > 0 else None
-    if not 0 <= args.vtlp < 0.5:
-        raise SystemExit(f"--vtlp {args.vtlp}: the largest warp must be at least 0 and below 0.5")
     warp = None
     if args.vtlp > 0:
         from export import DEFAULT_FEATURE_CONFIG
