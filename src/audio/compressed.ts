@@ -60,16 +60,21 @@ export async function decodeFlac(bytes: Uint8Array): Promise<DecodedAudio> {
     },
     free: () => decoder.free(),
   }, bytes);
-  if (bitDepth < 2 || bitDepth > 24) return audio;
+  rescaleFlacLikeWav(audio.channels, bitDepth);
+  return audio;
+}
+
+/** Rescales decoded FLAC samples in place to the WAV reader's integer scaling (see decodeFlac). */
+export function rescaleFlacLikeWav(channels: readonly Float32Array[], bitDepth: number): void {
+  if (bitDepth < 2 || bitDepth > 24) return;
   const negative = 2 ** (bitDepth - 1);
   const positive = negative - 1;
-  for (const channel of audio.channels) {
+  for (const channel of channels) {
     for (let i = 0; i < channel.length; i++) {
       const k = Math.round(channel[i]! * positive);
       channel[i] = k < 0 ? k / negative : k / positive;
     }
   }
-  return audio;
 }
 
 export function decodeOggOpus(bytes: Uint8Array): Promise<DecodedAudio> {

@@ -13,6 +13,7 @@ export type AudioErrorCode =
   | 'BAD_SAMPLE_RATE'
   | 'BAD_BLOCK_ALIGN'
   | 'TOO_LARGE'
+  | 'TOO_LONG'
   | 'UNKNOWN_CONTAINER'
   | 'DECODE_FAILED'
   | 'BAD_PCM_FORMAT';

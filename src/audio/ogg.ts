@@ -41,12 +41,24 @@ export function oggCodec(bytes: Uint8Array): OggCodec {
  * next page.
  */
 export function completeOggPages(bytes: Uint8Array): Uint8Array {
-  // The last page starts at the last "OggS" whose page header still fits or is itself cut off.
-  for (let at = bytes.length - 4; at >= 0; at--) {
-    if (!hasAscii(bytes, 'OggS', at)) continue;
-    if (pageLength(bytes, at) >= 0) return bytes;
-    if (at === 0) throw new AudioFormatError('TRUNCATED_HEADER', 'the Ogg file ends inside its first page');
-    return bytes.subarray(0, at);
-  }
-  return bytes;
+  const end = completeOggLength(bytes);
+  return end === bytes.length ? bytes : bytes.subarray(0, end);
 }
+
+/**
+ * Where the file's complete pages end (completeOggPages), from its last bytes: `tail` starts at byte `tailOffset`
+ * of the file and must hold at least the largest page (65,307 bytes) unless it is the whole file.
+ */
+export function completeOggLength(tail: Uint8Array, tailOffset = 0): number {
+  // The last page starts at the last "OggS" whose page header still fits or is itself cut off.
+  for (let at = tail.length - 4; at >= 0; at--) {
+    if (!hasAscii(tail, 'OggS', at)) continue;
+    if (pageLength(tail, at) >= 0) return tailOffset + tail.length;
+    if (at === 0 && tailOffset === 0) throw new AudioFormatError('TRUNCATED_HEADER', 'the Ogg file ends inside its first page');
+    return tailOffset + at;
+  }
+  return tailOffset + tail.length;
+}
+
+/** The longest an Ogg page can be: header, 255 lacing values, 255 segments of 255 bytes. */
+export const MAX_OGG_PAGE_BYTES = HEADER_BYTES + 255 + 255 * 255;

@@ -131,16 +131,27 @@ function findDataChunk(bytes: Uint8Array): DataChunk | MissingHeader {
 
 /** Walks the RIFF chunks and validates everything the sample decoder will rely on. */
 export function parseWavLayout(bytes: Uint8Array): WavLayout {
-  if (bytes.byteLength === 0) throw new AudioFormatError('EMPTY', 'the file is empty');
-  if (bytes.byteLength < 12) {
-    throw new AudioFormatError('TRUNCATED_HEADER', `only ${bytes.byteLength} bytes; a WAV header needs at least 44`);
+  return parseWavFileHeader(bytes, bytes.byteLength);
+}
+
+/**
+ * The layout of a WAV file of `fileBytes` bytes from its first bytes (`prefix`, all of them or enough to hold the
+ * header): what a file read piece by piece needs before its samples. Same checks as parseWavLayout.
+ */
+export function parseWavFileHeader(prefix: Uint8Array, fileBytes: number): WavLayout {
+  if (fileBytes === 0) throw new AudioFormatError('EMPTY', 'the file is empty');
+  if (fileBytes < 12) {
+    throw new AudioFormatError('TRUNCATED_HEADER', `only ${fileBytes} bytes; a WAV header needs at least 44`);
   }
-  const found = findDataChunk(bytes);
+  const found = findDataChunk(prefix);
+  if (typeof found === 'string' && prefix.byteLength < fileBytes) {
+    throw new AudioFormatError('TRUNCATED_HEADER', `no WAV "data" chunk within the first ${prefix.byteLength} bytes`);
+  }
   if (found === 'truncated-fmt') throw new AudioFormatError('TRUNCATED_HEADER', 'the file ends inside its "fmt " chunk');
   if (found === 'no-fmt') throw new AudioFormatError('MISSING_FMT', 'no "fmt " chunk found');
   if (found === 'no-data') throw new AudioFormatError('MISSING_DATA', 'no "data" chunk found');
   const { format, dataOffset: body, declaredBytes: size } = found;
-  const available = bytes.byteLength - body;
+  const available = fileBytes - body;
   let dataBytes = size;
   if (UNKNOWN_SIZES.has(size)) {
     dataBytes = available - (available % format.blockAlign);
@@ -209,17 +220,28 @@ function canonicalWav(bytes: Uint8Array, layout: WavLayout): Uint8Array {
 export function decodeWav(bytes: Uint8Array): DecodedAudio {
   const layout = parseWavLayout(bytes);
   const { format } = layout;
-  let decoded: { sampleRate: number; channelData: Float32Array[] };
+  return { sampleRate: format.sampleRate, channels: decodeWavData(bytes, layout), encoding: wavEncoding(format) };
+}
+
+/** "WAV PCM 16-bit", "WAV float 32-bit". */
+export function wavEncoding(format: WavFormat): string {
+  return `WAV ${format.floatingPoint ? 'float' : 'PCM'} ${format.bitDepth}-bit`;
+}
+
+/**
+ * Per-channel samples of whole sample frames of a WAV's data (`frames`, a piece of the data chunk): the same
+ * values decodeWav gives for them, so a file read piece by piece decodes to the samples of one read whole.
+ */
+export function decodeWavFrames(frames: Uint8Array, format: WavFormat): Float32Array[] {
+  return decodeWavData(frames, { format, dataOffset: 0, dataBytes: frames.byteLength });
+}
+
+function decodeWavData(bytes: Uint8Array, layout: WavLayout): Float32Array[] {
   try {
-    decoded = wav.decode(Buffer.from(canonicalWav(bytes, layout).buffer));
+    return wav.decode(Buffer.from(canonicalWav(bytes, layout).buffer)).channelData;
   } catch (cause) {
     throw new AudioFormatError('DECODE_FAILED', `WAV samples could not be decoded: ${String(cause)}`, { cause });
   }
-  return {
-    sampleRate: format.sampleRate,
-    channels: decoded.channelData,
-    encoding: `WAV ${format.floatingPoint ? 'float' : 'PCM'} ${format.bitDepth}-bit`,
-  };
 }
 
 /** Encodes mono 16-bit PCM WAV; used for fixtures and tests. */

@@ -18,6 +18,8 @@ export interface BatchOptions {
   numerals?: boolean;
   /** Punctuation and case for display (see StreamOptions.punctuate). */
   punctuate?: boolean;
+  /** Refuse files longer than this many seconds: their outcome has code `TOO_LONG` (FileTranscriptionOptions). */
+  maxDuration?: number;
   /** Worker threads; default min(files, cores). */
   workers?: number;
   /** Called as each file finishes, in completion order. */
@@ -46,7 +48,7 @@ export async function transcribeFiles(paths: readonly string[], options: BatchOp
     return await Promise.all(
       paths.map(async (path, index) => {
         const outcome = await pool
-          .run({ path, options: options.recognizer ?? {}, hotwords: options.hotwords ?? [], grammar: options.grammar, numerals: options.numerals, punctuate: options.punctuate })
+          .run({ path, options: options.recognizer ?? {}, hotwords: options.hotwords ?? [], grammar: options.grammar, numerals: options.numerals, punctuate: options.punctuate, maxDuration: options.maxDuration })
           .catch((err: unknown): TranscribeOutcome => ({ ok: false, error: `worker failed: ${String(err)}` }));
         options.onResult?.(path, outcome, index);
         return outcome;

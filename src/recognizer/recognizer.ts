@@ -1,7 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join, resolve } from 'node:path';
-import { readAudioFile } from '../audio/decode.js';
 import { TARGET_SAMPLE_RATE } from '../audio/types.js';
 import { BeamSearchDecoder, type Hotword } from '../decoder/beam.js';
 import { checkCalibration, type ConfidenceCalibration } from '../decoder/confidence.js';
@@ -16,6 +15,7 @@ import { checkEndpointConfig, type EndpointConfig } from './endpoint.js';
 import { GreedyDecoder } from './greedy-decoder.js';
 import { withNumerals } from './numerals.js';
 import { withPunctuation } from './punctuation.js';
+import { transcribeFileStream, type FileTranscript, type FileTranscriptionOptions } from './file-transcription.js';
 import { defaultPunctuationModel } from '../punctuation/model.js';
 import { RecognizerStream } from './stream.js';
 import type { RecognitionResult, StreamingDecoder } from './types.js';
@@ -195,9 +195,10 @@ export class Recognizer {
     return stream.finish();
   }
 
-  async transcribeFile(path: string, options: StreamOptions = {}): Promise<RecognitionResult> {
-    const audio = await readAudioFile(path);
-    return this.transcribe(audio.samples, audio.sampleRate, options);
+  /** A file read and decoded a piece at a time (memory bounded however long it is); the same result as `transcribe` of its samples. */
+  async transcribeFile(path: string, options: StreamOptions & FileTranscriptionOptions = {}): Promise<FileTranscript> {
+    const { maxDuration, ...streamOptions } = options;
+    return (await transcribeFileStream(this.createStream(streamOptions), path, { maxDuration })).result;
   }
 
   async close(): Promise<void> {

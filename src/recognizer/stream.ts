@@ -116,12 +116,17 @@ export class RecognizerStream {
    * Ends the input, decodes everything, and returns the utterances not yet popped merged into one result
    * (times from the stream start). The stream then only accepts `reset()`.
    */
-  finish(): Promise<RecognitionResult> {
+  async finish(): Promise<RecognitionResult> {
+    const rest = await this.finishUtterances();
+    return rest.length > 0 ? mergeResults(rest) : this.emptyResult();
+  }
+
+  /** As `finish`, but the utterances not yet popped one by one (at least one on the first call). */
+  finishUtterances(): Promise<RecognitionResult[]> {
     return this.serial(async () => {
       if (!this.finished) await this.process(true);
       this.finished = true;
-      const rest = this.done.splice(0);
-      return rest.length > 0 ? mergeResults(rest) : this.emptyResult();
+      return this.done.splice(0);
     });
   }
 

@@ -1,10 +1,9 @@
 import { workerData } from 'node:worker_threads';
-import { readAudioFile } from '../audio/decode.js';
 import type { Hotword } from '../decoder/hotwords.js';
 import { ngramLMFromShared, type SharedNgramData } from '../lm/shared.js';
 import { useSharedPunctuationLm } from '../punctuation/model.js';
+import { transcribeFileStream, type FileTranscript } from './file-transcription.js';
 import { createRecognizer, type Recognizer, type RecognizerOptions } from './recognizer.js';
-import type { RecognitionResult } from './types.js';
 
 /** Options that survive structured cloning into a worker (no loaded LM, no runner). */
 export type WorkerRecognizerOptions = Omit<RecognizerOptions, 'runner' | 'lm'> & { lm?: string | false };
@@ -16,11 +15,14 @@ export interface TranscribeTask {
   grammar?: string[];
   numerals?: boolean;
   punctuate?: boolean;
+  /** Refuse files longer than this many seconds (FileTranscriptionOptions.maxDuration). */
+  maxDuration?: number;
 }
 
 export type TranscribeOutcome =
-  | { ok: true; result: RecognitionResult; audioSeconds: number; computeSeconds: number }
-  | { ok: false; error: string };
+  | { ok: true; result: FileTranscript; audioSeconds: number; computeSeconds: number }
+  /** `code`: the error's stable code where it has one (AudioFormatError's, ModelLoadError's). */
+  | { ok: false; error: string; code?: string };
 
 let cached: { key: string; recognizer: Promise<Recognizer> } | null = null;
 
@@ -43,12 +45,14 @@ if (sharedPunctuationLm) useSharedPunctuationLm(sharedPunctuationLm);
 export default async function transcribe(task: TranscribeTask): Promise<TranscribeOutcome> {
   try {
     const recognizer = await recognizerFor(task.options);
-    const audio = await readAudioFile(task.path);
     const t0 = performance.now();
-    const result = await recognizer.transcribe(audio.samples, audio.sampleRate, { hotwords: task.hotwords, grammar: task.grammar, numerals: task.numerals, punctuate: task.punctuate });
-    return { ok: true, result, audioSeconds: audio.source.seconds, computeSeconds: (performance.now() - t0) / 1000 };
+    const stream = recognizer.createStream({ hotwords: task.hotwords, grammar: task.grammar, numerals: task.numerals, punctuate: task.punctuate });
+    // the file is read, decoded and recognised a piece at a time: compute time includes its decoding
+    const { result, source } = await transcribeFileStream(stream, task.path, { maxDuration: task.maxDuration });
+    return { ok: true, result, audioSeconds: source.seconds, computeSeconds: (performance.now() - t0) / 1000 };
   } catch (err) {
     if (cached && err instanceof Error && err.name === 'ModelLoadError') cached = null;
-    return { ok: false, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) };
+    const code = (err as { code?: unknown } | null)?.code;
+    return { ok: false, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err), ...(typeof code === 'string' ? { code } : {}) };
   }
 }
