@@ -12,6 +12,7 @@ interface ServeFlags extends DecodingFlags {
   token?: string;
   allowOrigin: string[];
   requireConfig?: boolean;
+  shutdownTimeout?: number;
   page: boolean;
 }
 
@@ -34,6 +35,7 @@ export function serveCommand(): Command {
     .option('--token <token>', 'require this bearer token (Authorization header or ?token=); default $HEARKEN_TOKEN')
     .option('--allow-origin <origin>', 'allowed browser Origin (repeatable; default any)', collect, [])
     .option('--require-config', 'audio before a config message is an error')
+    .option('--shutdown-timeout <seconds>', 'on SIGTERM/SIGINT, how long open streams may take to finish (default 10)', (v) => Number(v))
     .option('--no-page', 'do not serve the captions page at /');
   return withDecodingFlags(command).action(async (flags: ServeFlags) => {
     const rec = recognizerOptions(flags);
@@ -48,6 +50,7 @@ export function serveCommand(): Command {
       authToken: flags.token ?? process.env.HEARKEN_TOKEN,
       allowedOrigins: flags.allowOrigin.length > 0 ? flags.allowOrigin : undefined,
       requireConfig: flags.requireConfig,
+      shutdownTimeoutMs: flags.shutdownTimeout === undefined ? undefined : flags.shutdownTimeout * 1000,
       publicDir: flags.page ? undefined : false,
     });
     const address = await server.listen();

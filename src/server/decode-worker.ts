@@ -33,6 +33,8 @@ interface StreamState {
   pending: RecognitionResult[];
   chain: Promise<void>;
   closed: boolean;
+  /** Queued audio is skipped (shutdown past its grace, or the client left). */
+  cancelled: boolean;
 }
 
 const streams = new Map<number, StreamState>();
@@ -67,7 +69,7 @@ function take(state: StreamState, segment: Segment): void {
 
 async function onAudio(id: number, seq: number, bytes: ArrayBuffer): Promise<void> {
   const state = streams.get(id);
-  if (!state || state.closed) return;
+  if (!state || state.closed || state.cancelled) return;
   const segment = (state.segment ??= await openSegment(state));
   const samples = segment.pcm.push(new Uint8Array(bytes));
   if (samples.length > 0) {
@@ -137,7 +139,7 @@ function enqueue(id: number, seq: number, task: () => Promise<void>): void {
 port.on('message', (message: MainToWorker) => {
   switch (message.t) {
     case 'open':
-      streams.set(message.id, { config: message.config, segment: null, offset: 0, pending: [], chain: Promise.resolve(), closed: false });
+      streams.set(message.id, { config: message.config, segment: null, offset: 0, pending: [], chain: Promise.resolve(), closed: false, cancelled: false });
       break;
     case 'config': {
       const state = streams.get(message.id);
@@ -150,19 +152,38 @@ port.on('message', (message: MainToWorker) => {
     case 'final':
       enqueue(message.id, message.seq, () => onFinal(message.id, message.seq, message.kind));
       break;
+    case 'cancel': {
+      const state = streams.get(message.id);
+      if (state) state.cancelled = true;
+      break;
+    }
     case 'close': {
       const state = streams.get(message.id);
       if (!state) break;
       state.closed = true;
-      // Drop it once any work in progress is done.
+      // Drop it once any work in progress is done: until then this worker is still busy with it.
       void state.chain.then(() => {
         streams.delete(message.id);
         send({ t: 'closed', id: message.id });
       });
       break;
     }
+    case 'stop':
+      void stop();
+      break;
   }
 });
+
+/**
+ * Ends the thread at a point where no inference is in flight: terminating a worker inside an ONNX Runtime call
+ * aborts the whole process ("terminate called after throwing an instance of 'Napi::Error'").
+ */
+async function stop(): Promise<void> {
+  for (const state of streams.values()) state.closed = state.cancelled = true;
+  await Promise.all([...streams.values()].map((s) => s.chain));
+  send({ t: 'stopped' });
+  process.exit(0);
+}
 
 try {
   recognizer = await createRecognizer({

@@ -93,6 +93,17 @@ const CONTENT_TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml',
 };
 
+/** After the grace, how long streams get to send their final result before their sockets are dropped. */
+const ABANDON_TIMEOUT_MS = 10_000;
+
+/** Whether `promise` settles within `ms`. */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const done = await Promise.race([promise.then(() => true), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)))]);
+  clearTimeout(timer);
+  return done;
+}
+
 function tokenMatches(given: string, expected: string): boolean {
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
@@ -140,8 +151,8 @@ export function createServer(options: ServerOptions = {}): HearkenServer {
     }
     if (url.pathname === '/healthz') {
       const ok = pool !== null && !shuttingDown;
-      res.writeHead(ok ? 200 : 503, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ status: ok ? 'ok' : shuttingDown ? 'shutting down' : 'starting', streams: sessions.size, workers: pool?.size ?? 0 }));
+      res.writeHead(ok ? 200 : 503, { 'Content-Type': 'application/json', Connection: ok ? 'keep-alive' : 'close' });
+      res.end(JSON.stringify({ status: ok ? 'ok' : shuttingDown ? 'draining' : 'starting', streams: sessions.size, workers: pool?.size ?? 0 }));
       return;
     }
     if (url.pathname === '/metrics') {
@@ -247,24 +258,23 @@ export function createServer(options: ServerOptions = {}): HearkenServer {
     },
     close() {
       closing ??= (async () => {
+        // Draining: /healthz answers 503 (so a load balancer stops sending), upgrades get 503, open streams
+        // are finalised. The listener stays open until the end so health checks get an answer, not a refusal.
         shuttingDown = true;
-        log.info({ streams: sessions.size }, 'shutting down: finalising open streams');
-        const listening = new Promise<void>((resolve) => (http.listening ? http.close(() => resolve()) : resolve()));
+        log.info({ streams: sessions.size }, 'shutting down: draining open streams');
         const open = [...sessions];
         for (const s of open) s.shutdown();
         const all = Promise.all(open.map((s) => s.closed));
-        let timer: NodeJS.Timeout | undefined;
-        const timedOut = await Promise.race([
-          all.then(() => false),
-          new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), shutdownTimeoutMs))),
-        ]);
-        clearTimeout(timer);
-        if (timedOut) {
-          log.warn('shutdown timeout: dropping streams that did not finish');
-          for (const s of open) s.terminate();
+        if (!(await settlesWithin(all, shutdownTimeoutMs))) {
+          log.warn({ streams: sessions.size }, 'shutdown grace over: skipping queued audio, closing streams with 1001');
+          for (const s of open) s.abandon();
+          // Each stream waits only for the message its worker is decoding now, then its final result.
+          if (!(await settlesWithin(all, ABANDON_TIMEOUT_MS))) for (const s of open) s.terminate();
         }
+        // Workers stop after their inference in flight; never terminated inside an ONNX Runtime call.
         await pool?.close();
         pool = null;
+        const listening = new Promise<void>((resolve) => (http.listening ? http.close(() => resolve()) : resolve()));
         http.closeAllConnections();
         await listening;
         bound = null;

@@ -6,9 +6,14 @@ export type StreamListener = (message: WorkerToMain) => void;
 
 interface PoolWorker {
   worker: Worker;
+  /** Streams pinned here, counted until the worker reports them gone (not when their client leaves). */
   streams: number;
   index: number;
+  exited: Promise<void>;
 }
+
+/** How long close() waits for a worker to finish its inference in flight before terminating it anyway. */
+const STOP_TIMEOUT_MS = 60_000;
 
 /**
  * Decode workers, one Recognizer each; a stream is pinned to the worker with the fewest streams when it
@@ -43,7 +48,8 @@ export class DecodePool {
   private spawn(index: number): Promise<void> {
     const mod = siblingWorker(import.meta.url, 'decode-worker');
     const worker = new Worker(mod.filename, { workerData: { ...mod.workerData, init: this.init } });
-    const entry: PoolWorker = { worker, streams: 0, index };
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    const entry: PoolWorker = { worker, streams: 0, index, exited };
     return new Promise((resolve, reject) => {
       let ready = false;
       worker.on('message', (message: WorkerToMain) => {
@@ -60,9 +66,14 @@ export class DecodePool {
           case 'busy':
             this.onBusy(message.computeMs, message.busyMs);
             break;
-          case 'closed':
-            this.listeners.get(message.id)?.listener(message);
+          case 'closed': {
+            const l = this.listeners.get(message.id);
+            if (l) l.worker.streams--;
             this.listeners.delete(message.id);
+            l?.listener(message);
+            return;
+          }
+          case 'stopped':
             return;
         }
         if ('id' in message) this.listeners.get(message.id)?.listener(message);
@@ -99,16 +110,30 @@ export class DecodePool {
     this.listeners.set(id, { listener, worker: best });
   }
 
-  post(message: MainToWorker, transfer?: ArrayBuffer[]): void {
+  post(message: Exclude<MainToWorker, { t: 'stop' }>, transfer?: ArrayBuffer[]): void {
     const l = this.listeners.get(message.id);
     if (!l) return;
     l.worker.worker.postMessage(message, transfer ?? []);
-    if (message.t === 'close') l.worker.streams--;
   }
 
+  /**
+   * Stops every worker once its inference in flight is done (queued work is skipped). Terminating a worker
+   * inside an ONNX Runtime call aborts the process, so that is only a last resort after STOP_TIMEOUT_MS.
+   */
   async close(): Promise<void> {
     this.closing = true;
-    await Promise.all(this.workers.filter(Boolean).map((w) => w.worker.terminate()));
+    await Promise.all(
+      this.workers.filter(Boolean).map(async (w) => {
+        w.worker.postMessage({ t: 'stop' } satisfies MainToWorker);
+        let timer: NodeJS.Timeout | undefined;
+        const timedOut = await Promise.race([
+          w.exited.then(() => false),
+          new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), STOP_TIMEOUT_MS))),
+        ]);
+        clearTimeout(timer);
+        if (timedOut) await w.worker.terminate();
+      }),
+    );
     this.listeners.clear();
   }
 }

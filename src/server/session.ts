@@ -40,6 +40,8 @@ export class Session {
   private idleTimer: NodeJS.Timeout | null = null;
   private released = false;
   private killTimer: NodeJS.Timeout | null = null;
+  /** Set when shutdown gave up on this stream's queued audio: the close reason. */
+  private abandonReason: string | null = null;
   /** An error found while earlier messages still await their replies: sent after them, keeping the order. */
   private pendingError: { code: number; message: string } | null = null;
   /** Resolves when the socket has closed. */
@@ -76,6 +78,19 @@ export class Session {
       this.endCode = CloseCode.GOING_AWAY;
     }
     if (this.paused) this.ws.resume();
+  }
+
+  /**
+   * Shutdown past its grace: the worker skips the audio still queued, the final result covers what was decoded,
+   * and the stream closes with 1001 and a reason saying how much audio was not decoded.
+   */
+  abandon(): void {
+    if (this.state === 'closed' || this.state === 'failed') return;
+    const undecoded = this.queuedSeconds;
+    this.abandonReason = `server shutting down: ${undecoded.toFixed(1)} s of audio not decoded`;
+    this.pool.post({ t: 'cancel', id: this.id });
+    // Streams not waiting on a final reply (failing on an error) close at once.
+    if (this.state !== 'ending') this.closeSocket(CloseCode.GOING_AWAY, this.abandonReason);
   }
 
   /** Drops the connection without a closing handshake (last resort at shutdown). */
@@ -178,7 +193,11 @@ export class Session {
             this.ws.resume();
           }
         }
-        if (entry?.kind === 'final' && this.state === 'ending' && this.inflight.size === 0) this.closeSocket(this.endCode, '');
+        if (entry?.kind === 'final' && this.state === 'ending' && this.abandonReason !== null) {
+          // The audio messages still in flight were skipped: they get no reply.
+          this.inflight.clear();
+          this.closeSocket(this.endCode, this.abandonReason);
+        } else if (entry?.kind === 'final' && this.state === 'ending' && this.inflight.size === 0) this.closeSocket(this.endCode, '');
         return;
       }
       case 'error':

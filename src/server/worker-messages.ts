@@ -16,7 +16,11 @@ export type MainToWorker =
   | { t: 'config'; id: number; config: StreamConfig }
   | { t: 'audio'; id: number; seq: number; bytes: ArrayBuffer }
   | { t: 'final'; id: number; seq: number; kind: 'eof' | 'reset' | 'shutdown' }
-  | { t: 'close'; id: number };
+  /** Shutdown past its grace: skip the stream's queued audio; its pending final still runs on what was decoded. */
+  | { t: 'cancel'; id: number }
+  | { t: 'close'; id: number }
+  /** Finish the work in progress (never cut an inference short), skip the rest, reply 'stopped' and exit. */
+  | { t: 'stop' };
 
 export type WorkerToMain =
   | { t: 'ready'; card: { name: string } }
@@ -25,4 +29,5 @@ export type WorkerToMain =
   | { t: 'reply'; id: number; seq: number; text: string; final: boolean; audioSeconds: number }
   | { t: 'error'; id: number; seq: number; code: number; message: string }
   | { t: 'busy'; id: number; computeMs: number; busyMs: number }
-  | { t: 'closed'; id: number };
+  | { t: 'closed'; id: number }
+  | { t: 'stopped' };

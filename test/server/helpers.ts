@@ -1,3 +1,4 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -20,6 +21,39 @@ export async function startServer(options: ServerOptions = {}): Promise<{ server
   const server = createServer({ port: 0, host: '127.0.0.1', model: MODEL, ...DECODING, workers: 1, logger: quiet, processMetrics: false, ...options });
   const address = await server.listen();
   return { server, url: `ws://127.0.0.1:${address.port}`, http: `http://127.0.0.1:${address.port}` };
+}
+
+export interface ServeProcess {
+  child: ChildProcessWithoutNullStreams;
+  port: number;
+  /** The exit code (null: killed by `signal`) once the process has ended. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
+}
+
+/**
+ * `hearken serve` in a child process, run from the TypeScript sources (not dist/, which may be stale), with the
+ * test model; resolves once it listens.
+ */
+export async function spawnServe(extra: string[] = []): Promise<ServeProcess> {
+  const args = ['--import', 'tsx', join(ROOT, 'src', 'cli.ts'), 'serve', '--port', '0', '--workers', '1', '--model', MODEL];
+  if (DECODING.decoding === 'greedy') args.push('--greedy');
+  else if (DECODING.lm === false) args.push('--no-lm');
+  else args.push('--lm', DECODING.lm);
+  const child = spawn(process.execPath, [...args, ...extra], { cwd: ROOT, env: { ...process.env, HEARKEN_LOG_LEVEL: 'warn' }, stdio: 'pipe' });
+  let stderr = '';
+  child.stdout.resume();
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal, stderr })),
+  );
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      const m = /listening on ws:\/\/[^:]+:(\d+)/.exec(stderr);
+      if (m) resolve(Number(m[1]));
+    });
+    void exited.then(({ code }) => reject(new Error(`serve exited ${code}: ${stderr}`)));
+  });
+  return { child, port, exited };
 }
 
 export function batchRecognizer(options: { endpoint?: ServerOptions['endpoint'] } = {}): Promise<Recognizer> {

@@ -1,11 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createServer } from '../../src/server/index.js';
-import { ROOT } from '../helpers.js';
-import { DECODING, MODEL, VoskClient, chunks, quiet, startServer, wavPcm } from './helpers.js';
+import { MODEL, VoskClient, chunks, quiet, spawnServe, startServer, wavPcm } from './helpers.js';
 
 describe('graceful shutdown', () => {
   it('close(): open streams get their replies and final result, then 1001; new connections are refused', async () => {
@@ -29,31 +27,56 @@ describe('graceful shutdown', () => {
     await expect(VoskClient.connect(url)).rejects.toThrow();
   });
 
+  it('while draining, /healthz answers 503 "draining" and new streams get HTTP 503 (the port is not closed)', async () => {
+    const { server, url, http } = await startServer({ shutdownTimeoutMs: 2000, maxQueuedSeconds: 1000 });
+    expect((await fetch(`${http}/healthz`)).status).toBe(200);
+    const c = await VoskClient.connect(url);
+    for (const p of chunks(wavPcm('long-librilight-248.wav').bytes, 32000)) c.send(p);
+    await c.next(60_000);
+    const closing = server.close();
+    const health = await fetch(`${http}/healthz`);
+    expect(health.status).toBe(503);
+    expect(await health.json()).toMatchObject({ status: 'draining', streams: 1 });
+    await expect(VoskClient.connect(url)).rejects.toThrow(/503/);
+    await closing;
+    expect((await c.closed).code).toBe(1001);
+    await expect(fetch(`${http}/healthz`)).rejects.toThrow();
+  });
+
   it('SIGTERM to `hearken serve` finalises a stream with 1001 and exits 0', async () => {
-    const args = [join(ROOT, 'bin', 'hearken.js'), 'serve', '--port', '0', '--workers', '1', '--model', MODEL];
-    if (DECODING.decoding === 'greedy') args.push('--greedy');
-    else if (DECODING.lm === false) args.push('--no-lm');
-    else args.push('--lm', DECODING.lm);
-    const child = spawn(process.execPath, args, { env: { ...process.env, HEARKEN_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    const port = await new Promise<number>((resolve, reject) => {
-      child.stderr.on('data', (d: Buffer) => {
-        stderr += d.toString();
-        const m = /listening on ws:\/\/[^:]+:(\d+)/.exec(stderr);
-        if (m) resolve(Number(m[1]));
-      });
-      child.on('exit', (code) => reject(new Error(`serve exited ${code}: ${stderr}`)));
-    });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const c = await VoskClient.connect(`ws://127.0.0.1:${port}`);
+    const serve = await spawnServe();
+    const c = await VoskClient.connect(`ws://127.0.0.1:${serve.port}`);
     const { bytes } = wavPcm('tts-espeak-fox.wav');
     for (const p of chunks(bytes, 8000).slice(0, 4)) await c.exchange(p);
-    child.kill('SIGTERM');
+    serve.child.kill('SIGTERM');
     const closed = await c.closed;
     expect(closed.code).toBe(1001);
     expect(c.messages.length).toBe(5);
     expect('text' in c.messages.at(-1)!).toBe(true);
-    expect(await exited).toBe(0);
+    expect((await serve.exited).code).toBe(0);
+  });
+
+  // Four streams queue far more audio than one worker decodes within a 1 s grace: the server must still end
+  // cleanly (no worker terminated mid-inference, which aborted the process with exit 134), closing each
+  // stream with 1001 and a reason that says what was not decoded.
+  it.each(['SIGTERM', 'SIGINT'] as const)('%s with a backlog beyond the grace: every stream closed 1001 with a reason, exit 0', async (signal) => {
+    const serve = await spawnServe(['--shutdown-timeout', '1', '--max-queued-seconds', '1000']);
+    const { bytes } = wavPcm('long-librilight-248.wav');
+    const parts = chunks(bytes, 32000).slice(0, 60);
+    const clients = await Promise.all([0, 1, 2, 3].map(() => VoskClient.connect(`ws://127.0.0.1:${serve.port}`)));
+    for (const c of clients) for (const p of parts) c.send(p);
+    await Promise.all(clients.map((c) => c.next(60_000)));
+    serve.child.kill(signal);
+    for (const c of clients) {
+      const closed = await c.closed;
+      expect(closed.code).toBe(1001);
+      expect(closed.reason).toMatch(/shutting down/);
+      expect(c.messages.length).toBeLessThanOrEqual(parts.length + 1);
+    }
+    const exit = await serve.exited;
+    expect(exit.stderr).not.toMatch(/terminate called|Napi::Error/);
+    expect(exit.signal).toBeNull();
+    expect(exit.code).toBe(0);
   });
 });
 
