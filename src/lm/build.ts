@@ -13,8 +13,13 @@
  *   back-off structure needs them).
  * The written back-off of an n-gram h is γ(h), which makes ARPA back-off queries reproduce the
  * interpolated distribution exactly.
+ *
+ * Counting is compact (`ngram-counts.ts`: word ids and typed arrays, no string per n-gram), so the builder takes
+ * corpora of tens of millions of words. N-grams are written, and every sum is accumulated, in the order they
+ * first occur in the text, so the output does not depend on how the counts are stored.
  */
 import { prepareCorpusLine } from './corpus.js';
+import { BOS, TokenCorpus, countNgrams, firstSeenOrder, prefixIndex, suffixIndex, type NgramList } from './ngram-counts.js';
 
 export interface BuildOptions {
   /** N-gram order (default 3). */
@@ -50,21 +55,6 @@ export interface BuildStats {
   discounts: Array<[number, number, number]>;
 }
 
-const BOS = 0;
-const EOS = 1;
-const UNK = 2;
-
-/** Fixed-width key: each word id becomes two UTF-16 code units, so slicing a key slices words. */
-function code(id: number): string {
-  return String.fromCharCode(id >>> 16, id & 0xffff);
-}
-
-function decode(key: string, i: number): number {
-  return (key.charCodeAt(2 * i) << 16) | key.charCodeAt(2 * i + 1);
-}
-
-const BOS_CODE = code(BOS);
-
 function discountsFor(counts: Iterable<number>): [number, number, number] {
   const nk = [0, 0, 0, 0, 0];
   for (const c of counts) if (c <= 4) nk[c]!++;
@@ -83,18 +73,18 @@ function discount(d: readonly [number, number, number], c: number): number {
   return c >= 3 ? d[2] : c === 2 ? d[1] : c === 1 ? d[0] : 0;
 }
 
-interface ContextStats {
-  total: number;
-  keptMass: number;
-}
-
 /** log10 of a probability as ARPA writes it (-99 for zero). */
 export function formatLog10(p: number): string {
   return p > 0 ? Math.log10(p).toFixed(6) : '-99';
 }
 
-/** Builds the model and returns the ARPA text with statistics. */
-export function buildArpaWithStats(lines: Iterable<string>, options: BuildOptions = {}): { arpa: string; stats: BuildStats } {
+/** Text sink for the ARPA writer: receives the file in pieces of about a megabyte. */
+export type ArpaSink = (text: string) => void;
+
+const CHUNK_CHARS = 1 << 20;
+
+/** Builds the model and streams its ARPA text to `sink` (for models whose text exceeds a JS string). */
+export function writeArpa(lines: Iterable<string>, sink: ArpaSink, options: BuildOptions = {}): BuildStats {
   const order = options.order ?? 3;
   if (!Number.isInteger(order) || order < 1 || order > 9) throw new RangeError(`order must be 1..9, got ${order}`);
   const prepare = options.prepare ?? prepareCorpusLine;
@@ -104,17 +94,12 @@ export function buildArpaWithStats(lines: Iterable<string>, options: BuildOption
     return p[Math.min(n - 1, p.length - 1)] ?? 0;
   };
 
-  const vocab = new Map<string, number>([['<s>', BOS], ['</s>', EOS], ['<unk>', UNK]]);
-  const words = ['<s>', '</s>', '<unk>'];
-  const codes = [code(BOS), code(EOS), code(UNK)];
-  // raw[n-1]: n-gram key → raw count.
-  const raw: Array<Map<string, number>> = Array.from({ length: order }, () => new Map());
   const heldOut = new Set<string>();
   for (const s of options.exclude ?? []) {
     const ws = prepare(s);
     if (ws && ws.length > 0) heldOut.add(ws.join(' '));
   }
-  let sentences = 0;
+  const corpus = new TokenCorpus();
   let excluded = 0;
   let tokens = 0;
   for (const line of lines) {
@@ -124,139 +109,168 @@ export function buildArpaWithStats(lines: Iterable<string>, options: BuildOption
       excluded++;
       continue;
     }
-    sentences++;
     tokens += ws.length + 1;
-    let s = codes[BOS]!;
-    for (const w of ws) {
-      let id = vocab.get(w);
-      if (id === undefined) {
-        id = words.length;
-        vocab.set(w, id);
-        words.push(w);
-        codes.push(code(id));
-      }
-      s += codes[id]!;
-    }
-    s += codes[EOS]!;
-    const len = s.length / 2;
-    for (let i = 1; i < len; i++) {
-      for (let n = 1; n <= order && i - n + 1 >= 0; n++) {
-        const key = s.slice(2 * (i - n + 1), 2 * (i + 1));
-        const m = raw[n - 1]!;
-        m.set(key, (m.get(key) ?? 0) + 1);
-      }
-    }
+    corpus.add(ws);
   }
+  const tok = corpus.tokens;
+  const words = corpus.words;
+  const V = words.length;
 
-  // Adjusted counts: continuation counts for lower orders (except <s>-initial n-grams).
-  const adj: Array<Map<string, number>> = new Array(order);
-  adj[order - 1] = raw[order - 1]!;
-  for (let n = order - 1; n >= 1; n--) {
-    const a = new Map<string, number>();
-    for (const key of raw[n - 1]!.keys()) a.set(key, 0);
-    for (const key of raw[n]!.keys()) {
-      const suffix = key.slice(2);
-      if (!suffix.startsWith(BOS_CODE)) a.set(suffix, (a.get(suffix) ?? 0) + 1);
-    }
-    for (const [key, c] of raw[n - 1]!) if (key.startsWith(BOS_CODE)) a.set(key, c);
-    adj[n - 1] = a;
+  // Unigram raw counts, and the order in which words were first counted (</s> after the first sentence's words).
+  const uniRaw = new Uint32Array(V);
+  const uniSeen: number[] = [];
+  for (let i = 0; i < tok.length; i++) {
+    const w = tok[i]!;
+    if (w === BOS) continue;
+    if (uniRaw[w]++ === 0) uniSeen.push(w);
   }
-  const discounts = adj.map((m) => discountsFor(m.values()));
+  // lists[n] for n ≥ 2; suffix[n] / prefix[n]: index of each n-gram's suffix / context in order n-1.
+  const lists: Array<NgramList | null> = [null, null];
+  const suffix: Uint32Array[] = [];
+  const prefix: Uint32Array[] = [];
+  for (let n = 2; n <= order; n++) {
+    const list = countNgrams(tok, n, V);
+    lists.push(list);
+    suffix[n] = suffixIndex(tok, list, lists[n - 1]!);
+    prefix[n] = prefixIndex(tok, list, lists[n - 1]!);
+  }
+  const size = (n: number): number => (n === 1 ? V : lists[n]!.pos.length);
+  const startsWithBos = (n: number, j: number): boolean => n > 1 && tok[lists[n]!.pos[j]! - n + 1] === BOS;
+
+  // Adjusted counts: continuation counts for lower orders (except <s>-initial n-grams, which keep raw counts).
+  const adj: Uint32Array[] = [];
+  adj[order] = order === 1 ? uniRaw : lists[order]!.count;
+  for (let n = order - 1; n >= 1; n--) {
+    const a = new Uint32Array(size(n));
+    const up = lists[n + 1]!;
+    for (let j = 0; j < up.pos.length; j++) if (tok[up.pos[j]! - n + 1] !== BOS) a[suffix[n + 1]![j]!]!++;
+    if (n > 1) for (let k = 0; k < a.length; k++) if (startsWithBos(n, k)) a[k] = lists[n]!.count[k]!;
+    adj[n] = a;
+  }
+  adj[1]![BOS] = 0;
+  const discounts: Array<[number, number, number]> = [];
+  for (let n = 1; n <= order; n++) discounts.push(discountsFor(adj[n]!));
 
   // Pruning, top order down, protecting prefixes/suffixes of everything kept above.
-  const kept: Array<Set<string> | null> = new Array(order).fill(null);
-  let protect = new Set<string>();
+  const kept: Uint8Array[] = [];
+  const protect: Uint8Array[] = [];
   for (let n = order; n >= 2; n--) {
     const thr = pruneAt(n);
-    const keep = new Set<string>();
-    for (const [key, c] of adj[n - 1]!) if (c > thr || protect.has(key)) keep.add(key);
-    kept[n - 1] = keep;
-    const next = new Set<string>();
-    for (const key of keep) {
-      next.add(key.slice(0, -2));
-      next.add(key.slice(2));
+    const a = adj[n]!;
+    const keep = new Uint8Array(a.length);
+    const prot = protect[n];
+    if (n > 2) protect[n - 1] = new Uint8Array(size(n - 1));
+    for (let j = 0; j < a.length; j++) {
+      if (!(a[j]! > thr || (prot !== undefined && prot[j] === 1))) continue;
+      keep[j] = 1;
+      if (n > 2) {
+        protect[n - 1]![prefix[n]![j]!] = 1;
+        protect[n - 1]![suffix[n]![j]!] = 1;
+      }
     }
-    protect = next;
+    kept[n] = keep;
+    delete protect[n];
   }
-  const isKept = (n: number, key: string): boolean => kept[n - 1]?.has(key) ?? adj[n - 1]!.has(key);
 
-  // Probabilities order by order; γ of order-n contexts become back-offs of order n-1.
-  const prob: Array<Map<string, number>> = [];
-  const gamma: Array<Map<string, number>> = [];
-  const vocabForUniform = words.length - 1; // everything but <s>
+  // Probabilities order by order; γ of order-n contexts (NaN: no extensions) become back-offs of order n-1.
+  const prob: Float64Array[] = [];
+  const gamma: Float64Array[] = [];
+  const seen: Uint32Array[] = [];
   {
     const d = discounts[0]!;
     let total = 0;
     let kept1 = 0;
-    for (const c of adj[0]!.values()) {
+    for (const w of uniSeen) {
+      const c = adj[1]![w]!;
       total += c;
       kept1 += c - discount(d, c);
     }
     const g = (total - kept1) / total;
-    const p1 = new Map<string, number>();
-    for (let id = 1; id < words.length; id++) {
-      const c = adj[0]!.get(codes[id]!) ?? 0;
-      p1.set(codes[id]!, (c - discount(d, c)) / total + g / vocabForUniform);
+    const vocabForUniform = V - 1; // everything but <s>
+    const p1 = new Float64Array(V);
+    for (let id = 1; id < V; id++) {
+      const c = adj[1]![id]!;
+      p1[id] = (c - discount(d, c)) / total + g / vocabForUniform;
     }
-    prob.push(p1);
-    gamma.push(new Map([['', g]]));
+    prob[1] = p1;
   }
   for (let n = 2; n <= order; n++) {
     const d = discounts[n - 1]!;
-    const stats = new Map<string, ContextStats>();
-    for (const [key, c] of adj[n - 1]!) {
-      const ctx = key.slice(0, -2);
-      let st = stats.get(ctx);
-      if (!st) {
-        st = { total: 0, keptMass: 0 };
-        stats.set(ctx, st);
-      }
-      st.total += c;
-      if (isKept(n, key)) st.keptMass += c - discount(d, c);
+    const a = adj[n]!;
+    const keep = kept[n]!;
+    const ctxOf = prefix[n]!;
+    const order_ = firstSeenOrder(lists[n]!.pos);
+    seen[n] = order_;
+    const total = new Float64Array(size(n - 1));
+    const keptMass = new Float64Array(size(n - 1));
+    for (const j of order_) {
+      const c = a[j]!;
+      const ctx = ctxOf[j]!;
+      total[ctx] += c;
+      if (keep[j] === 1) keptMass[ctx] += c - discount(d, c);
     }
-    const g = new Map<string, number>();
-    for (const [ctx, st] of stats) g.set(ctx, (st.total - st.keptMass) / st.total);
-    const lower = prob[n - 2]!;
-    const pn = new Map<string, number>();
-    for (const [key, c] of adj[n - 1]!) {
-      if (!isKept(n, key)) continue;
-      const ctx = key.slice(0, -2);
-      const st = stats.get(ctx)!;
-      const pl = lower.get(key.slice(2));
-      if (pl === undefined) throw new Error('internal: missing lower-order n-gram');
-      pn.set(key, (c - discount(d, c)) / st.total + g.get(ctx)! * pl);
+    const g = new Float64Array(total.length).fill(NaN);
+    for (let k = 0; k < g.length; k++) if (total[k]! > 0) g[k] = (total[k]! - keptMass[k]!) / total[k]!;
+    const lower = prob[n - 1]!;
+    const pn = new Float64Array(a.length);
+    for (let j = 0; j < a.length; j++) {
+      if (keep[j] !== 1) continue;
+      const ctx = ctxOf[j]!;
+      const c = a[j]!;
+      pn[j] = (c - discount(d, c)) / total[ctx]! + g[ctx]! * lower[suffix[n]![j]!]!;
     }
-    prob.push(pn);
-    gamma.push(g);
+    prob[n] = pn;
+    gamma[n] = g;
   }
 
-  // Emit ARPA.
-  const keyWords = (key: string): string => {
-    const n = key.length / 2;
-    const out: string[] = new Array(n);
-    for (let i = 0; i < n; i++) out[i] = words[decode(key, i)]!;
-    return out.join(' ');
-  };
-  const counts = prob.map((m, i) => m.size + (i === 0 ? 1 : 0)); // + <s> unigram
-  const out: string[] = ['', '\\data\\'];
-  counts.forEach((c, i) => out.push(`ngram ${i + 1}=${c}`));
-  for (let n = 1; n <= order; n++) {
-    out.push('', `\\${n}-grams:`);
-    const bo = n < order ? gamma[n]! : null;
-    if (n === 1) {
-      const b = bo?.get(BOS_CODE);
-      out.push(b !== undefined && b !== 1 ? `-99\t<s>\t${formatLog10(b)}` : '-99\t<s>');
+  // Emit ARPA, n-grams in first-seen order.
+  const counts: number[] = [V];
+  for (let n = 2; n <= order; n++) counts.push(kept[n]!.reduce((s, k) => s + k, 0));
+  let buffer: string[] = [];
+  let buffered = 0;
+  const emit = (line: string): void => {
+    buffer.push(line);
+    buffered += line.length + 1;
+    if (buffered >= CHUNK_CHARS) {
+      sink(buffer.join('\n') + '\n');
+      buffer = [];
+      buffered = 0;
     }
-    for (const [key, p] of prob[n - 1]!) {
-      const b = bo?.get(key);
-      out.push(b !== undefined && b !== 1 ? `${formatLog10(p)}\t${keyWords(key)}\t${formatLog10(b)}` : `${formatLog10(p)}\t${keyWords(key)}`);
+  };
+  const backoff = (n: number, j: number): string => {
+    const b = n < order ? gamma[n + 1]![j]! : NaN;
+    return Number.isNaN(b) || b === 1 ? '' : `\t${formatLog10(b)}`;
+  };
+  emit('');
+  emit('\\data\\');
+  counts.forEach((c, i) => emit(`ngram ${i + 1}=${c}`));
+  emit('');
+  emit('\\1-grams:');
+  emit(`-99\t<s>${backoff(1, BOS)}`);
+  for (let id = 1; id < V; id++) emit(`${formatLog10(prob[1]![id]!)}\t${words[id]}${backoff(1, id)}`);
+  for (let n = 2; n <= order; n++) {
+    emit('');
+    emit(`\\${n}-grams:`);
+    const { pos } = lists[n]!;
+    for (const j of seen[n]!) {
+      if (kept[n]![j] !== 1) continue;
+      const p = pos[j]!;
+      let text = words[tok[p - n + 1]!]!;
+      for (let k = n - 2; k >= 0; k--) text += ` ${words[tok[p - k]!]}`;
+      emit(`${formatLog10(prob[n]![j]!)}\t${text}${backoff(n, j)}`);
     }
   }
-  out.push('', '\\end\\', '');
-  return {
-    arpa: out.join('\n'),
-    stats: { sentences, excluded, tokens, vocabulary: words.length, counts, discounts },
-  };
+  emit('');
+  emit('\\end\\');
+  if (buffer.length > 0) sink(buffer.join('\n') + '\n');
+  return { sentences: corpus.sentences, excluded, tokens, vocabulary: V, counts, discounts };
+}
+
+/** Builds the model and returns the ARPA text with statistics. */
+export function buildArpaWithStats(lines: Iterable<string>, options: BuildOptions = {}): { arpa: string; stats: BuildStats } {
+  const parts: string[] = [];
+  const stats = writeArpa(lines, (t) => parts.push(t), options);
+  return { arpa: parts.join(''), stats };
 }
 
 /** Builds an interpolated modified Kneser-Ney ARPA model from text lines. */
