@@ -36,7 +36,7 @@ export class GreedyDecoder implements StreamingDecoder {
 
   finalize(): DecoderOutput {
     this.closeWord();
-    return { text: this.text, words: this.words, alternatives: [{ text: this.text, score: 0 }] };
+    return { text: this.text, words: this.words, alternatives: [{ text: this.text, confidence: 0 }] };
   }
 
   reset(): void {

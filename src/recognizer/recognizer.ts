@@ -243,7 +243,7 @@ export class Recognizer {
         return {
           text: shown(r.text),
           words: r.words.map((w) => ({ ...w, word: shown(w.word) })),
-          alternatives: [{ text: shown(r.text), score: r.score }, ...r.alternatives.map((a) => ({ ...a, text: shown(a.text) }))],
+          alternatives: [{ text: shown(r.text), confidence: r.score }, ...r.alternatives.map((a) => ({ text: shown(a.text), confidence: a.score }))],
         };
       },
     };

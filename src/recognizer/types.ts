@@ -7,10 +7,11 @@ export interface WordResult {
   conf: number;
 }
 
+/** One n-best hypothesis; named as Vosk names it, in the library, the CLI's JSON and the server alike. */
 export interface Alternative {
   text: string;
-  /** Total log score of the hypothesis (higher is better). */
-  score: number;
+  /** The hypothesis' total log score (higher is better; Vosk's `confidence` in its alternatives). */
+  confidence: number;
 }
 
 /** The result of one utterance (between endpoints), or of a whole stream once merged. */

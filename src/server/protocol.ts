@@ -228,10 +228,10 @@ export interface VoskWord {
 export function formatResult(result: RecognitionResult, config: Pick<StreamConfig, 'words' | 'maxAlternatives'>): Record<string, unknown> {
   const words: VoskWord[] = result.words.map((w) => ({ conf: round6(w.conf), start: round6(w.start), end: round6(w.end), word: w.word }));
   if (config.maxAlternatives > 0) {
-    const alternatives = (result.alternatives.length > 0 ? result.alternatives : [{ text: result.text, score: 0 }])
+    const alternatives = (result.alternatives.length > 0 ? result.alternatives : [{ text: result.text, confidence: 0 }])
       .slice(0, config.maxAlternatives)
       .map((a, i) => {
-        const alt: Record<string, unknown> = { confidence: round6(a.score) };
+        const alt: Record<string, unknown> = { confidence: round6(a.confidence) };
         // Word times exist for the best hypothesis only.
         if (config.words && i === 0 && a.text === result.text && words.length > 0) alt.result = words;
         alt.text = a.text;
