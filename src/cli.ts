@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { enqueueCommand } from './cli/enqueue.js';
 import { evalCommand } from './cli/eval.js';
 import { featuresCommand } from './cli/features.js';
 import { lmCommand } from './cli/lm.js';
@@ -7,6 +8,7 @@ import { punctuationCommand } from './cli/punctuation.js';
 import { serveCommand } from './cli/serve.js';
 import { streamCommand } from './cli/stream.js';
 import { transcribeCommand } from './cli/transcribe.js';
+import { workerCommand } from './cli/worker.js';
 
 const program = new Command('hearken')
   .description('Hearken: offline streaming English speech recognition')
@@ -18,6 +20,8 @@ program.addCommand(featuresCommand());
 program.addCommand(lmCommand());
 program.addCommand(punctuationCommand());
 program.addCommand(serveCommand());
+program.addCommand(workerCommand());
+program.addCommand(enqueueCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`hearken: ${err instanceof Error ? err.message : String(err)}\n`);

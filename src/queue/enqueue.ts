@@ -1,0 +1,121 @@
+/**
+ * Submitting audio to the batch queue and waiting for results: the library side of `hearken enqueue`.
+ *
+ *   const queue = new TranscriptionQueue({ redis: 'redis://127.0.0.1:6379' });
+ *   const job = await queue.submitFile('call.wav', { numerals: true });
+ *   const outcome = await queue.outcome(job.id);   // { ok: true, value: { result, ... } } or { ok: false, error }
+ *   await queue.close();
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { Queue, QueueEvents, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { AudioFormatError } from '../audio/errors.js';
+import { redisConnection } from './connection.js';
+import {
+  DEFAULT_JOB_TTL_SECONDS,
+  DEFAULT_MAX_JOB_BYTES,
+  DEFAULT_QUEUE,
+  transcriptionJobId,
+  type JobTranscribeOptions,
+  type TranscriptionJobData,
+  type TranscriptionJobResult,
+} from './job.js';
+
+export interface TranscriptionQueueOptions {
+  /** Redis URL, e.g. redis://127.0.0.1:6379. */
+  redis: string;
+  queue?: string;
+  /** Largest audio file accepted, in bytes (default 64 MiB); a larger one is refused with code TOO_LARGE. */
+  maxJobBytes?: number;
+  /** Seconds a finished job (audio, result or error) stays in Redis (default one day). */
+  ttlSeconds?: number;
+  /** Tries per job when a worker fails for its own reasons (default 3); bad input fails on its first. */
+  attempts?: number;
+}
+
+export interface SubmittedJob {
+  id: string;
+  /** False when a job for the same audio and options already existed (queued, running or finished). */
+  created: boolean;
+}
+
+export type JobOutcome = { ok: true; value: TranscriptionJobResult } | { ok: false; error: string };
+
+type TranscriptionJob = Job<TranscriptionJobData, TranscriptionJobResult>;
+
+export class TranscriptionQueue {
+  readonly name: string;
+  private readonly connection: Redis;
+  private readonly queue: Queue<TranscriptionJobData, TranscriptionJobResult>;
+  private events: { connection: Redis; events: QueueEvents } | null = null;
+
+  constructor(private readonly options: TranscriptionQueueOptions) {
+    this.name = options.queue ?? DEFAULT_QUEUE;
+    this.connection = redisConnection(options.redis);
+    this.queue = new Queue<TranscriptionJobData, TranscriptionJobResult>(this.name, { connection: this.connection });
+  }
+
+  /** Queues one file's bytes; `name` is for logs and progress. Refuses audio over the size cap. */
+  async submit(audio: Uint8Array, name: string, options: JobTranscribeOptions = {}): Promise<SubmittedJob> {
+    const max = this.options.maxJobBytes ?? DEFAULT_MAX_JOB_BYTES;
+    if (audio.length > max) throw new AudioFormatError('TOO_LARGE', `${name} is ${audio.length} bytes; the queue's limit is ${max}`);
+    const id = transcriptionJobId(audio, options);
+    if (await this.queue.getJob(id)) return { id, created: false };
+    const ttl = this.options.ttlSeconds ?? DEFAULT_JOB_TTL_SECONDS;
+    const data: TranscriptionJobData = { name, audio: Buffer.from(audio.buffer, audio.byteOffset, audio.length).toString('base64'), options };
+    // An id already taken makes add() a no-op, so two clients racing with the same file still make one job.
+    await this.queue.add('transcribe', data, {
+      jobId: id,
+      attempts: this.options.attempts ?? 3,
+      backoff: { type: 'exponential', delay: 1000 },
+      removeOnComplete: { age: ttl },
+      removeOnFail: { age: ttl },
+    });
+    return { id, created: true };
+  }
+
+  /** Reads and queues a file, refusing what `hearken transcribe` would refuse before reading it, and files over the cap. */
+  async submitFile(path: string, options: JobTranscribeOptions = {}): Promise<SubmittedJob> {
+    const info = await stat(path);
+    if (!info.isFile()) throw new AudioFormatError('UNKNOWN_CONTAINER', `${path} is not a regular file`);
+    const max = this.options.maxJobBytes ?? DEFAULT_MAX_JOB_BYTES;
+    if (info.size > max) throw new AudioFormatError('TOO_LARGE', `${path} is ${info.size} bytes; the queue's limit is ${max}`);
+    return this.submit(await readFile(path), path, options);
+  }
+
+  /**
+   * Waits until the job ends: its result, or the error that failed it (for bad audio, the same text
+   * `hearken transcribe` prints). A job that expired or never existed is an error too.
+   */
+  async outcome(id: string): Promise<JobOutcome> {
+    const job = (await this.queue.getJob(id)) as TranscriptionJob | undefined;
+    if (!job) return { ok: false, error: `JobNotFound: no job ${id} in queue ${this.name} (expired, or never submitted)` };
+    try {
+      return { ok: true, value: await job.waitUntilFinished(await this.queueEvents()) };
+    } catch (err) {
+      return { ok: false, error: err instanceof Error ? err.message : String(err) };
+    }
+  }
+
+  /** Jobs waiting, running, done and failed in this queue now. */
+  counts(): Promise<Record<string, number>> {
+    return this.queue.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed');
+  }
+
+  private async queueEvents(): Promise<QueueEvents> {
+    if (!this.events) {
+      const connection = redisConnection(this.options.redis);
+      this.events = { connection, events: new QueueEvents(this.name, { connection }) };
+      this.events.events.on('error', () => {}); // reconnects on its own; outcome() reports what it cannot get
+    }
+    await this.events.events.waitUntilReady();
+    return this.events.events;
+  }
+
+  async close(): Promise<void> {
+    await this.events?.events.close();
+    await this.events?.connection.quit();
+    await this.queue.close();
+    await this.connection.quit();
+  }
+}
