@@ -299,6 +299,12 @@ WEIGHTS_LABEL = {"ema": "exponential moving average (--ema)",
                  "average": "the uniform average of the fine-tunes listed above (training/average.py)"}
 
 
+def run_name(source):
+    """An ingredient's run as the card names it: continue.sh's run folder, not a path into the ignored work dir."""
+    name = source[len("training/work/"):] if source.startswith("training/work/") else source
+    return name[:-len("/candidate")] if name.endswith("/candidate") else name
+
+
 def card_block(meta):
     t = meta.get("training", {})
     lines = [CARD_BEGIN, "", "## Training (generated)", ""]
@@ -321,20 +327,12 @@ def card_block(meta):
                   + (f" (warm start from {t['warmStart']})" if t.get("warmStart") else "")]
     if t.get("average"):
         lines += ["- Weights: the uniform average of these fine-tunes of the warm start (training/average.py):"]
-        lines += [f"  - {a['source']}: {a['minutes']:.1f} min, {a['updates']} updates, {a['weights']} weights"
+        lines += [f"  - {run_name(a['source'])}: {a['minutes']:.1f} min, {a['updates']} updates, {a['weights']} weights"
                   + (f", on {', '.join(a['data'])}" if a.get("data") else "") for a in t["average"]]
     hist = t.get("devHistory", [])
     if hist:
-        lines += ["", "### Dev history (greedy CTC, PyTorch)", "",
-                  "Weights: `raw` are the trained weights at that update, `ema` their exponential moving average "
-                  "(`--ema`); with `--ema` on, each row is the better of the two. Phases: each dev utterance was "
-                  "decoded at this many stacking phases and the counts pooled (`--dev-phases`; 1 before it existed); "
-                  "rows with different phases are not comparable to the last decimal.", "",
-                  "| minutes | updates | weights | phases | set | CER | WER |", "|---:|---:|---|---:|---|---:|---:|"]
-        for h in hist[-40:]:
-            for k, v in sorted(h.get("dev", {}).items()):
-                lines.append(f"| {h['minutes']:.1f} | {h['updates']} | {h.get('weights', 'raw')} | {h.get('phases', 1)} | "
-                             f"{k} | {100 * v['cer']:.2f}% | {100 * v['wer']:.2f}% |")
+        # the card says what the model is now; the history of how it got there stays in model.json
+        lines += [f"- Dev history: {len(hist)} greedy evaluations during training, in model.json's `training.devHistory`"]
     ev = t.get("eval", {})
     if ev:
         lines += ["", "### Greedy CTC decoding of this exported model (PyTorch, dev sets)", "",
