@@ -39,7 +39,14 @@ export interface SubmittedJob {
   created: boolean;
 }
 
-export type JobOutcome = { ok: true; value: TranscriptionJobResult } | { ok: false; error: string };
+/** A finished job: its result, or its error as `hearken transcribe` reports it (`code`: the error's stable code, if any). */
+export type JobOutcome = { ok: true; value: TranscriptionJobResult } | { ok: false; error: string; code?: string };
+
+/** A failed job's reason back into error and code (the worker writes them as "Name: message (CODE)"). */
+function failure(reason: string): JobOutcome {
+  const coded = /^(.*) \(([A-Z][A-Z0-9_]*)\)$/s.exec(reason);
+  return coded ? { ok: false, error: coded[1]!, code: coded[2]! } : { ok: false, error: reason };
+}
 
 type TranscriptionJob = Job<TranscriptionJobData, TranscriptionJobResult>;
 
@@ -93,7 +100,7 @@ export class TranscriptionQueue {
     try {
       return { ok: true, value: await job.waitUntilFinished(await this.queueEvents()) };
     } catch (err) {
-      return { ok: false, error: err instanceof Error ? err.message : String(err) };
+      return failure(err instanceof Error ? err.message : String(err));
     }
   }
 

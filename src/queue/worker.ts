@@ -163,7 +163,9 @@ export class TranscriptionWorker {
       const input = isInputError(outcome.error);
       this.metrics.failed.inc({ reason: input ? 'input' : 'error' });
       this.log.warn({ job: job.id, file: data.name, error: outcome.error }, 'job failed');
-      throw input ? new UnrecoverableError(outcome.error) : new Error(outcome.error);
+      // the job's failedReason reads as `hearken transcribe` prints the error: "AudioFormatError: ... (MISSING_FMT)"
+      const reason = outcome.code ? `${outcome.error} (${outcome.code})` : outcome.error;
+      throw input ? new UnrecoverableError(reason) : new Error(reason);
     }
     this.metrics.completed.inc();
     this.metrics.audioSeconds.inc(outcome.audioSeconds);
