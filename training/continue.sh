@@ -61,10 +61,11 @@ ARGS=(--workdir "$WORKDIR" --init-onnx "$MODEL/model.onnx" --minutes "$MINUTES" 
       --lr 1e-4 --warmup 20 --decay-start 0.6 --final-lr 0.1 --ema 0.998 --dropout 0.2
       --batch-steps $((12000 / RANKS)) --max-utts $((64 / RANKS)) --no-sortagrad
       --shift-aug --onset-cut 0.3 --seed "$RANDOM")
-for s in real-train real-aug; do [[ -f $FEAT/$s/index.json ]] && ARGS+=(--train "real=$FEAT/$s"); done
+# the real group: Libri-light/FSDD/LJ reader, speechocean762's 105 training speakers, Asterisk's prompts, augmented copies
+for s in real-train real-aug so-train so-aug ast-train; do [[ -f $FEAT/$s/index.json ]] && ARGS+=(--train "real=$FEAT/$s"); done
 [[ -f $FEAT/synth-train/index.json ]] && ARGS+=(--train "synth=$FEAT/synth-train")
 REF=() CARD_DEV=()
-for s in real-dev synth-dev; do
+for s in real-dev synth-dev so-dev; do
   [[ -f $FEAT/$s/index.json ]] && CARD_DEV+=(--dev "$s=$FEAT/$s") && REF+=(--ref-dump "$FEAT/$s")
 done
 ARGS+=("${CARD_DEV[@]}")

@@ -12,6 +12,7 @@ import random
 
 import numpy as np
 
+from cmn import normalise_stacked
 from model import encode
 
 STACK = 3
@@ -243,14 +244,15 @@ class SilenceCut:
 
 
 def collate(batch, mean, std, chunk, lookahead, augment=None, rng=None, shift=None, onset=None, offset=None,
-            warp=None):
+            warp=None, cmn=None):
     """-> x [B, K*C+R, D] normalised features (padding = 0 = normalised mean), targets, input_lengths,
     target_lengths, real steps.  input_lengths = each utterance's own chunk-padded length (K_i*C): the model
     learns to emit blanks over the padding the stream will see in its last window.  `shift` (a FrameShift)
     moves each utterance on the stacking and chunk grids; `onset` (a leading SilenceCut) cuts some utterances' leading
     silence, and those get no chunk-offset padding (copies of their first step would be speech); `offset` (a
     trailing SilenceCut) cuts some utterances' trailing silence; `warp` (a VocalTractWarp) gives each utterance a
-    random vocal tract length."""
+    random vocal tract length; `cmn` (a model's sliding mean normalisation config) runs last, on the frames the
+    stream would see."""
     B = len(batch)
     feats = []
     for it in batch:
@@ -264,7 +266,9 @@ def collate(batch, mean, std, chunk, lookahead, augment=None, rng=None, shift=No
             f, _ = offset(f, len(it.labels), rng)
         if warp is not None:
             f = warp(f, rng)
-        feats.append(np.concatenate([np.repeat(f[:1], pad, axis=0), f]) if pad and len(f) else f)
+        if pad and len(f):
+            f = np.concatenate([np.repeat(f[:1], pad, axis=0), f])
+        feats.append(normalise_stacked(f, cmn))
     Ks = [max(1, math.ceil(len(f) / chunk)) for f in feats]
     T = max(Ks) * chunk + lookahead
     D = mean.shape[0]

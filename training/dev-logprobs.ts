@@ -26,13 +26,16 @@ const CLEAN_DEV_MANIFESTS = ['training/work/data/real-dev/manifest.tsv', 'traini
 /**
  * What decoder weights are tuned on and models are compared on: the dev sets, and (where training/data/prepare.py
  * made them) the same sets with their leading or trailing silence cut, since users' clips often start or end on
- * speech and the model once missed most first words there, and more last words than with silence after them.
+ * speech and the model once missed most first words there, and more last words than with silence after them; and
+ * so-dev, twenty speechocean762 speakers (children and adults, Mandarin-L1) no model trains on, so that real voices
+ * the model has never heard (so-dev, real-dev's three sets) weigh more than the synthetic ones (three sets).
  */
 export const DEFAULT_DEV_MANIFESTS = [
   ...CLEAN_DEV_MANIFESTS,
   ...['onset', 'offset']
     .flatMap((cut) => [`training/work/data/real-dev-${cut}/manifest.tsv`, `training/work/data/synth-dev-${cut}/manifest.tsv`])
     .filter((m) => existsSync(m)),
+  ...['training/work/data/so-dev/manifest.tsv'].filter((m) => existsSync(m)),
 ];
 /**
  * The dev sets plus their augmented copies (noise, reverb, telephone band: training/data/prepare.py), for the

@@ -21,6 +21,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from cmn import normalise_stacked  # noqa: E402
 from dataset import Dump, load_items  # noqa: E402
 from model import VOCAB, decode_greedy  # noqa: E402
 
@@ -62,7 +63,7 @@ def eval_items(model, items, batch_steps=6000, max_utts=32, rank=0, world=1, exa
     ex = []
     with torch.no_grad():
         for phase in range(phases):
-            feats = [it.dump.features(it.idx, phase) for it in mine]
+            feats = [normalise_stacked(it.dump.features(it.idx, phase), model.cmn) for it in mine]
             i = 0
             while i < len(mine):
                 T = max(1, math.ceil(len(feats[i]) / C)) * C + R

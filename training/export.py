@@ -35,6 +35,7 @@ import torch
 from onnx import TensorProto, helper, numpy_helper
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from cmn import normalise_stacked  # noqa: E402
 from model import BLANK, VOCAB, LCRNN, pad_to_windows  # noqa: E402
 
 FORMAT = "hearken-lcblstm-1"
@@ -220,7 +221,7 @@ def load_from_onnx(onnx_path, model=None):
             raise SystemExit(f"{onnx_path}: model.json missing next to it")
         model = LCRNN(input_dim=meta["inputDim"], layers=meta["layers"], hidden=meta["hidden"], cell=meta["cell"],
                       bidirectional=meta["bidirectional"], chunk=meta["chunkFrames"],
-                      lookahead=meta["lookaheadFrames"], vocab=len(meta["vocabulary"]))
+                      lookahead=meta["lookaheadFrames"], vocab=len(meta["vocabulary"]), cmn=meta.get("cmn"))
     H = model.hidden
     for li in range(model.layers):
         p = f"l{li}"
@@ -288,6 +289,7 @@ def model_json(model, name, feature_config, training, weights="float16"):
                  "inputs": {"features": "features", "states": ["h0", "c0"] if lstm else ["h0"]},
                  "outputs": {"logProbs": "log_probs", "states": ["hn", "cn"] if lstm else ["hn"]},
                  "stateShape": ["layers", "batch", "hidden"]},
+        **({"cmn": model.cmn} if model.cmn else {}),
         "training": training,
     }
 
@@ -389,7 +391,7 @@ def export_model(model, out_dir, name, training, feature_config=None, ref_dumps=
             json.dump(meta, f, indent=1)
         dump, idx = pick_reference_utterance(ref_dumps, model)
         if dump is not None:
-            feats = dump.features(idx)
+            feats = normalise_stacked(dump.features(idx), model.cmn)
             src = {"dump": os.path.relpath(dump.path, REPO), "id": dump.utts[idx]["id"],
                    "transcript": dump.utts[idx]["transcript"]}
         else:  # no dump available: deterministic pseudo-features around the mean

@@ -45,7 +45,7 @@ def decode_greedy(ids):
 
 class LCRNN(nn.Module):
     def __init__(self, input_dim=90, layers=3, hidden=256, cell="lstm", bidirectional=True,
-                 chunk=16, lookahead=8, vocab=len(VOCAB), dropout=0.0):
+                 chunk=16, lookahead=8, vocab=len(VOCAB), dropout=0.0, cmn=None):
         super().__init__()
         assert cell in ("lstm", "gru")
         assert chunk >= 1 and lookahead >= 0
@@ -54,6 +54,9 @@ class LCRNN(nn.Module):
         self.chunk, self.lookahead, self.vocab = chunk, lookahead, vocab
         # between layers, training only: identity in eval mode, so export and streaming are unaffected
         self.dropout = float(dropout)
+        # sliding-window cepstral mean normalisation of the input frames (training/cmn.py), or None; it runs on the
+        # raw frames before stacking, outside the graph, like the feature front end
+        self.cmn = cmn
         self.drop = nn.Dropout(self.dropout)
         rnn = nn.LSTM if cell == "lstm" else nn.GRU
         self.fwd = nn.ModuleList()
@@ -71,7 +74,7 @@ class LCRNN(nn.Module):
     def config(self):
         return dict(input_dim=self.input_dim, layers=self.layers, hidden=self.hidden, cell=self.cell,
                     bidirectional=self.bidirectional, chunk=self.chunk, lookahead=self.lookahead,
-                    vocab=self.vocab, dropout=self.dropout)
+                    vocab=self.vocab, dropout=self.dropout, cmn=self.cmn)
 
     @property
     def is_lstm(self):

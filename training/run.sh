@@ -60,13 +60,13 @@ say() { echo "[$(date '+%F %T')] $*"; }
 # dump dirs present, by role (train groups: real-train + real-aug = "real", synth-train = "synth")
 train_args() {
   local a=()
-  for s in real-train real-aug; do [[ -f $FEAT/$s/index.json ]] && a+=(--train "real=$FEAT/$s"); done
+  for s in real-train real-aug so-train so-aug ast-train; do [[ -f $FEAT/$s/index.json ]] && a+=(--train "real=$FEAT/$s"); done
   for s in synth-train; do [[ -f $FEAT/$s/index.json ]] && a+=(--train "synth=$FEAT/$s"); done
   echo "${a[@]}"
 }
 dev_args() {
   local a=()
-  for s in real-dev synth-dev; do [[ -f $FEAT/$s/index.json ]] && a+=(--dev "$s=$FEAT/$s"); done
+  for s in real-dev synth-dev so-dev; do [[ -f $FEAT/$s/index.json ]] && a+=(--dev "$s=$FEAT/$s"); done
   echo "${a[@]}"
 }
 

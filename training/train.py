@@ -35,6 +35,7 @@ import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+from cmn import make_config as make_cmn_config  # noqa: E402
 from dataset import (FrameShift, SilenceCut, SpecAugment, VocalTractWarp, collate, compute_stats, epoch_plan,  # noqa: E402
                      group_shares, load_items, open_dump)
 from ema import WeightAverage  # noqa: E402
@@ -96,6 +97,11 @@ def parse_args(argv=None):
     ap.add_argument("--vtlp", type=float, default=0.0,
                     help="vocal tract length perturbation: each training utterance's frequency axis warped by a "
                          "random factor in [1 - VTLP, 1 + VTLP] (VocalTractWarp; default 0 = off; 0.1 is usual)")
+    ap.add_argument("--cmn-window", type=int, default=0,
+                    help="sliding-window cepstral mean normalisation over this many 10 ms frames (training/cmn.py); "
+                         "0 keeps what the model has (none for a new model)")
+    ap.add_argument("--cmn-prior", type=int, default=200,
+                    help="frames' worth of the global mean blended into the sliding mean (with --cmn-window)")
     ap.add_argument("--freq-masks", type=int, default=2)
     ap.add_argument("--freq-width", type=int, default=4)
     ap.add_argument("--time-masks-per-sec", type=float, default=0.25)
@@ -162,7 +168,7 @@ def build_model(args, ck, init_meta):
         return LCRNN(input_dim=init_meta["inputDim"], layers=init_meta["layers"], hidden=init_meta["hidden"],
                      cell=init_meta["cell"], bidirectional=init_meta["bidirectional"],
                      chunk=init_meta["chunkFrames"], lookahead=init_meta["lookaheadFrames"],
-                     vocab=len(init_meta["vocabulary"]), dropout=args.dropout)
+                     vocab=len(init_meta["vocabulary"]), dropout=args.dropout, cmn=init_meta.get("cmn"))
     return LCRNN(layers=args.layers, hidden=args.hidden, cell=args.cell, bidirectional=not args.unidirectional,
                  chunk=args.chunk, lookahead=args.lookahead, dropout=args.dropout)
 
@@ -263,6 +269,8 @@ def worker(rank, world, args, port):
         with open(stats_path) as f:
             st = json.load(f)
         model.set_normalization(st["mean"], st["std"])
+    if args.cmn_window > 0 and ck is None:
+        model.cmn = make_cmn_config(args.cmn_window, args.cmn_prior, model.mean.cpu().numpy())
     device = torch.device(args.device)
     if device.type != "cpu" and world > 1:
         raise SystemExit("--device other than cpu needs --ranks 1")
@@ -403,7 +411,7 @@ def worker(rank, world, args, port):
     # ------------------------------------------------------------------ training loop
     def make_batch(plan, epoch, step):
         rng = random.Random((args.seed, epoch, step, rank).__hash__())
-        return collate(plan[step][rank], mean, std, C, R, specaug, rng, shift, onset, offset, warp)
+        return collate(plan[step][rank], mean, std, C, R, specaug, rng, shift, onset, offset, warp, model.cmn)
 
     if rank == 0:
         # only from here on is there a model worth saving; before, a signal simply ends the process

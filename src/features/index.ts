@@ -7,3 +7,4 @@ export {
   type FeatureConfig,
 } from './config.js';
 export { MfccExtractor, computeMfcc, type FeatureFrames } from './mfcc.js';
+export { SlidingCmn, type SlidingCmnConfig } from './sliding-cmn.js';

@@ -1,4 +1,5 @@
 import { checkFeatureConfig, diffFeatureConfig, FeatureConfigError, type FeatureConfig } from '../features/config.js';
+import type { SlidingCmnConfig } from '../features/sliding-cmn.js';
 import { ModelLoadError } from './errors.js';
 
 /** What `model.json` says about a model (see docs/model-format.md). */
@@ -19,6 +20,8 @@ export interface ModelCard {
   vocabulary: string[];
   blank: number;
   normalization: { mean: number[]; std: number[] };
+  /** Sliding-window cepstral mean normalisation of the 10 ms frames before stacking, when the model was trained with it. */
+  cmn?: SlidingCmnConfig;
   onnx: {
     file: string;
     inputs: { features: string; states: string[] };
@@ -46,6 +49,12 @@ function numbers(x: unknown, what: string, length: number): number[] {
     fail(`${what} must be ${length} finite numbers`);
   }
   return x as number[];
+}
+
+function parseCmn(x: unknown, coefficients: number): SlidingCmnConfig {
+  if (typeof x !== 'object' || x === null) fail('"cmn" must be an object');
+  const c = x as Record<string, unknown>;
+  return { window: int(c, 'window', 1), priorFrames: int(c, 'priorFrames', 0), priorMean: numbers(c.priorMean, 'cmn.priorMean', coefficients) };
 }
 
 /** Validates a parsed model.json and checks it against the front end the runtime will feed it. */
@@ -82,6 +91,7 @@ export function parseModelCard(json: unknown, frontEnd?: FeatureConfig): ModelCa
   const inputs = onnx.inputs as Record<string, unknown> | undefined;
   const outputs = onnx.outputs as Record<string, unknown> | undefined;
   if (typeof inputs !== 'object' || typeof outputs !== 'object' || !inputs || !outputs) fail('"onnx.inputs"/"onnx.outputs" are missing');
+  const cmn = v.cmn === undefined ? undefined : parseCmn(v.cmn, featureConfig.mfccCoefficients);
   const card: ModelCard = {
     format: 'hearken-lcblstm-1',
     name: typeof v.name === 'string' ? v.name : 'unnamed',
@@ -98,6 +108,7 @@ export function parseModelCard(json: unknown, frontEnd?: FeatureConfig): ModelCa
     vocabulary,
     blank,
     normalization: { mean: numbers(norm.mean, 'normalization.mean', inputDim), std: numbers(norm.std, 'normalization.std', inputDim) },
+    ...(cmn ? { cmn } : {}),
     onnx: {
       file: typeof onnx.file === 'string' ? onnx.file : 'model.onnx',
       inputs: {

@@ -2,6 +2,7 @@ import type { FeatureFrames } from '../features/mfcc.js';
 import type { AcousticModel, ModelStates } from './acoustic-model.js';
 import type { ModelCard } from './card.js';
 import { concatFloat32 } from '../util/float32.js';
+import { SlidingCmn } from '../features/sliding-cmn.js';
 
 /** Log-probabilities for consecutive model steps: `steps` rows of `vocab` values. */
 export interface StepLogProbs {
@@ -43,6 +44,8 @@ export class ChunkedEncoder {
   private emitted = 0;
   private readonly window: Float32Array;
   private readonly padStep: Float32Array;
+  /** The model's sliding mean normalisation of the raw frames, when it was trained with one. */
+  private readonly cmn: SlidingCmn | null;
 
   constructor(private readonly model: AcousticModel, private readonly runner: WindowRunner = directRunner) {
     this.card = model.card;
@@ -53,6 +56,7 @@ export class ChunkedEncoder {
     this.states = model.initialStates(1);
     this.window = new Float32Array(model.windowSteps * this.stepDim);
     this.padStep = Float32Array.from(this.card.normalization.mean);
+    this.cmn = this.card.cmn ? new SlidingCmn(this.card.cmn) : null;
   }
 
   /** Steps produced so far (each `frameShiftMs` long). */
@@ -62,6 +66,8 @@ export class ChunkedEncoder {
 
   pushFrames(frames: FeatureFrames): void {
     if (this.inputDone) throw new Error('ChunkedEncoder.pushFrames() after finishInput()');
+    // normalised on a copy: the caller's frames may be shared (features are computed once per stream)
+    if (this.cmn) frames = this.cmn.apply({ data: frames.data.slice(0, frames.frames * this.frameDim), frames: frames.frames, dim: this.frameDim });
     for (let f = 0; f < frames.frames; f++) {
       this.partial.set(frames.data.subarray(f * this.frameDim, (f + 1) * this.frameDim), this.partialFrames * this.frameDim);
       this.partialFrames++;
@@ -110,6 +116,7 @@ export class ChunkedEncoder {
     this.emitted = 0;
     this.inputDone = false;
     this.states = this.model.initialStates(1);
+    this.cmn?.reset();
   }
 
   private appendStep(step: Float32Array): void {

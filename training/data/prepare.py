@@ -6,6 +6,10 @@ manifest's folder):
   OUT/real-train   real speech (Libri-light part minus 2 held-out speakers, FSDD, dctts reader)
   OUT/real-dev     the 2 held-out Libri-light speakers
   OUT/real-aug     --aug-copies sox/numpy augmented copies of every real-train utterance
+  OUT/so-train, OUT/so-dev, OUT/so-aug   speechocean762-train (125 Mandarin-L1 adults and children): 105 speakers
+                   train, 20 whole speakers held out as so-dev (new_speakers.py), so-aug augmented like real-aug
+  OUT/ast-train    Asterisk's English prompts (one speaker, 8 kHz telephone prompts), when Debian's
+                   asterisk-core-sounds-en(-wav) are installed
   OUT/synth-train  TTS (espeak-ng, flite, festival) of normalised corpus sentences, --synth-hours
   OUT/synth-dev    ~300 TTS utterances, held-out voices and held-out sentences
   OUT/real-vtp, OUT/synth-vtp   --vtp-copies / --synth-vtp-copies speaker-perturbed copies of real-train /
@@ -41,6 +45,7 @@ import wave
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import new_speakers  # noqa: E402
 import textnorm  # noqa: E402
 
 SR = 16000
@@ -521,22 +526,39 @@ def main():
         summary["sets"]["real-dev"] = {"utterances": n, "hours": round(s / 3600, 3),
                                        "speakers": dev_spk, "sources": ["librilight-10h-part"]}
 
-        # ---- augmentation of real-train
+        # ---- more real speakers (new_speakers.py): speechocean762-train -> so-train + held-out so-dev,
+        # Asterisk's prompts -> ast-train
         t = time.time()
-        aug_jobs, aug_rows = [], []
-        for d, text, src_name in train_rows:
-            if not os.path.exists(d):
+        so_train, so_dev, so_jobs, so_dev_spk = new_speakers.speechocean_rows(out)
+        ast_rows, ast_jobs = new_speakers.asterisk_rows(out)
+        run_jobs("new-speakers", so_jobs + ast_jobs, pool)
+        timings["new-speakers"] = time.time() - t
+        for name, rows, extra in (("so-train", so_train, {"speakers": 125 - len(so_dev_spk)}),
+                                  ("so-dev", so_dev, {"speakers": so_dev_spk}),
+                                  ("ast-train", ast_rows, {"speakers": 1})):
+            if rows:
+                n, s = write_manifest(os.path.join(out, name), [(d, x) for d, x, _ in rows])
+                summary["sets"][name] = {"utterances": n, "hours": round(s / 3600, 3), **extra}
+
+        # ---- augmentation of the real training speech (speed, reverb, noise, telephone band, gain)
+        for aug_set, rows in (("real-aug", train_rows), ("so-aug", so_train)):
+            t = time.time()
+            aug_jobs, aug_rows = [], []
+            for d, text, src_name in rows:
+                if not os.path.exists(d):
+                    continue
+                base = os.path.splitext(os.path.basename(d))[0]
+                for k in range(args.aug_copies):
+                    dst = os.path.join(out, aug_set, "wav", src_name, "%s-a%d.wav" % (base, k))
+                    aug_jobs.append({"kind": "aug", "src": d, "dst": dst, "seed": args.seed,
+                                     "key": "%s/%s/%d" % (src_name, base, k)})
+                    aug_rows.append((dst, text))
+            if not aug_jobs:
                 continue
-            base = os.path.splitext(os.path.basename(d))[0]
-            for k in range(args.aug_copies):
-                dst = os.path.join(out, "real-aug", "wav", src_name, "%s-a%d.wav" % (base, k))
-                aug_jobs.append({"kind": "aug", "src": d, "dst": dst, "seed": args.seed,
-                                 "key": "%s/%s/%d" % (src_name, base, k)})
-                aug_rows.append((dst, text))
-        run_jobs("aug", aug_jobs, pool)
-        timings["aug"] = time.time() - t
-        n, s = write_manifest(os.path.join(out, "real-aug"), aug_rows)
-        summary["sets"]["real-aug"] = {"utterances": n, "hours": round(s / 3600, 3), "copies": args.aug_copies}
+            run_jobs(aug_set, aug_jobs, pool)
+            timings[aug_set] = time.time() - t
+            n, s = write_manifest(os.path.join(out, aug_set), aug_rows)
+            summary["sets"][aug_set] = {"utterances": n, "hours": round(s / 3600, 3), "copies": args.aug_copies}
 
         # ---- synthetic
         t = time.time()

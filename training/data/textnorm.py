@@ -133,7 +133,7 @@ def wikitext_fix(s):
     return s
 
 
-def normalise(s):
+def normalise(s, min_words=3):
     if "<unk>" in s:
         return None
     s = unicodedata.normalize("NFKC", s)
@@ -160,7 +160,7 @@ def normalise(s):
     if not s or re.search(r"[^a-z' ]", s):
         return None
     words = s.split()
-    if not 3 <= len(words) <= 30:
+    if not min_words <= len(words) <= 30:
         return None
     for w in words:
         bare = w.replace("'", "")
