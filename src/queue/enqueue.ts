@@ -60,6 +60,8 @@ export class TranscriptionQueue {
     this.name = options.queue ?? DEFAULT_QUEUE;
     this.connection = redisConnection(options.redis);
     this.queue = new Queue<TranscriptionJobData, TranscriptionJobResult>(this.name, { connection: this.connection });
+    // each job awaited by outcome() listens for the queue closing: thousands may be awaited at once
+    this.queue.setMaxListeners(0);
   }
 
   /** Queues one file's bytes; `name` is for logs and progress. Refuses audio over the size cap. */
