@@ -7,7 +7,7 @@ import { statSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
 import { arpaFileBytes, loadArpaFile } from '../lm/arpa.js';
-import { buildArpaWithStats } from '../lm/build.js';
+import { writeArpa } from '../lm/build.js';
 import { mixArpa } from '../lm/mix.js';
 import { prepareCorpusLine, readSentences } from '../lm/corpus.js';
 import { perplexity } from '../lm/perplexity.js';
@@ -24,8 +24,8 @@ function unitInterval(v: string): number {
   return n;
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 function nonNegativeInt(v: string, prev: number[] | undefined): number[] {
@@ -39,16 +39,17 @@ export function lmCommand(): Command {
 
   lm.command('build')
     .description('build an interpolated modified Kneser-Ney ARPA model from text files (one sentence per line)')
-    .argument('<files...>', 'text files, one sentence per line; manifests (.tsv) give their transcripts')
+    .argument('<files...>', 'text files, one sentence per line (.gz too); manifests (.tsv) give their transcripts; a directory holds books, one a file')
     .requiredOption('-o, --output <file>', 'output ARPA file (gzip-compressed when the name ends in .gz)')
     .option('--order <n>', 'n-gram order', positiveInt, 3)
     .option('--prune <counts...>', 'per-order count thresholds, e.g. 0 1 1 drops singleton bigrams and trigrams', nonNegativeInt)
-    .option('--exclude <file>', 'hold these sentences out: a text file or manifest as for <files> (repeatable)', collect, [])
-    .action((files: string[], opts: { output: string; order: number; prune?: number[]; exclude: string[] }) => {
+    .option('--exclude <file>', 'hold these sentences out: a text file or manifest as for <files> (repeatable; default: none)', collect)
+    .action((files: string[], opts: { output: string; order: number; prune?: number[]; exclude?: string[] }) => {
       const t0 = performance.now();
-      const exclude = [...readSentences(opts.exclude)];
-      const { arpa, stats } = buildArpaWithStats(readSentences(files), { order: opts.order, prune: opts.prune, exclude });
-      writeFileSync(opts.output, arpaFileBytes(opts.output, arpa));
+      const exclude = [...readSentences(opts.exclude ?? [])];
+      const parts: string[] = [];
+      const stats = writeArpa(readSentences(files), (text) => parts.push(text), { order: opts.order, prune: opts.prune, exclude });
+      writeFileSync(opts.output, arpaFileBytes(opts.output, parts));
       const secs = ((performance.now() - t0) / 1000).toFixed(1);
       process.stdout.write(
         `${opts.output}: ${stats.sentences} sentences${stats.excluded ? ` (${stats.excluded} held out)` : ''}, ${stats.tokens} tokens, vocabulary ${stats.vocabulary}\n` +

@@ -273,9 +273,12 @@ export function loadArpaFile(path: string): NgramLM {
   return lm;
 }
 
-/** ARPA text as the bytes of a file named `path`: gzip-compressed when the name ends in .gz. */
-export function arpaFileBytes(path: string, arpa: string): Buffer {
-  const bytes = Buffer.from(arpa, 'utf8');
+/**
+ * ARPA text as the bytes of a file named `path`: gzip-compressed when the name ends in .gz. Text in pieces
+ * (`writeArpa`'s chunks) is for models larger than one JS string can hold.
+ */
+export function arpaFileBytes(path: string, arpa: string | readonly string[]): Buffer {
+  const bytes = typeof arpa === 'string' ? Buffer.from(arpa, 'utf8') : Buffer.concat(arpa.map((t) => Buffer.from(t, 'utf8')));
   return path.endsWith('.gz') ? gzipSync(bytes, { level: 9 }) : bytes;
 }
 

@@ -83,17 +83,35 @@ export type ArpaSink = (text: string) => void;
 
 const CHUNK_CHARS = 1 << 20;
 
-/** Builds the model and streams its ARPA text to `sink` (for models whose text exceeds a JS string). */
-export function writeArpa(lines: Iterable<string>, sink: ArpaSink, options: BuildOptions = {}): BuildStats {
-  const order = options.order ?? 3;
-  if (!Number.isInteger(order) || order < 1 || order > 9) throw new RangeError(`order must be 1..9, got ${order}`);
-  const prepare = options.prepare ?? prepareCorpusLine;
-  const pruneAt = (n: number): number => {
-    const p = options.prune ?? [];
-    if (n < 2 || p.length === 0) return 0;
-    return p[Math.min(n - 1, p.length - 1)] ?? 0;
-  };
+/** N-gram counts of a corpus up to some order, from which models of that order or lower can be estimated. */
+export interface CorpusCounts {
+  readonly order: number;
+  readonly sentences: number;
+  /** Lines skipped because they are held-out sentences (`exclude`). */
+  readonly excluded: number;
+  readonly tokens: number;
+  readonly words: readonly string[];
+  /** The corpus as word ids (`TokenCorpus`). */
+  readonly tok: Int32Array;
+  /** Raw unigram counts by word id. */
+  readonly uniRaw: Uint32Array;
+  /** Word ids in the order their unigrams were first counted (</s> after the first sentence's words). */
+  readonly uniSeen: readonly number[];
+  /** lists[n] for n ≥ 2; suffix[n] / prefix[n]: index of each n-gram's suffix / context in order n-1. */
+  readonly lists: ReadonlyArray<NgramList | null>;
+  readonly suffix: readonly Uint32Array[];
+  readonly prefix: readonly Uint32Array[];
+}
 
+function checkOrder(order: number): void {
+  if (!Number.isInteger(order) || order < 1 || order > 9) throw new RangeError(`order must be 1..9, got ${order}`);
+}
+
+/** Counts the n-grams of `lines` up to `options.order` (prepared and held out as `BuildOptions` say). */
+export function countCorpus(lines: Iterable<string>, options: Omit<BuildOptions, 'prune'> = {}): CorpusCounts {
+  const order = options.order ?? 3;
+  checkOrder(order);
+  const prepare = options.prepare ?? prepareCorpusLine;
   const heldOut = new Set<string>();
   for (const s of options.exclude ?? []) {
     const ws = prepare(s);
@@ -113,10 +131,7 @@ export function writeArpa(lines: Iterable<string>, sink: ArpaSink, options: Buil
     corpus.add(ws);
   }
   const tok = corpus.tokens;
-  const words = corpus.words;
-  const V = words.length;
-
-  // Unigram raw counts, and the order in which words were first counted (</s> after the first sentence's words).
+  const V = corpus.words.length;
   const uniRaw = new Uint32Array(V);
   const uniSeen: number[] = [];
   for (let i = 0; i < tok.length; i++) {
@@ -124,7 +139,6 @@ export function writeArpa(lines: Iterable<string>, sink: ArpaSink, options: Buil
     if (w === BOS) continue;
     if (uniRaw[w]++ === 0) uniSeen.push(w);
   }
-  // lists[n] for n ≥ 2; suffix[n] / prefix[n]: index of each n-gram's suffix / context in order n-1.
   const lists: Array<NgramList | null> = [null, null];
   const suffix: Uint32Array[] = [];
   const prefix: Uint32Array[] = [];
@@ -134,6 +148,29 @@ export function writeArpa(lines: Iterable<string>, sink: ArpaSink, options: Buil
     suffix[n] = suffixIndex(tok, list, lists[n - 1]!);
     prefix[n] = prefixIndex(tok, list, lists[n - 1]!);
   }
+  return { order, sentences: corpus.sentences, excluded, tokens, words: corpus.words, tok, uniRaw, uniSeen, lists, suffix, prefix };
+}
+
+/** Builds the model and streams its ARPA text to `sink` (for models whose text exceeds a JS string). */
+export function writeArpa(lines: Iterable<string>, sink: ArpaSink, options: BuildOptions = {}): BuildStats {
+  return writeArpaFromCounts(countCorpus(lines, options), sink, options);
+}
+
+/**
+ * Estimates a model of `options.order` (default: the counts' order; at most that) from counts and streams its
+ * ARPA text to `sink`. One count serves many orders and prunings.
+ */
+export function writeArpaFromCounts(counted: CorpusCounts, sink: ArpaSink, options: Pick<BuildOptions, 'order' | 'prune'> = {}): BuildStats {
+  const order = options.order ?? counted.order;
+  checkOrder(order);
+  if (order > counted.order) throw new RangeError(`order ${order} is above the counted order ${counted.order}`);
+  const pruneAt = (n: number): number => {
+    const p = options.prune ?? [];
+    if (n < 2 || p.length === 0) return 0;
+    return p[Math.min(n - 1, p.length - 1)] ?? 0;
+  };
+  const { tok, words, uniRaw, uniSeen, lists, suffix, prefix } = counted;
+  const V = words.length;
   const size = (n: number): number => (n === 1 ? V : lists[n]!.pos.length);
   const startsWithBos = (n: number, j: number): boolean => n > 1 && tok[lists[n]!.pos[j]! - n + 1] === BOS;
 
@@ -263,7 +300,7 @@ export function writeArpa(lines: Iterable<string>, sink: ArpaSink, options: Buil
   emit('');
   emit('\\end\\');
   if (buffer.length > 0) sink(buffer.join('\n') + '\n');
-  return { sentences: corpus.sentences, excluded, tokens, vocabulary: V, counts, discounts };
+  return { sentences: counted.sentences, excluded: counted.excluded, tokens: counted.tokens, vocabulary: V, counts, discounts };
 }
 
 /** Builds the model and returns the ARPA text with statistics. */

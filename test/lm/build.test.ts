@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lmCommand } from '../../src/cli/lm.js';
 import { parseArpa } from '../../src/lm/arpa.js';
-import { buildArpa, buildArpaWithStats } from '../../src/lm/build.js';
+import { buildArpa, buildArpaWithStats, countCorpus, writeArpaFromCounts } from '../../src/lm/build.js';
 import { prepareCorpusLine } from '../../src/lm/corpus.js';
 import type { NgramLM } from '../../src/lm/ngram-lm.js';
 import { perplexity } from '../../src/lm/perplexity.js';
@@ -107,6 +107,28 @@ describe('buildArpa (interpolated modified Kneser-Ney)', () => {
       'in one thousand state of the art three point five m'.split(' '),
     );
     expect(prepareCorpusLine(' , . ')).toBeNull();
+  });
+});
+
+describe('countCorpus + writeArpaFromCounts', () => {
+  it('estimates every lower order and pruning from one count, as a build of that order would', () => {
+    const counted = countCorpus(CORPUS, { order: 4 });
+    for (const [order, prune] of [[3, [0, 1, 1]], [2, []], [4, [0, 0, 1]]] as const) {
+      const parts: string[] = [];
+      const stats = writeArpaFromCounts(counted, (t) => parts.push(t), { order, prune });
+      const direct = buildArpaWithStats(CORPUS, { order, prune });
+      expect(parts.join('')).toBe(direct.arpa);
+      expect(stats.counts).toEqual(direct.stats.counts);
+    }
+    expect(() => writeArpaFromCounts(counted, () => undefined, { order: 5 })).toThrow(RangeError);
+  });
+
+  it('keeps n-grams of sentences far apart in a long text apart', () => {
+    // 3,000 three-word sentences: no n-gram may run from one sentence into the next
+    const lines = Array.from({ length: 3000 }, (_, i) => `a${i % 7} b${i % 11} c${i % 13}`);
+    const lm = parseArpa(buildArpa(lines, { order: 3, prepare: (line) => line.split(' ') }));
+    expect(lm.counts[1]).toBe(7 + 77 + 143 + 13); // <s> alpha, alpha beta, beta gamma, gamma </s>
+    expectNormalised(lm);
   });
 });
 
