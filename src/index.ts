@@ -26,4 +26,5 @@ export { BeamSearchDecoder, type BeamSearchOptions, type Hotword } from './decod
 export { compileGrammar, GrammarError, UNKNOWN_WORD, type Grammar } from './decoder/grammar.js';
 export { loadArpa, loadArpaFile, buildArpa, NgramLM, LmFormatError } from './lm/index.js';
 export { normalizeText, computeWer, WerAccumulator, writeNumerals, writeNumeralsInText, type NumeralSpan } from './text/index.js';
+export { DEFAULT_MASK_WORDS, MaskWordsError, compileWordMask, parseMaskWordList, type WordMask } from './text/index.js';
 export { PunctuationModel, punctuateText, defaultPunctuationModel, type Mark } from './punctuation/index.js';

@@ -4,6 +4,7 @@ import { Piscina } from 'piscina';
 import { normalizeGrammar } from '../decoder/grammar.js';
 import type { Hotword } from '../decoder/hotwords.js';
 import { loadSharedLM } from '../lm/shared.js';
+import { compileWordMask } from '../text/mask-words.js';
 import { PUNCTUATION_DIR, PUNCTUATION_LM_FILE } from '../punctuation/model.js';
 import { siblingWorker } from '../util/worker-path.js';
 import { languageModelPath } from './recognizer.js';
@@ -18,6 +19,8 @@ export interface BatchOptions {
   numerals?: boolean;
   /** Punctuation and case for display (see StreamOptions.punctuate). */
   punctuate?: boolean;
+  /** Words shown as asterisks (see StreamOptions.maskWords). A bad list throws before any work. */
+  maskWords?: string[];
   /** Refuse files longer than this many seconds: their outcome has code `TOO_LONG` (FileTranscriptionOptions). */
   maxDuration?: number;
   /** Worker threads; default min(files, cores). */
@@ -29,6 +32,7 @@ export interface BatchOptions {
 /** Transcribes files on a pool of worker threads, one recognizer per thread. Never throws for a bad file. */
 export async function transcribeFiles(paths: readonly string[], options: BatchOptions = {}): Promise<TranscribeOutcome[]> {
   if (options.grammar) normalizeGrammar(options.grammar); // a bad grammar is one error now, not one per file
+  if (options.maskWords) compileWordMask(options.maskWords); // ... and so is a bad list of words to mask
   const worker = siblingWorker(import.meta.url, 'transcribe-worker');
   const threads = Math.max(1, options.workers ?? Math.min(paths.length, availableParallelism()));
   // Several threads share one copy of the LM. If it fails to load here, each thread loads it itself and
@@ -48,7 +52,7 @@ export async function transcribeFiles(paths: readonly string[], options: BatchOp
     return await Promise.all(
       paths.map(async (path, index) => {
         const outcome = await pool
-          .run({ path, options: options.recognizer ?? {}, hotwords: options.hotwords ?? [], grammar: options.grammar, numerals: options.numerals, punctuate: options.punctuate, maxDuration: options.maxDuration })
+          .run({ path, options: options.recognizer ?? {}, hotwords: options.hotwords ?? [], grammar: options.grammar, numerals: options.numerals, punctuate: options.punctuate, maskWords: options.maskWords, maxDuration: options.maxDuration })
           .catch((err: unknown): TranscribeOutcome => ({ ok: false, error: `worker failed: ${String(err)}` }));
         options.onResult?.(path, outcome, index);
         return outcome;

@@ -5,6 +5,7 @@ import { TARGET_SAMPLE_RATE } from '../audio/types.js';
 import { BeamSearchDecoder, type Hotword } from '../decoder/beam.js';
 import { checkCalibration, type ConfidenceCalibration } from '../decoder/confidence.js';
 import { GRAMMAR_SEARCH, GrammarView, compileGrammar, type Grammar } from '../decoder/grammar.js';
+import { compileWordMask } from '../text/mask-words.js';
 import { normalizeWords } from '../text/normalize.js';
 import { loadArpaFile } from '../lm/arpa.js';
 import type { NgramLM } from '../lm/ngram-lm.js';
@@ -13,6 +14,7 @@ import { directRunner, type WindowRunner } from '../model/encoder.js';
 import { ModelLoadError } from '../model/errors.js';
 import { checkEndpointConfig, type EndpointConfig } from './endpoint.js';
 import { GreedyDecoder } from './greedy-decoder.js';
+import { withMaskedWords } from './mask-words.js';
 import { withNumerals } from './numerals.js';
 import { withPunctuation } from './punctuation.js';
 import { transcribeFileStream, type FileTranscript, type FileTranscriptionOptions } from './file-transcription.js';
@@ -133,6 +135,13 @@ export interface StreamOptions {
    * `numerals` ("1984" stays "1984"). The model loads on first use, once per thread. Default false.
    */
   punctuate?: boolean;
+  /**
+   * Words shown as asterisks, one per letter, in results, word entries, alternatives and partials ("what the
+   * ****"), as captioning services mask profanity: case and surrounding punctuation are ignored, the possessive
+   * is covered. Applied after `numerals` and `punctuate`. `DEFAULT_MASK_WORDS` (src/text/mask-words.ts) is a small
+   * list of profanity and slurs. Default: none. A list with an entry that is not one word throws MaskWordsError.
+   */
+  maskWords?: readonly string[];
 }
 
 export class Recognizer {
@@ -205,10 +214,15 @@ export class Recognizer {
     await this.model.release();
   }
 
-  /** Display rewrites, in order: numbers as numerals, then punctuation and case (which reads numerals as spoken). */
+  /**
+   * Display rewrites, in order: numbers as numerals, then punctuation and case (which reads numerals as spoken),
+   * then masked words (on what the reader sees).
+   */
   private displayDecoder(decoder: StreamingDecoder, options: StreamOptions): StreamingDecoder {
+    const mask = options.maskWords && options.maskWords.length > 0 ? compileWordMask(options.maskWords) : null;
     const numbered = options.numerals ? withNumerals(decoder) : decoder;
-    return options.punctuate ? withPunctuation(numbered, defaultPunctuationModel(), this.model.card.frameShiftMs / 1000) : numbered;
+    const punctuated = options.punctuate ? withPunctuation(numbered, defaultPunctuationModel(), this.model.card.frameShiftMs / 1000) : numbered;
+    return mask ? withMaskedWords(punctuated, mask) : punctuated;
   }
 
   private createDecoder(hotwords: readonly Hotword[], grammar: Grammar | null): StreamingDecoder {

@@ -15,6 +15,7 @@ export interface TranscribeTask {
   grammar?: string[];
   numerals?: boolean;
   punctuate?: boolean;
+  maskWords?: string[];
   /** Refuse files longer than this many seconds (FileTranscriptionOptions.maxDuration). */
   maxDuration?: number;
 }
@@ -46,7 +47,7 @@ export default async function transcribe(task: TranscribeTask): Promise<Transcri
   try {
     const recognizer = await recognizerFor(task.options);
     const t0 = performance.now();
-    const stream = recognizer.createStream({ hotwords: task.hotwords, grammar: task.grammar, numerals: task.numerals, punctuate: task.punctuate });
+    const stream = recognizer.createStream({ hotwords: task.hotwords, grammar: task.grammar, numerals: task.numerals, punctuate: task.punctuate, maskWords: task.maskWords });
     // the file is read, decoded and recognised a piece at a time: compute time includes its decoding
     const { result, source } = await transcribeFileStream(stream, task.path, { maxDuration: task.maxDuration });
     return { ok: true, result, audioSeconds: source.seconds, computeSeconds: (performance.now() - t0) / 1000 };
