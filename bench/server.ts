@@ -121,7 +121,7 @@ function assertBuildCurrent(): void {
 
 async function startServer(args: string[], workers: number): Promise<{ child: ChildProcess; port: number }> {
   assertBuildCurrent();
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'hearken.js'), 'serve', '--port', '0', '--workers', String(workers), '--max-connections', '2000', '--idle-timeout', '0', ...args], {
+  const child = spawn(process.execPath, [join(ROOT, 'bin', 'hearken.js'), 'serve', '--port', '0', '--workers', String(workers), '--max-connections', '2000', '--max-connections-per-address', '0', '--idle-timeout', '0', ...args], {
     env: { ...process.env, HEARKEN_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'inherit', 'pipe'],
   });

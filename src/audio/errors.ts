@@ -16,7 +16,8 @@ export type AudioErrorCode =
   | 'TOO_LONG'
   | 'UNKNOWN_CONTAINER'
   | 'DECODE_FAILED'
-  | 'BAD_PCM_FORMAT';
+  | 'BAD_PCM_FORMAT'
+  | 'NON_FINITE_SAMPLE';
 
 /** Every refusal of audio input is an AudioFormatError with a code and a message a person can act on. */
 export class AudioFormatError extends Error {

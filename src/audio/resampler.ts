@@ -4,6 +4,9 @@ import { MAX_SAMPLE_RATE, MIN_SAMPLE_RATE } from './types.js';
 
 const { create, ConverterType } = libsamplerate;
 
+/** libsamplerate-js refuses rates above this; the converter itself only depends on their ratio. */
+const LIBSAMPLERATE_MAX_RATE = 192_000;
+
 /** Zeros fed at the end so libsamplerate's filter delay drains; far more than its longest filter. */
 const FLUSH_ZEROS = 8192;
 
@@ -36,7 +39,9 @@ export class Resampler {
       }
     }
     if (inputRate === outputRate) return new Resampler(inputRate, outputRate, null);
-    const converter = await create(1, inputRate, outputRate, { converterType: ConverterType.SRC_SINC_MEDIUM_QUALITY });
+    // Rates above 192 kHz (up to MAX_SAMPLE_RATE) are divided by a common integer: same ratio, same output.
+    const scale = Math.ceil(Math.max(inputRate, outputRate) / LIBSAMPLERATE_MAX_RATE);
+    const converter = await create(1, inputRate / scale, outputRate / scale, { converterType: ConverterType.SRC_SINC_MEDIUM_QUALITY });
     return new Resampler(inputRate, outputRate, converter);
   }
 

@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { createServer } from '../server/index.js';
 import { collect, positiveInt, withDecodingFlags, recognizerOptions, type DecodingFlags } from './options.js';
 
@@ -8,12 +8,23 @@ interface ServeFlags extends DecodingFlags {
   workers?: number;
   maxConnections?: number;
   maxQueuedSeconds?: number;
+  maxConnectionsPerAddress?: number;
+  maxMessageSeconds?: number;
+  maxServerQueuedSeconds?: number;
+  maxQueuedMessages?: number;
+  maxMessageRate?: number;
   idleTimeout?: number;
   token?: string;
   allowOrigin: string[];
   requireConfig?: boolean;
   shutdownTimeout?: number;
   page: boolean;
+}
+
+function nonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a non-negative integer');
+  return n;
 }
 
 function port(value: string): number {
@@ -30,10 +41,15 @@ export function serveCommand(): Command {
     .option('--host <address>', 'interface to bind (0.0.0.0 for all)', '127.0.0.1')
     .option('--workers <n>', 'decode worker threads (default: one per core)', positiveInt)
     .option('--max-connections <n>', 'most open streams (default 256)', positiveInt)
+    .option('--max-connections-per-address <n>', 'most open streams from one client address; 0: no cap (default 64; behind a proxy all clients share its address)', nonNegativeInt)
+    .option('--max-message-seconds <n>', 'most seconds of audio in one binary message, whatever its rate (default 32)', positiveInt)
+    .option('--max-server-queued-seconds <n>', 'seconds of audio all streams together may have waiting before senders are paused (default 300)', positiveInt)
+    .option('--max-queued-messages <n>', 'messages a stream may have awaiting replies before its socket is paused (default 100)', positiveInt)
+    .option('--max-message-rate <n>', 'messages per second a connection may send on average before it is throttled (default 200)', positiveInt)
     .option('--max-queued-seconds <n>', 'audio a stream may queue before its socket is paused (default 10)', positiveInt)
-    .option('--idle-timeout <seconds>', 'close streams idle this long, 0 never (default 60)', (v) => Number(v))
-    .option('--token <token>', 'require this bearer token (Authorization header or ?token=); default $HEARKEN_TOKEN')
-    .option('--allow-origin <origin>', 'allowed browser Origin (repeatable; default any)', collect, [])
+    .option('--idle-timeout <seconds>', 'close a stream after this many seconds without audio (empty frames and commands do not count); 0: never (default 60)', (v) => Number(v))
+    .option('--token <token>', 'require this bearer token from WebSocket clients and /metrics (Authorization header or ?token=); default $HEARKEN_TOKEN')
+    .option('--allow-origin <origin>', 'a browser Origin allowed to open streams besides the server\'s own (repeatable; default: none)', collect, [])
     .option('--require-config', 'audio before a config message is an error')
     .option('--shutdown-timeout <seconds>', 'on SIGTERM/SIGINT, how long open streams may take to finish (default 10)', (v) => Number(v))
     .option('--no-page', 'do not serve the captions page at /');
@@ -46,6 +62,11 @@ export function serveCommand(): Command {
       workers: flags.workers,
       maxConnections: flags.maxConnections,
       maxQueuedSeconds: flags.maxQueuedSeconds,
+      maxConnectionsPerAddress: flags.maxConnectionsPerAddress,
+      maxMessageSeconds: flags.maxMessageSeconds,
+      maxServerQueuedSeconds: flags.maxServerQueuedSeconds,
+      maxQueuedMessages: flags.maxQueuedMessages,
+      maxMessageRate: flags.maxMessageRate,
       idleTimeoutMs: flags.idleTimeout === undefined ? undefined : flags.idleTimeout * 1000,
       authToken: flags.token ?? process.env.HEARKEN_TOKEN,
       allowedOrigins: flags.allowOrigin.length > 0 ? flags.allowOrigin : undefined,

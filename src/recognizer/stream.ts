@@ -1,3 +1,4 @@
+import { AudioFormatError } from '../audio/errors.js';
 import { NoiseFloor, endPaddingNoise } from '../audio/noise-floor.js';
 import { Resampler } from '../audio/resampler.js';
 import { TARGET_SAMPLE_RATE } from '../audio/types.js';
@@ -84,6 +85,12 @@ export class RecognizerStream {
   acceptWaveform(samples: Float32Array, sampleRate: number = TARGET_SAMPLE_RATE): void {
     if (this.finished) throw new StreamStateError('acceptWaveform() after finish(); call reset() to start again');
     if (!(samples instanceof Float32Array)) throw new TypeError('acceptWaveform() takes a Float32Array');
+    // NaN or infinity would run through the features as a "word"; refused before anything is queued.
+    for (let i = 0; i < samples.length; i++) {
+      if (!Number.isFinite(samples[i]!)) {
+        throw new AudioFormatError('NON_FINITE_SAMPLE', `sample ${i} of this packet is ${samples[i]}: audio samples must be finite numbers`);
+      }
+    }
     if (this.inputRate !== null && sampleRate !== this.inputRate) {
       throw new StreamStateError(`this stream carries ${this.inputRate} Hz audio; got ${sampleRate} Hz (reset() to change)`);
     }

@@ -8,6 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { PcmStreamDecoder } from '../audio/pcm-stream.js';
 import { ngramLMFromShared } from '../lm/shared.js';
 import { AudioFormatError } from '../audio/errors.js';
+import { GrammarError, compileGrammar } from '../decoder/grammar.js';
 import { WindowBatcher } from '../model/batcher.js';
 import { createRecognizer, emptyResult, mergeResults, type Recognizer, type RecognizerStream } from '../recognizer/index.js';
 import type { RecognitionResult } from '../recognizer/types.js';
@@ -36,6 +37,9 @@ interface StreamState {
   /** Queued audio is skipped (shutdown past its grace, or the client left). */
   cancelled: boolean;
 }
+
+/** 16 kHz samples decoded between checks for a departed client. */
+const DECODE_SLICE = 16_000;
 
 const streams = new Map<number, StreamState>();
 let recognizer: Recognizer;
@@ -72,11 +76,17 @@ async function onAudio(id: number, seq: number, bytes: ArrayBuffer): Promise<voi
   if (!state || state.closed || state.cancelled) return;
   const segment = (state.segment ??= await openSegment(state));
   const samples = segment.pcm.push(new Uint8Array(bytes));
-  if (samples.length > 0) {
-    segment.samples += samples.length;
-    segment.stream.acceptWaveform(samples, 16000);
+  // Decoded a second at a time, so that a client that leaves (or a shutdown past its grace) stops the work
+  // within a second of audio instead of after the whole message; results do not depend on the cuts.
+  for (let at = 0; at < samples.length || at === 0; at += DECODE_SLICE) {
+    if (state.closed || state.cancelled) return;
+    const slice = samples.subarray(at, at + DECODE_SLICE);
+    if (slice.length > 0) {
+      segment.samples += slice.length;
+      segment.stream.acceptWaveform(slice, 16000);
+    }
+    await segment.stream.decode();
   }
-  await segment.stream.decode();
   take(state, segment);
   const result = state.pending.shift();
   const reply = result ? formatResult(result, state.config) : formatPartial(segment.stream.partial().text);
@@ -115,6 +125,19 @@ async function onFinal(id: number, seq: number, kind: 'eof' | 'reset' | 'shutdow
   send({ t: 'reply', id, seq, text: JSON.stringify(formatResult(result, state.config)), final: true, audioSeconds: 0 });
 }
 
+/** New settings for the next segment; a phrase list is compiled now (cached), so a bad one fails at once. */
+function applyConfig(id: number, state: StreamState, config: StreamConfig): void {
+  state.config = config;
+  if (!config.grammar || state.closed) return;
+  try {
+    compileGrammar(config.grammar);
+  } catch (err) {
+    state.closed = true;
+    if (err instanceof GrammarError) send({ t: 'error', id, seq: 0, code: CloseCode.INVALID_PAYLOAD, message: `"phrase_list": ${err.message}` });
+    else send({ t: 'error', id, seq: 0, code: CloseCode.INTERNAL, message: err instanceof Error ? err.message : String(err) });
+  }
+}
+
 function config(state: StreamState): string {
   return state.config.format;
 }
@@ -143,7 +166,7 @@ port.on('message', (message: MainToWorker) => {
       break;
     case 'config': {
       const state = streams.get(message.id);
-      if (state) state.chain = state.chain.then(() => void (state.config = message.config));
+      if (state) state.chain = state.chain.then(() => applyConfig(message.id, state, message.config));
       break;
     }
     case 'audio':

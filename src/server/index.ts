@@ -17,8 +17,9 @@ import type { EndpointConfig } from '../recognizer/endpoint.js';
 import { languageModelPath } from '../recognizer/recognizer.js';
 import { loadSharedLM } from '../lm/shared.js';
 import { ServerMetrics } from './metrics.js';
+import { AudioBudget } from './budget.js';
 import { DecodePool } from './pool.js';
-import { defaultStreamConfig } from './protocol.js';
+import { defaultStreamConfig, echo } from './protocol.js';
 import { Session } from './session.js';
 
 export { CloseCode, ProtocolError, formatResult, formatPartial, parseTextMessage, type StreamConfig } from './protocol.js';
@@ -54,11 +55,23 @@ export interface ServerOptions {
   maxTextPayload?: number;
   /** Audio seconds a stream may have waiting for its decoder before the server stops reading its socket. Default 10. */
   maxQueuedSeconds?: number;
-  /** Close a stream (error, 1008) after this long without any message either way; 0 disables. Default 60 000 ms. */
+  /** Most audio seconds in one binary message, whatever its rate (larger: error, 1009). Default 32 (1 MiB of 16 kHz s16). */
+  maxMessageSeconds?: number;
+  /** Audio seconds all streams together may have waiting; streams that find it spent are paused. Default 300. */
+  maxServerQueuedSeconds?: number;
+  /** Messages a stream may have awaiting replies before its socket is paused (empty frames count too). Default 100. */
+  maxQueuedMessages?: number;
+  /** Messages per second a connection may send on average (bursts of as many); beyond, it is not read until the budget refills. Default 200. */
+  maxMessageRate?: number;
+  /** Bytes of replies a client may leave unread before its socket is paused. Default 1 MiB. */
+  maxUnreadReplyBytes?: number;
+  /** Most open streams from one remote address (further upgrades: HTTP 503); 0: no cap. Default 64. */
+  maxConnectionsPerAddress?: number;
+  /** Close a stream (error, 1008) after this long without audio (empty frames and commands do not count); 0 disables. Default 60 000 ms. */
   idleTimeoutMs?: number;
-  /** If set, WebSocket clients must send `Authorization: Bearer <token>` or `?token=<token>` (else HTTP 401). Default: none. */
+  /** If set, WebSocket clients and /metrics must send `Authorization: Bearer <token>` or `?token=<token>` (else HTTP 401). Default: none. */
   authToken?: string;
-  /** If set, browser upgrades whose Origin header is not listed get HTTP 403 (requests without Origin pass). Default: any origin. */
+  /** Browser origins allowed besides the server's own; upgrades with any other Origin get HTTP 403 (requests without Origin pass). Default: none. */
   allowedOrigins?: string[];
   /** Audio before a `config` message is an error (1008). Default false: Vosk's behaviour, 16 kHz s16le. */
   requireConfig?: boolean;
@@ -110,6 +123,26 @@ function tokenMatches(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/** The request carries the token: `Authorization: Bearer <token>` or `?token=<token>`. */
+function authorized(req: IncomingMessage, url: URL, token: string): boolean {
+  const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1]?.trim();
+  return tokenMatches(bearer ?? url.searchParams.get('token') ?? '', token);
+}
+
+/**
+ * A browser's Origin may open streams if it is the server's own (the captions page: its host is the request's
+ * Host) or listed; anything else (another site's page, "null" from files and sandboxes) is refused.
+ */
+function originAllowed(origin: string, host: string | undefined, allowed: readonly string[]): boolean {
+  if (allowed.includes(origin)) return true;
+  try {
+    const { protocol, host: originHost } = new URL(origin);
+    return (protocol === 'http:' || protocol === 'https:') && host !== undefined && originHost === host.toLowerCase();
+  } catch {
+    return false;
+  }
+}
+
 export function createServer(options: ServerOptions = {}): HearkenServer {
   const log = options.logger ?? pino({ name: 'hearken', level: process.env.HEARKEN_LOG_LEVEL ?? 'info' });
   const metrics = new ServerMetrics(options.processMetrics ?? true);
@@ -117,11 +150,18 @@ export function createServer(options: ServerOptions = {}): HearkenServer {
     maxPayload: options.maxPayload ?? 1024 * 1024,
     maxTextPayload: options.maxTextPayload ?? 64 * 1024,
     maxQueuedSeconds: options.maxQueuedSeconds ?? 10,
+    maxMessageSeconds: options.maxMessageSeconds ?? 32,
+    maxQueuedMessages: options.maxQueuedMessages ?? 100,
+    maxMessageRate: options.maxMessageRate ?? 200,
+    maxUnreadReplyBytes: options.maxUnreadReplyBytes ?? 1024 * 1024,
     idleTimeoutMs: options.idleTimeoutMs ?? 60_000,
     requireConfig: options.requireConfig ?? false,
     shutdownGraceMs: Math.min(2000, options.shutdownTimeoutMs ?? 10_000),
   };
   const maxConnections = options.maxConnections ?? 256;
+  const maxPerAddress = options.maxConnectionsPerAddress ?? 64;
+  const perAddress = new Map<string, number>();
+  const budget = new AudioBudget(options.maxServerQueuedSeconds ?? 300);
   const shutdownTimeoutMs = options.shutdownTimeoutMs ?? 10_000;
   const publicDir = options.publicDir === undefined ? PUBLIC_DIR : options.publicDir;
   const defaults = defaultStreamConfig(options.defaultSampleRate ?? 16000);
@@ -156,6 +196,10 @@ export function createServer(options: ServerOptions = {}): HearkenServer {
       return;
     }
     if (url.pathname === '/metrics') {
+      if (options.authToken !== undefined && !authorized(req, url, options.authToken)) {
+        res.writeHead(401, { 'Content-Type': 'text/plain', 'WWW-Authenticate': 'Bearer' }).end('missing or wrong token\n');
+        return;
+      }
       const body = await metrics.registry.metrics();
       res.writeHead(200, { 'Content-Type': metrics.registry.contentType });
       res.end(body);
@@ -188,25 +232,29 @@ export function createServer(options: ServerOptions = {}): HearkenServer {
     socket.on('error', () => undefined);
     if (shuttingDown || !pool) return reject(socket, 503, 'shutdown', 'server is not accepting streams');
     if (sessions.size >= maxConnections) return reject(socket, 503, 'capacity', `server is at its limit of ${maxConnections} streams`);
-    if (options.authToken !== undefined) {
-      const url = new URL(req.url ?? '/', 'http://localhost');
-      const header = req.headers.authorization ?? '';
-      const bearer = /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim();
-      const given = bearer ?? url.searchParams.get('token') ?? '';
-      if (!tokenMatches(given, options.authToken)) return reject(socket, 401, 'auth', 'missing or wrong token');
+    const address = req.socket.remoteAddress ?? '';
+    if (maxPerAddress > 0 && (perAddress.get(address) ?? 0) >= maxPerAddress) {
+      return reject(socket, 503, 'address', `at most ${maxPerAddress} streams per client address`);
+    }
+    if (options.authToken !== undefined && !authorized(req, new URL(req.url ?? '/', 'http://localhost'), options.authToken)) {
+      return reject(socket, 401, 'auth', 'missing or wrong token');
     }
     const origin = req.headers.origin;
-    if (options.allowedOrigins && origin !== undefined && !options.allowedOrigins.includes(origin)) {
-      return reject(socket, 403, 'origin', `origin ${origin} is not allowed`);
+    if (origin !== undefined && !originAllowed(origin, req.headers.host, options.allowedOrigins ?? [])) {
+      return reject(socket, 403, 'origin', `origin ${echo(origin)} is not allowed`);
     }
     const current = pool;
     wss.handleUpgrade(req, socket, head, (ws) => {
       const id = nextId++;
-      const session = new Session(id, ws, defaults, current, metrics, limits, log, (s) => {
+      const session = new Session(id, ws, defaults, current, metrics, limits, budget, log, (s) => {
         sessions.delete(s);
+        const left = (perAddress.get(address) ?? 1) - 1;
+        if (left > 0) perAddress.set(address, left);
+        else perAddress.delete(address);
         metrics.activeStreams.dec();
       });
       sessions.add(session);
+      perAddress.set(address, (perAddress.get(address) ?? 0) + 1);
       metrics.activeStreams.inc();
       metrics.connections.inc();
       log.debug({ stream: id, remote: req.socket.remoteAddress }, 'stream opened');

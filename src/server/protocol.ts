@@ -3,7 +3,6 @@
  * parsing and validation, and result formatting. Pure functions, shared by the server and its workers.
  * docs/protocol.md is the reference.
  */
-import { GrammarError, normalizeGrammar } from '../decoder/grammar.js';
 import type { Hotword } from '../decoder/hotwords.js';
 import { MAX_SAMPLE_RATE, MIN_SAMPLE_RATE } from '../audio/types.js';
 import type { EndpointConfig } from '../recognizer/endpoint.js';
@@ -61,8 +60,35 @@ export type ClientCommand = { type: 'config'; config: Partial<StreamConfig> } | 
 
 const MAX_PHRASES = 1000;
 const MAX_PHRASE_CHARS = 200;
+/** Bounds the cost of compiling one phrase list (~40 ms at this size on a loaded core). */
+export const MAX_PHRASE_LIST_CHARS = 20_000;
 const MAX_ALTERNATIVES = 100;
 const ENDPOINT_KEYS = new Set(['silenceWithoutSpeech', 'trailingSilence', 'maxUtterance']);
+
+/** Most characters of client input an error message repeats: an error's cost never grows with the input. */
+const ECHO_CHARS = 40;
+
+/** Client input as an error message shows it: short values as JSON, long strings cut, containers by size. */
+export function echo(value: unknown): string {
+  if (typeof value === 'string') {
+    return value.length > ECHO_CHARS ? `${JSON.stringify(value.slice(0, ECHO_CHARS))}... (${value.length} characters)` : JSON.stringify(value);
+  }
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  if (value !== null && typeof value === 'object') return 'an object';
+  return value === undefined ? 'nothing' : JSON.stringify(value) ?? String(value);
+}
+
+/** WebSocket close reasons are limited to 123 bytes of UTF-8 (RFC 6455 §5.5). */
+const MAX_CLOSE_REASON_BYTES = 123;
+
+/** `text` cut to a close frame's 123 bytes in one step, never inside a UTF-8 character. */
+export function closeReason(text: string): string {
+  const bytes = Buffer.from(text.length > MAX_CLOSE_REASON_BYTES ? text.slice(0, MAX_CLOSE_REASON_BYTES) : text, 'utf8');
+  if (bytes.length <= MAX_CLOSE_REASON_BYTES) return bytes.toString('utf8');
+  let end = MAX_CLOSE_REASON_BYTES;
+  while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end--; // back off to the start of a character
+  return bytes.subarray(0, end).toString('utf8');
+}
 
 function invalid(message: string): ProtocolError {
   return new ProtocolError(CloseCode.INVALID_PAYLOAD, message);
@@ -76,7 +102,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 function flag(value: unknown, name: string): boolean {
   if (value === true || value === 1) return true;
   if (value === false || value === 0) return false;
-  throw invalid(`"${name}" must be true, false, 1 or 0, got ${JSON.stringify(value)}`);
+  throw invalid(`"${name}" must be true, false, 1 or 0, got ${echo(value)}`);
 }
 
 function phrase(value: unknown, where: string): string {
@@ -92,6 +118,7 @@ function phraseArray(value: unknown, name: string): unknown[] {
   return value;
 }
 
+
 /** Validates the body of a `config` message; unknown keys and wrong types are errors (1007). */
 export function parseConfig(body: unknown): Partial<StreamConfig> {
   if (!isPlainObject(body)) throw invalid('"config" must be an object');
@@ -101,7 +128,7 @@ export function parseConfig(body: unknown): Partial<StreamConfig> {
     switch (key) {
       case 'sample_rate': {
         if (typeof value !== 'number' || !Number.isInteger(value) || value < MIN_SAMPLE_RATE || value > MAX_SAMPLE_RATE) {
-          throw invalid(`"sample_rate" must be an integer from ${MIN_SAMPLE_RATE} to ${MAX_SAMPLE_RATE}, got ${JSON.stringify(value)}`);
+          throw invalid(`"sample_rate" must be an integer from ${MIN_SAMPLE_RATE} to ${MAX_SAMPLE_RATE}, got ${echo(value)}`);
         }
         out.sampleRate = value;
         break;
@@ -111,20 +138,18 @@ export function parseConfig(body: unknown): Partial<StreamConfig> {
         break;
       case 'max_alternatives': {
         if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_ALTERNATIVES) {
-          throw invalid(`"max_alternatives" must be an integer from 0 to ${MAX_ALTERNATIVES}, got ${JSON.stringify(value)}`);
+          throw invalid(`"max_alternatives" must be an integer from 0 to ${MAX_ALTERNATIVES}, got ${echo(value)}`);
         }
         out.maxAlternatives = value;
         break;
       }
       case 'phrase_list': {
         // Vosk's grammar: only these phrases' words can be recognised; "[unk]" admits other speech as [unk].
+        // Only the shape is checked here: normalising and compiling (tens of ms for a large list) happen in
+        // the stream's decode worker, off the main thread, which reports a bad phrase as 1007.
         const list = phraseArray(value, 'phrase_list').map((p, i) => phrase(p, `"phrase_list"[${i}]`));
-        try {
-          normalizeGrammar(list);
-        } catch (err) {
-          if (err instanceof GrammarError) throw invalid(`"phrase_list": ${err.message}`);
-          throw err;
-        }
+        const chars = list.reduce((n, p) => n + p.length, 0);
+        if (chars > MAX_PHRASE_LIST_CHARS) throw invalid(`"phrase_list" may hold at most ${MAX_PHRASE_LIST_CHARS} characters in all, got ${chars}`);
         out.grammar = list;
         break;
       }
@@ -135,7 +160,7 @@ export function parseConfig(body: unknown): Partial<StreamConfig> {
             continue;
           }
           if (!isPlainObject(h)) throw invalid(`"hotwords"[${i}] must be a string or {"phrase", "boost"}`);
-          for (const k of Object.keys(h)) if (k !== 'phrase' && k !== 'boost') throw invalid(`"hotwords"[${i}] has unknown key "${k}"`);
+          for (const k of Object.keys(h)) if (k !== 'phrase' && k !== 'boost') throw invalid(`"hotwords"[${i}] has unknown key ${echo(k)}`);
           const entry: Hotword = { phrase: phrase(h.phrase, `"hotwords"[${i}].phrase`) };
           if (h.boost !== undefined) {
             if (typeof h.boost !== 'number' || !Number.isFinite(h.boost) || h.boost <= 0 || h.boost > 100) {
@@ -154,9 +179,9 @@ export function parseConfig(body: unknown): Partial<StreamConfig> {
         if (!isPlainObject(value)) throw invalid('"endpoint" must be false or an object');
         const endpoint: Partial<EndpointConfig> = {};
         for (const [k, v] of Object.entries(value)) {
-          if (!ENDPOINT_KEYS.has(k)) throw invalid(`"endpoint" has unknown key "${k}" (known: ${[...ENDPOINT_KEYS].join(', ')})`);
+          if (!ENDPOINT_KEYS.has(k)) throw invalid(`"endpoint" has unknown key ${echo(k)} (known: ${[...ENDPOINT_KEYS].join(', ')})`);
           if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || v > 3600) {
-            throw invalid(`"endpoint.${k}" must be a positive number of seconds, got ${JSON.stringify(v)}`);
+            throw invalid(`"endpoint.${k}" must be a positive number of seconds, got ${echo(v)}`);
           }
           endpoint[k as keyof EndpointConfig] = v;
         }
@@ -170,11 +195,11 @@ export function parseConfig(body: unknown): Partial<StreamConfig> {
         out.punctuate = flag(value, 'punctuate');
         break;
       case 'format':
-        if (value !== 's16le' && value !== 'f32le') throw invalid(`"format" must be "s16le" or "f32le", got ${JSON.stringify(value)}`);
+        if (value !== 's16le' && value !== 'f32le') throw invalid(`"format" must be "s16le" or "f32le", got ${echo(value)}`);
         out.format = value;
         break;
       default:
-        throw invalid(`unknown config key "${key}"`);
+        throw invalid(`unknown config key ${echo(key)}`);
     }
   }
   if (hotwords.length > MAX_PHRASES) throw invalid(`at most ${MAX_PHRASES} phrases in all`);
@@ -196,7 +221,7 @@ export function parseTextMessage(text: string): ClientCommand {
   if (!isPlainObject(json)) throw new ProtocolError(CloseCode.UNSUPPORTED_DATA, 'text message must be a JSON object: {"config": {...}}, {"eof": 1} or {"reset": 1}');
   const keys = Object.keys(json);
   if (keys.length !== 1) {
-    throw new ProtocolError(CloseCode.UNSUPPORTED_DATA, `text message must hold exactly one of "config", "eof", "reset"; got keys ${JSON.stringify(keys)}`);
+    throw new ProtocolError(CloseCode.UNSUPPORTED_DATA, `text message must hold exactly one of "config", "eof", "reset"; got ${keys.length} keys: ${keys.slice(0, 3).map(echo).join(', ')}${keys.length > 3 ? ', ...' : ''}`);
   }
   const key = keys[0]!;
   const value = json[key];
@@ -205,10 +230,10 @@ export function parseTextMessage(text: string): ClientCommand {
       return { type: 'config', config: parseConfig(value) };
     case 'eof':
     case 'reset':
-      if (value !== 1 && value !== true) throw invalid(`"${key}" must be 1, got ${JSON.stringify(value)}`);
+      if (value !== 1 && value !== true) throw invalid(`"${key}" must be 1, got ${echo(value)}`);
       return { type: key };
     default:
-      throw new ProtocolError(CloseCode.UNSUPPORTED_DATA, `unknown message "${key}" (known: config, eof, reset)`);
+      throw new ProtocolError(CloseCode.UNSUPPORTED_DATA, `unknown message ${echo(key)} (known: config, eof, reset)`);
   }
 }
 

@@ -1,18 +1,31 @@
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
+import { MessageRate, type AudioBudget } from './budget.js';
 import type { ServerMetrics } from './metrics.js';
 import type { DecodePool } from './pool.js';
-import { BYTES_PER_SAMPLE, CloseCode, ProtocolError, parseTextMessage, type StreamConfig } from './protocol.js';
+import { BYTES_PER_SAMPLE, CloseCode, ProtocolError, closeReason, parseTextMessage, type StreamConfig } from './protocol.js';
 import type { WorkerToMain } from './worker-messages.js';
 
 export interface SessionLimits {
   maxPayload: number;
   maxTextPayload: number;
+  /** Audio seconds queued for the decoder before the socket is paused. */
   maxQueuedSeconds: number;
+  /** Most audio seconds in one binary message (bytes / sample size / sample rate). */
+  maxMessageSeconds: number;
+  /** Messages awaiting their reply before the socket is paused. */
+  maxQueuedMessages: number;
+  /** Messages per second a connection may send on average (bursts of as many); beyond, its socket is paused. */
+  maxMessageRate: number;
+  /** Bytes of replies the client has not read yet before its socket is paused. */
+  maxUnreadReplyBytes: number;
   idleTimeoutMs: number;
   requireConfig: boolean;
   shutdownGraceMs: number;
 }
+
+/** Why a socket is not being read: it resumes when no reason is left. */
+type Hold = 'queue' | 'server' | 'rate' | 'replies' | 'failing';
 
 interface InFlight {
   arrival: number;
@@ -34,7 +47,10 @@ export class Session {
   private seq = 0;
   private readonly inflight = new Map<number, InFlight>();
   private queuedSeconds = 0;
-  private paused = false;
+  private readonly holds = new Set<Hold>();
+  private readonly rate: MessageRate;
+  private rateTimer: NodeJS.Timeout | null = null;
+  private readonly budgetFree = (): void => this.unhold('server');
   private state: State = 'open';
   private endCode: number = CloseCode.NORMAL;
   private idleTimer: NodeJS.Timeout | null = null;
@@ -55,9 +71,11 @@ export class Session {
     private readonly pool: DecodePool,
     private readonly metrics: ServerMetrics,
     private readonly limits: SessionLimits,
+    private readonly budget: AudioBudget,
     private readonly log: Logger,
     private readonly onReleased: (session: Session) => void,
   ) {
+    this.rate = new MessageRate(limits.maxMessageRate);
     this.config = { ...defaults, hotwords: [...defaults.hotwords] };
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
     pool.open(id, (message) => this.onWorker(message));
@@ -77,7 +95,8 @@ export class Session {
     } else if (this.state === 'ending') {
       this.endCode = CloseCode.GOING_AWAY;
     }
-    if (this.paused) this.ws.resume();
+    // Audio is ignored from now on; reading goes on so the closing handshake is seen.
+    this.unholdAll();
   }
 
   /**
@@ -107,16 +126,47 @@ export class Session {
     }
   }
 
+  /** Idle means no audio: empty frames and commands do not keep a stream's slot. */
   private onIdle(): void {
     if (this.state !== 'open' && this.state !== 'ending') return;
-    if (this.inflight.size > 0) return this.touch();
-    this.fail(CloseCode.POLICY, `idle timeout: nothing received for ${this.limits.idleTimeoutMs / 1000} s`);
+    if (this.inflight.size > 0 || this.holds.has('server')) return this.touch();
+    this.fail(CloseCode.POLICY, `idle timeout: no audio received for ${this.limits.idleTimeoutMs / 1000} s`);
+  }
+
+  private hold(reason: Hold): void {
+    if (this.holds.has(reason) || this.state === 'closed') return;
+    if (this.holds.size === 0) this.ws.pause();
+    this.holds.add(reason);
+    if (reason !== 'failing') this.metrics.paused.inc();
+  }
+
+  private unhold(reason: Hold): void {
+    if (!this.holds.delete(reason)) return;
+    if (this.holds.size === 0 && this.state !== 'closed') this.ws.resume();
+  }
+
+  private unholdAll(): void {
+    const held = this.holds.size > 0;
+    this.holds.clear();
+    this.budget.cancel(this.budgetFree);
+    if (this.rateTimer) clearTimeout(this.rateTimer);
+    this.rateTimer = null;
+    if (held && this.state !== 'closed') this.ws.resume();
   }
 
   private onMessage(data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void {
     if (this.state !== 'open') return;
-    this.touch();
     const bytes = toBytes(data);
+    // Text costs by size (a phrase list is compiled at up to 20 000 characters), audio one token a message.
+    const wait = this.rate.take(isBinary ? 1 : 1 + Math.floor(bytes.length / 1000));
+    if (wait > 0 && !this.rateTimer) {
+      // Over the message-rate budget: stop reading until it refills (messages are never dropped).
+      this.hold('rate');
+      this.rateTimer = setTimeout(() => {
+        this.rateTimer = null;
+        this.unhold('rate');
+      }, Math.ceil(wait));
+    }
     if (isBinary) return this.onAudio(bytes);
     if (bytes.length > this.limits.maxTextPayload) {
       return this.fail(CloseCode.TOO_BIG, `text message of ${bytes.length} bytes exceeds the limit of ${this.limits.maxTextPayload}`);
@@ -150,18 +200,31 @@ export class Session {
       return this.fail(CloseCode.TOO_BIG, `audio message of ${bytes.length} bytes exceeds the limit of ${this.limits.maxPayload}`);
     }
     if (this.limits.requireConfig && !this.configured) return this.fail(CloseCode.POLICY, 'send {"config": {...}} before audio');
-    this.audioSinceReset = true;
+    // Limits count audio, not bytes: at sample_rate 1000 a 1 MiB message is 524 s to decode.
+    const seconds = bytes.length / (BYTES_PER_SAMPLE[this.config.format] * this.config.sampleRate);
+    if (seconds > this.limits.maxMessageSeconds) {
+      return this.fail(CloseCode.TOO_BIG, `audio message of ${seconds.toFixed(1)} s exceeds the limit of ${this.limits.maxMessageSeconds} s per message`);
+    }
+    // Pausing the socket stops further reads, but frames already read still arrive: a hard bound behind it.
+    const hardLimit = 2 * (this.limits.maxQueuedSeconds + this.limits.maxMessageSeconds);
+    if (this.queuedSeconds + seconds > hardLimit) {
+      return this.fail(CloseCode.POLICY, `queued audio of ${(this.queuedSeconds + seconds).toFixed(1)} s exceeds the limit of ${hardLimit} s per stream`);
+    }
+    if (bytes.length > 0) {
+      this.audioSinceReset = true;
+      this.touch();
+    }
     // A fresh buffer of our own, transferred to the worker (ws may hand out views of shared buffers).
     const copy = new Uint8Array(bytes.length);
     copy.set(bytes);
     const seq = ++this.seq;
-    const seconds = bytes.length / (BYTES_PER_SAMPLE[this.config.format] * this.config.sampleRate);
     this.inflight.set(seq, { arrival: performance.now(), seconds, kind: 'audio' });
     this.queuedSeconds += seconds;
-    if (!this.paused && this.queuedSeconds > this.limits.maxQueuedSeconds) {
-      this.paused = true;
-      this.metrics.paused.inc();
-      this.ws.pause();
+    this.budget.add(seconds);
+    if (this.queuedSeconds > this.limits.maxQueuedSeconds || this.inflight.size > this.limits.maxQueuedMessages) this.hold('queue');
+    if (this.budget.spent && !this.holds.has('server')) {
+      this.hold('server');
+      this.budget.wait(this.budgetFree);
     }
     this.pool.post({ t: 'audio', id: this.id, seq, bytes: copy.buffer }, [copy.buffer]);
   }
@@ -177,6 +240,7 @@ export class Session {
       case 'reply': {
         const entry = this.inflight.get(message.seq);
         this.inflight.delete(message.seq);
+        if (entry) this.dequeue(entry.seconds);
         this.metrics.audioSeconds.inc(message.audioSeconds);
         if (this.state === 'failed' || this.state === 'closed') return;
         this.send(message.text);
@@ -184,14 +248,9 @@ export class Session {
           if (this.inflight.size === 0 && this.pendingError) this.fail(this.pendingError.code, this.pendingError.message, true);
           return;
         }
-        this.touch();
         if (entry?.kind === 'audio') {
           this.metrics.partialLatency.observe((performance.now() - entry.arrival) / 1000);
-          this.queuedSeconds = Math.max(0, this.queuedSeconds - entry.seconds);
-          if (this.paused && this.queuedSeconds <= this.limits.maxQueuedSeconds / 2) {
-            this.paused = false;
-            this.ws.resume();
-          }
+          if (this.queuedSeconds <= this.limits.maxQueuedSeconds / 2 && this.inflight.size <= this.limits.maxQueuedMessages / 2) this.unhold('queue');
         }
         if (entry?.kind === 'final' && this.state === 'ending' && this.abandonReason !== null) {
           // The audio messages still in flight were skipped: they get no reply.
@@ -200,11 +259,14 @@ export class Session {
         } else if (entry?.kind === 'final' && this.state === 'ending' && this.inflight.size === 0) this.closeSocket(this.endCode, '');
         return;
       }
-      case 'error':
+      case 'error': {
         this.log.warn({ stream: this.id, code: message.code, error: message.message }, 'stream failed in worker');
+        const entry = this.inflight.get(message.seq);
         this.inflight.delete(message.seq);
+        if (entry) this.dequeue(entry.seconds);
         if (message.seq < 0) this.release();
         return this.fail(message.code, message.message, true);
+      }
       case 'closed':
         return this.release();
       default:
@@ -212,8 +274,19 @@ export class Session {
     }
   }
 
+  /** Audio no longer waiting for the decoder. */
+  private dequeue(seconds: number): void {
+    this.queuedSeconds = Math.max(0, this.queuedSeconds - seconds);
+    this.budget.release(seconds);
+  }
+
+  /** Sends a reply; a client that does not read its replies stops being read until it does. */
   private send(text: string): void {
-    if (this.ws.readyState === this.ws.OPEN) this.ws.send(text);
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    this.ws.send(text, () => {
+      if (this.ws.bufferedAmount <= this.limits.maxUnreadReplyBytes / 2) this.unhold('replies');
+    });
+    if (this.ws.bufferedAmount > this.limits.maxUnreadReplyBytes) this.hold('replies');
   }
 
   /** Error reply, then close with `code`; unless `now`, after the replies still owed to earlier messages. */
@@ -222,10 +295,7 @@ export class Session {
     if (!now && this.inflight.size > 0) {
       this.state = 'failing';
       this.pendingError ??= { code, message };
-      if (!this.paused) {
-        this.paused = true;
-        this.ws.pause();
-      }
+      this.hold('failing');
       return;
     }
     this.state = 'failed';
@@ -236,14 +306,9 @@ export class Session {
   }
 
   private closeSocket(code: number, reason: string): void {
-    if (this.paused) {
-      this.paused = false;
-      this.ws.resume();
-    }
-    // Close reasons are limited to 123 bytes.
-    let short = reason;
-    while (Buffer.byteLength(short) > 123) short = short.slice(0, -1);
-    if (this.ws.readyState === this.ws.OPEN) this.ws.close(code, short);
+    // Read on, so the client's closing handshake is seen.
+    this.unholdAll();
+    if (this.ws.readyState === this.ws.OPEN) this.ws.close(code, closeReason(reason));
     // Do not wait for ws's 30 s close timeout if the client never answers the close frame.
     this.killTimer ??= setTimeout(() => this.ws.terminate(), Math.max(100, this.limits.shutdownGraceMs));
     this.killTimer.unref();
@@ -251,10 +316,14 @@ export class Session {
 
   private onClose(code: number, reason: string): void {
     this.log.debug({ stream: this.id, code, reason }, 'stream closed');
+    this.unholdAll();
     this.state = 'closed';
     if (this.idleTimer) clearTimeout(this.idleTimer);
     if (this.killTimer) clearTimeout(this.killTimer);
     this.inflight.clear();
+    // The worker skips this stream's queued audio; it no longer counts against the server's budget.
+    this.budget.release(this.queuedSeconds);
+    this.queuedSeconds = 0;
     this.pool.post({ t: 'close', id: this.id });
     this.resolveClosed();
   }
