@@ -1,5 +1,7 @@
 import { AudioFormatError } from './errors.js';
 import { PcmStreamDecoder, type PcmEncoding, type PcmStreamOptions } from './pcm-stream.js';
+import { compressedPieceDecoder, TargetRateConverter, type CompressedContainer, type PieceDecoder } from './piece-decoders.js';
+import { sniffStream } from './stream-sniff.js';
 import { parseWavStreamHeader } from './wav.js';
 import { concatFloat32 } from '../util/float32.js';
 
@@ -7,20 +9,25 @@ import { concatFloat32 } from '../util/float32.js';
 const MAX_WAV_HEADER_BYTES = 1 << 20;
 
 /**
- * Audio arriving as bytes in pieces of any size (stdin, a pipe, a socket): raw PCM in a format given up front, or
- * a WAV stream, recognised by its "RIFF" header, whose format the header gives (what `arecord` and
- * `ffmpeg -f wav -` write). Out come 16 kHz mono float samples, the same however the bytes were cut.
+ * Audio arriving as bytes in pieces of any size (stdin, a pipe, a socket): raw PCM in a format given up front; a
+ * WAV stream, recognised by its "RIFF" header, whose format the header gives (what `arecord` and
+ * `ffmpeg -f wav -` write); or FLAC, Ogg Opus/Vorbis or MP3, recognised by their signatures and decoded. Out
+ * come 16 kHz mono float samples, the same however the bytes were cut. Other containers (MP4, WebM, AAC, ...)
+ * are refused with what to run instead: compressed bytes are never taken for samples.
  */
 export class AudioByteStream {
   private decoder: PcmStreamDecoder | null = null;
+  private compressed: { decoder: PieceDecoder; converter: TargetRateConverter } | null = null;
   private head = new Uint8Array(0);
   private wav = false;
 
   /** `raw`: the format of input without a WAV header. */
   constructor(private readonly raw: PcmStreamOptions) {}
 
-  /** What the input turned out to be, once known: "WAV" or "raw", with its encoding, rate and channels. */
+  /** What the input turned out to be, once known: "WAV" or "raw", with its encoding, rate and channels, or the compressed format. */
   get description(): string | null {
+    const c = this.compressed;
+    if (c) return c.converter.sampleRate > 0 ? `${c.decoder.encoding} ${c.converter.sampleRate} Hz ${c.converter.channels} ch` : c.decoder.encoding;
     const d = this.decoder;
     return d ? `${this.wav ? 'WAV' : 'raw'} ${d.encoding} ${d.sampleRate} Hz ${d.channels} ch` : null;
   }
@@ -28,15 +35,18 @@ export class AudioByteStream {
   /** Takes the next bytes; returns the 16 kHz samples they complete (often none while a header arrives). */
   async push(bytes: Uint8Array): Promise<Float32Array> {
     if (this.decoder) return this.decoder.push(bytes);
+    if (this.compressed) return this.decodeCompressed(bytes);
     const head = new Uint8Array(this.head.length + bytes.length);
     head.set(this.head);
     head.set(bytes, this.head.length);
     this.head = head;
-    if (head.length < 4) return new Float32Array(0);
-    if (String.fromCharCode(head[0]!, head[1]!, head[2]!, head[3]!) !== 'RIFF') {
+    const content = sniffStream(head, false);
+    if (content === null) return new Float32Array(0);
+    if (content === 'raw') {
       this.decoder = await PcmStreamDecoder.create(this.raw);
       return this.release(0);
     }
+    if (content !== 'wav') return this.startCompressed(content);
     const header = parseWavStreamHeader(head);
     if (!header) {
       if (head.length > MAX_WAV_HEADER_BYTES) {
@@ -60,25 +70,55 @@ export class AudioByteStream {
   /**
    * Call when the input has ended: returns the last samples (the resampler's tail, or a raw input too short to
    * tell from a WAV header) and how many bytes of a split sample frame were left over and dropped. Throws if the
-   * input ended inside a WAV header.
+   * input ended inside a WAV header, or a compressed input held no audio.
    */
   async end(): Promise<{ samples: Float32Array; danglingBytes: number }> {
     let first: Float32Array = new Float32Array(0);
-    if (!this.decoder) {
+    if (!this.decoder && !this.compressed) {
       if (this.head.length === 0) return { samples: first, danglingBytes: 0 };
-      if (this.head.length >= 4) {
+      const content = sniffStream(this.head, true);
+      if (content === 'wav') {
         throw new AudioFormatError('TRUNCATED_HEADER', `the input ended inside its WAV header (${this.head.length} bytes)`);
       }
-      this.decoder = await PcmStreamDecoder.create(this.raw);
-      first = this.release(0);
+      if (content === 'raw' || content === null) {
+        this.decoder = await PcmStreamDecoder.create(this.raw);
+        first = this.release(0);
+      } else {
+        first = await this.startCompressed(content);
+      }
     }
-    const danglingBytes = this.decoder.pendingBytes;
-    return { samples: concatFloat32([first, this.decoder.flush()]), danglingBytes };
+    if (this.compressed) {
+      const { decoder, converter } = this.compressed;
+      try {
+        const last = await decoder.end();
+        const samples = concatFloat32([first, last ? await converter.push(last) : new Float32Array(0), converter.flush()]);
+        return { samples, danglingBytes: 0 };
+      } finally {
+        converter.destroy();
+        decoder.free();
+      }
+    }
+    const decoder = this.decoder!;
+    const danglingBytes = decoder.pendingBytes;
+    return { samples: concatFloat32([first, decoder.flush()]), danglingBytes };
   }
 
   private release(from: number): Float32Array {
     const rest = this.head.subarray(from);
     this.head = new Uint8Array(0);
     return this.decoder!.push(rest);
+  }
+
+  private startCompressed(container: CompressedContainer): Promise<Float32Array> {
+    this.compressed = { decoder: compressedPieceDecoder(container), converter: new TargetRateConverter() };
+    const head = this.head;
+    this.head = new Uint8Array(0);
+    return this.decodeCompressed(head);
+  }
+
+  private async decodeCompressed(bytes: Uint8Array): Promise<Float32Array> {
+    const { decoder, converter } = this.compressed!;
+    const piece = await decoder.push(bytes);
+    return piece ? converter.push(piece) : new Float32Array(0);
   }
 }

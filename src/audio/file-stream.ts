@@ -1,12 +1,9 @@
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { detectContainer, MAX_AUDIO_FILE_BYTES, type Container } from './decode.js';
-import { downmix } from './downmix.js';
 import { AudioFormatError } from './errors.js';
 import { hasAscii } from './magic.js';
 import { completeOggLength, MAX_OGG_PAGE_BYTES } from './ogg.js';
-import { compressedPieceDecoder, WavPieceDecoder, type DecodedPiece, type PieceDecoder } from './piece-decoders.js';
-import { Resampler } from './resampler.js';
-import { TARGET_SAMPLE_RATE } from './types.js';
+import { compressedPieceDecoder, TargetRateConverter, WavPieceDecoder, type DecodedPiece, type PieceDecoder } from './piece-decoders.js';
 import { parseWavFileHeader } from './wav.js';
 
 /** Bytes read at a time: ~2 s of 16 kHz WAV, ~16 s of 32 kbit/s Opus; far below any file worth streaming. */
@@ -36,9 +33,7 @@ export interface AudioSource {
  * so transcripts do not depend on which is used.
  */
 export class AudioFileStream {
-  private sourceRate = 0;
-  private sourceChannels = 0;
-  private sourceFrames = 0;
+  private readonly converter = new TargetRateConverter();
 
   private constructor(
     readonly path: string,
@@ -87,47 +82,37 @@ export class AudioFileStream {
 
   /** The source's rate, channels, encoding and the seconds read so far (all of it once samples() is done). */
   get source(): AudioSource {
-    const seconds = this.sourceRate > 0 ? this.sourceFrames / this.sourceRate : 0;
-    return { sampleRate: this.sourceRate, channels: this.sourceChannels, encoding: this.decoder.encoding, seconds };
+    const { sampleRate, channels, seconds } = this.converter;
+    return { sampleRate, channels, encoding: this.decoder.encoding, seconds };
   }
 
   /** The 16 kHz mono samples, a piece at a time; iterate once. Frees the decoder when done or abandoned. */
   async *samples(): AsyncGenerator<Float32Array, void, undefined> {
     const file = await open(this.path, 'r');
-    let resampler: Resampler | null = null;
-    const toTarget = async (piece: DecodedPiece | null): Promise<Float32Array | null> => {
-      if (!piece) return null;
-      this.count(piece);
-      resampler ??= await Resampler.create(piece.sampleRate, TARGET_SAMPLE_RATE);
-      return resampler.push(downmix(piece.channels));
-    };
     try {
       for (let at = this.start; at < this.end;) {
         const bytes = await readAt(file, at, Math.min(this.readBytes, this.end - at));
         if (bytes.length === 0) break; // the file shrank while being read
         at += bytes.length;
-        const out = await toTarget(await this.decoder.push(bytes));
-        if (out && out.length > 0) yield out;
+        const out = await this.convert(await this.decoder.push(bytes));
+        if (out.length > 0) yield out;
       }
-      const last = await toTarget(await this.decoder.end());
-      if (last && last.length > 0) yield last;
-      const tail = (resampler as Resampler | null)?.flush();
-      if (tail && tail.length > 0) yield tail;
+      const last = await this.convert(await this.decoder.end());
+      if (last.length > 0) yield last;
+      const tail = this.converter.flush();
+      if (tail.length > 0) yield tail;
     } finally {
-      (resampler as Resampler | null)?.destroy();
+      this.converter.destroy();
       this.decoder.free();
       await file.close();
     }
   }
 
-  private count(piece: DecodedPiece): void {
-    if (this.sourceRate === 0) {
-      this.sourceRate = piece.sampleRate;
-      this.sourceChannels = piece.channels.length;
-    }
-    this.sourceFrames += piece.channels[0]?.length ?? 0;
-    const seconds = this.sourceFrames / this.sourceRate;
-    if (this.maxSeconds !== undefined && seconds > this.maxSeconds) throw tooLong(this.path, this.maxSeconds);
+  private async convert(piece: DecodedPiece | null): Promise<Float32Array> {
+    if (!piece) return new Float32Array(0);
+    const out = await this.converter.push(piece);
+    if (this.maxSeconds !== undefined && this.converter.seconds > this.maxSeconds) throw tooLong(this.path, this.maxSeconds);
+    return out;
   }
 }
 

@@ -8,7 +8,10 @@ import { OggVorbisDecoder } from '@wasm-audio-decoders/ogg-vorbis';
 import { MPEGDecoder } from 'mpg123-decoder';
 import { OggOpusDecoder } from 'ogg-opus-decoder';
 import { rescaleFlacLikeWav } from './compressed.js';
+import { downmix } from './downmix.js';
 import { AudioFormatError } from './errors.js';
+import { Resampler } from './resampler.js';
+import { TARGET_SAMPLE_RATE } from './types.js';
 import { decodeWavFrames, wavEncoding, type WavFormat } from './wav.js';
 
 /** Decoded samples of one piece: one array per channel, at the source's rate. */
@@ -133,5 +136,42 @@ export function compressedPieceDecoder(container: CompressedContainer): PieceDec
     case 'mp3':
       // mpg123 keeps its own state between calls; there is nothing to flush.
       return new WasmPieceDecoder('MP3', new MPEGDecoder());
+  }
+}
+
+/**
+ * Decoded pieces to the pipeline's 16 kHz mono, downmixed and then resampled by one streaming resampler: the
+ * samples prepareAudio gives for the whole audio, however it was cut. Counts the source's frames.
+ */
+export class TargetRateConverter {
+  /** The source's rate and channels, from its first piece (0 before). */
+  sampleRate = 0;
+  channels = 0;
+  /** Source sample frames taken so far. */
+  frames = 0;
+  private resampler: Resampler | null = null;
+
+  async push(piece: DecodedPiece): Promise<Float32Array> {
+    if (this.sampleRate === 0) {
+      this.sampleRate = piece.sampleRate;
+      this.channels = piece.channels.length;
+    }
+    this.frames += piece.channels[0]?.length ?? 0;
+    this.resampler ??= await Resampler.create(piece.sampleRate, TARGET_SAMPLE_RATE);
+    return this.resampler.push(downmix(piece.channels));
+  }
+
+  /** Source seconds taken so far. */
+  get seconds(): number {
+    return this.sampleRate > 0 ? this.frames / this.sampleRate : 0;
+  }
+
+  /** The resampler's last samples; the converter then only frees itself. */
+  flush(): Float32Array {
+    return this.resampler?.flush() ?? new Float32Array(0);
+  }
+
+  destroy(): void {
+    this.resampler?.destroy();
   }
 }

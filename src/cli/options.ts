@@ -1,6 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { InvalidArgumentError } from 'commander';
+import { DEFAULT_HOTWORD_BOOST } from '../decoder/beam.js';
 import type { Hotword } from '../decoder/hotwords.js';
+import { dirname, relative } from 'node:path';
+import { DEFAULT_ENDPOINT_CONFIG } from '../recognizer/endpoint.js';
+import { DEFAULT_END_PADDING, MODELS_DIR, defaultModels } from '../recognizer/recognizer.js';
 import type { WorkerRecognizerOptions } from '../recognizer/transcribe-worker.js';
 
 export function positiveInt(value: string): number {
@@ -39,6 +43,25 @@ export function collectHotword(value: string, previous: Hotword[] = []): Hotword
   return [...previous, { phrase: value }];
 }
 
+/** `--hotword`, repeatable. */
+export function withHotwordFlag<T extends import('commander').Command>(command: T): T {
+  command.option('--hotword <word[:boost]>', `favour a word or phrase; ":boost" says how much, in natural log (default ${DEFAULT_HOTWORD_BOOST}); repeatable`, collectHotword);
+  return command;
+}
+
+export interface DisplayFlags {
+  numerals?: boolean;
+  punctuate?: boolean;
+}
+
+/** `--numerals` and `--punctuate`; `where` says what they apply to in the command ("", " in every stream ..."). */
+export function withDisplayFlags<T extends import('commander').Command>(command: T, where = ''): T {
+  command
+    .option('--numerals', `write numbers as numerals${where}: "1984", "21st", "3.14", "50%" (default: as spoken)`)
+    .option('--punctuate', `punctuate and case for display${where}: "The fox jumped. It was tired." (default: lowercase words)`);
+  return command;
+}
+
 export interface DecodingFlags {
   model?: string;
   lm: string | boolean;
@@ -68,33 +91,54 @@ export function recognizerOptions(flags: DecodingFlags): WorkerRecognizerOptions
   };
 }
 
-/** Adds the decoding flags shared by `transcribe` and `eval`. */
-export function withDecodingFlags<T extends import('commander').Command>(command: T): T {
+/** The shipped model's folder, LM and tuned decoder settings, as help texts show them; empty when none is installed. */
+function shippedDefaults(): { model?: string; lm?: string; decoder: Partial<ReturnType<typeof defaultModels>['decoder']> } {
+  try {
+    const d = defaultModels();
+    const inPackage = (path: string): string => relative(dirname(MODELS_DIR), path);
+    return { model: inPackage(d.acousticModel), lm: d.languageModel ? inPackage(d.languageModel) : undefined, decoder: d.decoder };
+  } catch {
+    return { decoder: {} };
+  }
+}
+
+/** "384", or "384; 16 with another --model" when tuning for the shipped model sets it. */
+function tuned(value: number | undefined, fallback: number): string {
+  return value === undefined || value === fallback ? String(fallback) : `${value}; ${fallback} with another --model`;
+}
+
+/**
+ * Adds the decoding flags of every command that recognises speech; `what` names what they act on in that
+ * command ("each file", "each stream", "the input"), so its help says what each does there.
+ */
+export function withDecodingFlags<T extends import('commander').Command>(command: T, what = 'each file'): T {
+  const shipped = shippedDefaults();
+  const d = shipped.decoder;
   command
-    .option('--model <dir>', 'acoustic model folder (default: the shipped model)')
-    .option('--lm <file>', 'ARPA language model (default: the shipped LM)')
+    .option('--model <dir>', `acoustic model folder (default: the shipped model${shipped.model ? `, ${shipped.model}` : ''})`)
+    .option('--lm <file>', `ARPA language model, gzipped or not (default: the shipped LM${shipped.lm ? `, ${shipped.lm}` : ''})`)
     .option('--no-lm', 'decode without a language model')
-    .option('--beam <n>', 'beam width (default: the tuned value in models/default.json, else 16)', positiveInt)
-    .option('--beam-threshold <nats>', 'drop hypotheses scoring this far below the best: lower is faster (default: the tuned value in models/default.json, else 30)', finiteNumber)
-    .option('--greedy', 'greedy CTC decoding (no beam, no LM)')
-    .option('--alpha <x>', 'LM weight (default: the tuned value in models/default.json, else 0.5)', finiteNumber)
-    .option('--beta <x>', 'word insertion bonus (default: the tuned value in models/default.json, else 1.0)', finiteNumber)
-    .option('--lm-lookahead', 'charge partial words their best LM probability in context while they grow (default: as tuned in models/default.json)')
+    .option('--beam <n>', `beam width: hypotheses kept at each step; lower is faster, less accurate (default: ${tuned(d.beamWidth, 16)})`, positiveInt)
+    .option('--beam-threshold <nats>', `drop hypotheses scoring this far below the best; lower is faster (default: ${tuned(d.beamThreshold, 30)})`, finiteNumber)
+    .option('--greedy', 'greedy CTC decoding: fastest, no beam, no LM, no hotwords')
+    .option('--alpha <x>', `language model weight (default: ${tuned(d.alpha, 0.5)})`, finiteNumber)
+    .option('--beta <x>', `word insertion bonus (default: ${tuned(d.beta, 1)})`, finiteNumber)
+    .option('--lm-lookahead', `charge partial words their best LM probability in context while they grow (default: ${d.lmLookahead ? 'on; off with another --model' : 'off'})`)
     .option('--no-lm-lookahead', 'charge words their LM probability only when they end')
-    .option('--no-endpoint', 'decode each file as one utterance (no endpoint splitting)')
-    .option('--end-padding <seconds>', 'quiet noise heard after each file so a last word that runs to its end is kept (default 0.3; 0: none)', endPaddingSeconds);
+    .option('--no-endpoint', `decode ${what} as one utterance (default: a new utterance after each pause, and after ${DEFAULT_ENDPOINT_CONFIG.maxUtterance} s of speech)`)
+    .option('--end-padding <seconds>', `quiet noise heard after ${what} ends, so a last word that runs to its end is kept (default: ${DEFAULT_END_PADDING}; 0: none)`, endPaddingSeconds);
   return command;
 }
 
 export interface GrammarFlags {
-  grammar: string[];
+  grammar?: string[];
   grammarFile?: string;
 }
 
 /** Adds `--grammar` and `--grammar-file` (recognition restricted to phrases; see StreamOptions.grammar). */
 export function withGrammarFlags<T extends import('commander').Command>(command: T): T {
   command
-    .option('--grammar <phrase>', 'recognise only the words of these phrases (repeatable; "[unk]" admits other speech as [unk])', collect, [])
+    .option('--grammar <phrase>', 'recognise only the words of these phrases (repeatable; "[unk]" admits other speech as [unk]; default: any words)', collect)
     .option('--grammar-file <file>', 'grammar phrases, one per line (with --grammar: both)');
   return command;
 }
@@ -109,6 +153,6 @@ export async function grammarFromFlags(flags: GrammarFlags): Promise<string[] | 
     });
     lines = text.split(/\r?\n/).filter((line) => line.trim() !== '');
   }
-  const grammar = [...flags.grammar, ...lines];
+  const grammar = [...(flags.grammar ?? []), ...lines];
   return grammar.length > 0 ? grammar : undefined;
 }

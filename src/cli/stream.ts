@@ -7,17 +7,15 @@ import type { Hotword } from '../decoder/hotwords.js';
 import { normalizeGrammar } from '../decoder/grammar.js';
 import { createRecognizer } from '../recognizer/recognizer.js';
 import type { RecognitionResult } from '../recognizer/types.js';
-import { collectHotword, grammarFromFlags, positiveInt, recognizerOptions, withDecodingFlags, withGrammarFlags, type DecodingFlags, type GrammarFlags } from './options.js';
+import { grammarFromFlags, positiveInt, recognizerOptions, withDecodingFlags, withDisplayFlags, withGrammarFlags, withHotwordFlag, type DecodingFlags, type DisplayFlags, type GrammarFlags } from './options.js';
 
-interface StreamFlags extends DecodingFlags, GrammarFlags {
+interface StreamFlags extends DecodingFlags, GrammarFlags, DisplayFlags {
   rate: number;
   encoding: PcmEncoding;
   channels: number;
   format: 'text' | 'json';
   partials?: boolean;
-  numerals?: boolean;
-  punctuate?: boolean;
-  hotword: Hotword[];
+  hotword?: Hotword[];
 }
 
 function sampleRate(value: string): number {
@@ -42,21 +40,18 @@ function line(result: RecognitionResult, format: 'text' | 'json'): string {
 
 /**
  * `hearken stream`: live transcription of audio arriving on stdin (a microphone through `arecord`, `sox -d` or
- * `ffmpeg`; WAV or raw PCM), printing each utterance as soon as an endpoint ends it. The same stream as every other use, so the
+ * `ffmpeg`; WAV, FLAC, Ogg Opus/Vorbis, MP3 or raw PCM), printing each utterance as soon as an endpoint ends it. The same stream as every other use, so the
  * utterances are those batch transcription of the same audio gives, however the input is cut into reads.
  */
 export function streamCommand(): Command {
   const command = new Command('stream')
-    .description('transcribe audio from stdin as it arrives, one line per utterance: a WAV stream (arecord -f S16_LE -r 16000 | hearken stream) or raw PCM')
-    .option('--rate <hz>', 'sample rate of raw input (a WAV header overrides it)', sampleRate, 16000)
-    .addOption(new Option('--encoding <encoding>', 'sample encoding of raw input: little-endian 16-bit integer or 32-bit float').choices(['s16le', 'f32le']).default('s16le'))
-    .option('--channels <n>', 'interleaved channels of raw input, downmixed to mono', positiveInt, 1)
-    .addOption(new Option('--format <format>', 'text lines, or JSON lines with times and words').choices(['text', 'json']).default('text'))
-    .option('--partials', 'show the utterance in progress on stderr')
-    .option('--numerals', 'write numbers as numerals: "1984", "21st", "3.14", "50%" (default: as spoken)')
-    .option('--punctuate', 'punctuate and case for display: "The fox jumped. It was tired." (default: lowercase words)')
-    .option('--hotword <word[:boost]>', 'favour a word or phrase (repeatable)', collectHotword, []);
-  return withDecodingFlags(withGrammarFlags(command)).action(async (flags: StreamFlags) => {
+    .description('transcribe audio from stdin as it arrives, one line per utterance: a WAV stream (arecord -f S16_LE -r 16000 | hearken stream), FLAC, Ogg Opus/Vorbis, MP3, or raw PCM')
+    .option('--rate <hz>', 'sample rate of raw PCM input (WAV and compressed input carry their own)', sampleRate, 16000)
+    .addOption(new Option('--encoding <encoding>', 'sample encoding of raw PCM input: little-endian 16-bit integer or 32-bit float').choices(['s16le', 'f32le']).default('s16le'))
+    .option('--channels <n>', 'interleaved channels of raw PCM input, downmixed to mono', positiveInt, 1)
+    .addOption(new Option('--format <format>', 'text: one line per utterance; json: one JSON object per utterance per line, with its start, end, text and words').choices(['text', 'json']).default('text'))
+    .option('--partials', 'show the utterance in progress on stderr, rewritten in place');
+  return withDecodingFlags(withGrammarFlags(withDisplayFlags(withHotwordFlag(command))), 'the input').action(async (flags: StreamFlags) => {
     if (process.stdin.isTTY) {
       throw new Error('hearken stream reads audio from stdin; pipe some in, e.g. arecord -f S16_LE -r 16000 -c 1 | hearken stream');
     }
@@ -71,7 +66,7 @@ async function streamStdin(input: Readable, out: Writable, err: Writable, flags:
   if (grammar) normalizeGrammar(grammar); // a bad grammar fails before any audio is read
   const audio = new AudioByteStream({ encoding: flags.encoding, sampleRate: flags.rate, channels: flags.channels });
   const recognizer = await createRecognizer(recognizerOptions(flags));
-  const stream = recognizer.createStream({ hotwords: flags.hotword, grammar, numerals: flags.numerals, punctuate: flags.punctuate });
+  const stream = recognizer.createStream({ hotwords: flags.hotword ?? [], grammar, numerals: flags.numerals, punctuate: flags.punctuate });
   let shown = '';
   const emit = (result: RecognitionResult): void => {
     if (flags.partials && shown) err.write('\n');

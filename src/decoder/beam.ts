@@ -22,6 +22,9 @@ import { align } from '../text/wer.js';
 
 export type { Hotword } from './hotwords.js';
 
+/** A hotword's boost (natural log) when it names none. */
+export const DEFAULT_HOTWORD_BOOST = 5;
+
 export interface BeamSearchOptions {
   /** Output alphabet, index = token id (default: docs/model-format.md vocabulary). */
   vocabulary?: readonly string[];
@@ -305,7 +308,7 @@ export class BeamSearchDecoder {
     this.lexicon = this.lm ? lexiconFor(this.lm, tokenOf) : null;
     this.lookahead = options.lmLookahead && this.lm && this.lexicon ? lookaheadFor(this.lm, this.lexicon) : null;
     const hw = options.hotwords ?? [];
-    this.trie = hw.length > 0 ? new HotwordTrie(hw, tokenOf, this.space, options.hotwordBoost ?? 5) : null;
+    this.trie = hw.length > 0 ? new HotwordTrie(hw, tokenOf, this.space, options.hotwordBoost ?? DEFAULT_HOTWORD_BOOST) : null;
     this.ctxWidth = this.lm ? Math.max(0, this.lm.order - 1) : 0;
     // LM and unknown-word scores are log-probabilities (≤ 0) times a non-negative weight; only the word bonus can
     // raise a child above its parent. Hotword boosts and unusual settings are not bounded here.

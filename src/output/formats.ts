@@ -1,7 +1,12 @@
-import type { RecognitionResult, WordResult } from '../recognizer/types.js';
+import type { FileTranscript } from '../recognizer/file-transcription.js';
+import type { Alternative, RecognitionResult, WordResult } from '../recognizer/types.js';
 
-export type OutputFormat = 'text' | 'json' | 'srt' | 'vtt';
-export const OUTPUT_FORMATS: readonly OutputFormat[] = ['text', 'json', 'srt', 'vtt'];
+/**
+ * text: the transcript on one line; json: one document per file (several files: a JSON array of them); jsonl: one
+ * document per file per line; srt, vtt: subtitles cued from the word times.
+ */
+export type OutputFormat = 'text' | 'json' | 'jsonl' | 'srt' | 'vtt';
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ['text', 'json', 'jsonl', 'srt', 'vtt'];
 
 export interface CueOptions {
   /** Longest cue text in characters (default 42, the common subtitle line limit). */
@@ -62,16 +67,52 @@ export function toVtt(result: RecognitionResult, options?: CueOptions): string {
   return ['WEBVTT\n', ...cues].join('\n');
 }
 
-export function toJson(result: RecognitionResult, extra: Record<string, unknown> = {}): string {
-  return `${JSON.stringify({ ...extra, ...result }, null, 2)}\n`;
+/** One utterance in a transcript document. */
+export interface SegmentDocument {
+  start: number;
+  end: number;
+  text: string;
+  words: WordResult[];
+  /** n-best hypotheses, best first, each with its `confidence` (the total log score, as Vosk names it). */
+  alternatives: Alternative[];
 }
 
-export function formatResult(result: RecognitionResult, format: OutputFormat, extra: Record<string, unknown> = {}): string {
+/** What `json` and `jsonl` write for a file: the whole text and words, and each utterance with speech. */
+export interface TranscriptDocument {
+  file?: string;
+  text: string;
+  start: number;
+  end: number;
+  words: WordResult[];
+  segments: SegmentDocument[];
+}
+
+/** A file's result as the JSON formats write it; a result without segments (one stream's) is its own one segment. */
+export function transcriptDocument(result: RecognitionResult | FileTranscript, file?: string): TranscriptDocument {
+  const segments = 'segments' in result ? result.segments : result.text === '' ? [] : [result];
+  return {
+    ...(file === undefined ? {} : { file }),
+    text: result.text,
+    start: result.start,
+    end: result.end,
+    words: result.words,
+    segments: segments.map((s) => ({ start: s.start, end: s.end, text: s.text, words: s.words, alternatives: s.alternatives })),
+  };
+}
+
+export function toJson(result: RecognitionResult | FileTranscript, file?: string): string {
+  return `${JSON.stringify(transcriptDocument(result, file), null, 2)}\n`;
+}
+
+/** One file's output in `format`; `file` names it in the JSON formats. */
+export function formatResult(result: RecognitionResult | FileTranscript, format: OutputFormat, { file }: { file?: string } = {}): string {
   switch (format) {
     case 'text':
       return `${result.text}\n`;
     case 'json':
-      return toJson(result, extra);
+      return toJson(result, file);
+    case 'jsonl':
+      return `${JSON.stringify(transcriptDocument(result, file))}\n`;
     case 'srt':
       return toSrt(result);
     case 'vtt':
@@ -79,4 +120,5 @@ export function formatResult(result: RecognitionResult, format: OutputFormat, ex
   }
 }
 
-export const FORMAT_EXTENSIONS: Record<OutputFormat, string> = { text: 'txt', json: 'json', srt: 'srt', vtt: 'vtt' };
+/** The file extension each format's output files take (see outputFileNames). */
+export const FORMAT_EXTENSIONS: Record<OutputFormat, string> = { text: 'txt', json: 'json', jsonl: 'jsonl', srt: 'srt', vtt: 'vtt' };

@@ -1,16 +1,14 @@
 import { basename, extname } from 'node:path';
 
 /**
- * Output file names for a batch written into one folder: the input's name with the format's extension
- * ("talk.wav" → "talk.srt"). Inputs that would share a name keep their own extension too ("talk.wav.srt",
- * "talk.mp3.srt"), so no output silently overwrites another. Throws before any work when names still clash
- * (the same file name in two folders, or one file given twice), naming the inputs.
+ * Output file names for a batch written into one folder, by one rule for every format: the input's file name with
+ * its last extension replaced by the format's (txt, json, jsonl, srt, vtt), or the format's appended when it has
+ * none: "talks/day1.wav" → "day1.srt", "day1.mp3" → "day1.json", "notes" → "notes.txt". A name depends on its
+ * input alone, never on the other inputs. Two inputs that would get the same name ("a/talk.wav" and
+ * "b/talk.wav", "talk.wav" and "talk.mp3", one file given twice) are refused before any work, naming both.
  */
 export function outputFileNames(paths: readonly string[], extension: string): string[] {
-  const stem = (p: string): string => basename(p, extname(p));
-  const stemCount = new Map<string, number>();
-  for (const p of paths) stemCount.set(stem(p), (stemCount.get(stem(p)) ?? 0) + 1);
-  const names = paths.map((p) => `${stemCount.get(stem(p))! > 1 ? basename(p) : stem(p)}.${extension}`);
+  const names = paths.map((p) => `${basename(p, extname(p))}.${extension}`);
   const firstWith = new Map<string, number>();
   names.forEach((name, i) => {
     const first = firstWith.get(name);

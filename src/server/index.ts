@@ -75,6 +75,10 @@ export interface ServerOptions {
   allowedOrigins?: string[];
   /** Audio before a `config` message is an error (1008). Default false: Vosk's behaviour, 16 kHz s16le. */
   requireConfig?: boolean;
+  /** Numbers as numerals in every stream whose config does not say `"numerals": false` (StreamOptions.numerals). Default false. */
+  numerals?: boolean;
+  /** Punctuation and case in every stream whose config does not say `"punctuate": false` (StreamOptions.punctuate). Default false. */
+  punctuate?: boolean;
   /** Sample rate assumed until a config names one. Default 16000. */
   defaultSampleRate?: number;
   /** How long close() waits for streams to finish and clients to acknowledge before dropping them. Default 10 000 ms. */
@@ -164,7 +168,7 @@ export function createServer(options: ServerOptions = {}): HearkenServer {
   const budget = new AudioBudget(options.maxServerQueuedSeconds ?? 300);
   const shutdownTimeoutMs = options.shutdownTimeoutMs ?? 10_000;
   const publicDir = options.publicDir === undefined ? PUBLIC_DIR : options.publicDir;
-  const defaults = defaultStreamConfig(options.defaultSampleRate ?? 16000);
+  const defaults = { ...defaultStreamConfig(options.defaultSampleRate ?? 16000), numerals: options.numerals, punctuate: options.punctuate };
   const sessions = new Set<Session>();
   let pool: DecodePool | null = null;
   let nextId = 1;

@@ -12,7 +12,7 @@ const MODEL = defaultModelDir() ?? TINY_MODEL;
 
 async function hearken(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli.ts'), ...args], { cwd: ROOT, timeout: 120_000 });
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli.ts'), ...args], { cwd: ROOT, timeout: 300_000 });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -20,7 +20,8 @@ async function hearken(args: string[]): Promise<{ code: number; stdout: string; 
   }
 }
 
-describe('hearken transcribe', () => {
+// Each test runs the CLI in a child process or two: generous limits, since CI machines may be loaded.
+describe('hearken transcribe', { timeout: 300_000 }, () => {
   it('transcribes good files, reports a bad one among them, and exits non-zero', async () => {
     const dir = tempDir();
     const bad = join(dir, 'bad.wav');
@@ -62,13 +63,14 @@ describe('hearken transcribe', () => {
     for (const w of json.words) expect(w.end).toBeLessThanOrEqual(json.end);
   });
 
-  it('transcribes FLAC, Ogg Opus, Ogg Vorbis and MP3 as it does the WAV, each into its own output file', async () => {
+  it('transcribes FLAC, Ogg Opus, Ogg Vorbis and MP3 as it does the WAV, one JSON line each', async () => {
     const stem = 'librilight-831-130739-0011';
     const inputs = [join(SAMPLES, `${stem}.wav`), ...['flac', 'opus', 'ogg', 'mp3'].map((ext) => join(SAMPLES, 'compressed', `${stem}.${ext}`))];
-    const out = join(tempDir(), 'out');
-    const r = await hearken(['transcribe', '--model', MODEL, '--greedy', '--format', 'json', '--out', out, ...inputs]);
+    const r = await hearken(['transcribe', '--model', MODEL, '--greedy', '--format', 'jsonl', ...inputs]);
     expect(r.code).toBe(0);
-    const textOf = (ext: string): string => (JSON.parse(readFileSync(join(out, `${stem}.${ext}.json`), 'utf8')) as { text: string }).text;
+    const lines = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { file: string; text: string });
+    expect(lines.map((l) => l.file)).toEqual(inputs);
+    const textOf = (ext: string): string => lines.find((l) => l.file.endsWith(`.${ext}`))!.text;
     const reference = readFileSync(join(SAMPLES, 'manifest.tsv'), 'utf8').split('\n').find((l) => l.startsWith(`${stem}.wav\t`))!.split('\t')[1]!;
     const cer = (ext: string): number => computeWer([{ reference, hypothesis: textOf(ext) }]).cer;
     // FLAC is lossless and decodes to the WAV's very samples: the same words. The lossy codecs (32-48 kbit/s)
@@ -76,9 +78,40 @@ describe('hearken transcribe', () => {
     expect(textOf('flac')).toBe(textOf('wav'));
     for (const ext of ['opus', 'ogg', 'mp3']) expect(cer(ext)).toBeLessThan(cer('wav') + 0.1);
     // Two inputs that would share an output name are refused before any work.
-    const clash = await hearken(['transcribe', '--model', MODEL, '--greedy', '--out', out, inputs[0]!, inputs[0]!]);
+    const clash = await hearken(['transcribe', '--model', MODEL, '--greedy', '--out', join(tempDir(), 'out'), inputs[0]!, inputs[1]!]);
     expect(clash.code).toBe(1);
-    expect(clash.stderr).toMatch(/would both be written to/);
+    expect(clash.stderr).toMatch(/0011\.wav and .*0011\.flac would both be written to librilight-831-130739-0011\.txt/);
+  });
+
+  it('writes segments, each utterance with its times, words and alternatives, in json and jsonl alike', async () => {
+    const file = join(SAMPLES, 'long-librilight-248.wav');
+    const [json, jsonl] = await Promise.all(['json', 'jsonl'].map((format) => hearken(['transcribe', '--model', MODEL, '--format', format, file])));
+    expect(json!.code, json!.stderr).toBe(0);
+    const doc = JSON.parse(json!.stdout) as { file: string; text: string; words: { word: string }[]; segments: { start: number; end: number; text: string; words: { word: string; start: number; end: number }[]; alternatives: { text: string; confidence: number }[] }[] };
+    expect(JSON.parse(jsonl!.stdout)).toEqual(doc);
+    expect(doc.file).toBe(file);
+    expect(doc.segments.length).toBeGreaterThan(1); // a 70 s file ends several utterances
+    expect(doc.segments.map((s) => s.text).join(' ')).toBe(doc.text);
+    expect(doc.segments.flatMap((s) => s.words)).toEqual(doc.words);
+    let t = 0;
+    for (const s of doc.segments) {
+      expect(s.start).toBeGreaterThanOrEqual(t);
+      expect(s.end).toBeGreaterThan(s.start);
+      for (const w of s.words) expect(w.start >= s.start - 1e-3 && w.end <= s.end + 1e-3).toBe(true);
+      expect(s.alternatives[0]).toEqual({ text: s.text, confidence: expect.any(Number) as number });
+      t = s.end;
+    }
+  });
+
+  it('skips a file longer than --max-duration with TOO_LONG, transcribing the others', async () => {
+    const short = join(SAMPLES, 'digit-8k-fsdd-7.wav');
+    const long = join(SAMPLES, 'librilight-831-130739-0011.wav');
+    const opus = join(SAMPLES, 'compressed', 'librilight-831-130739-0011.opus');
+    const r = await hearken(['transcribe', '--model', MODEL, '--greedy', '--max-duration', '3', '--format', 'jsonl', short, long, opus]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/skipped .*0011\.wav: AudioFormatError: .* holds 4\.9 s of audio; the limit .* is 3 s \(TOO_LONG\)/);
+    expect(r.stderr).toMatch(/skipped .*0011\.opus: .*\(TOO_LONG\)/);
+    expect(r.stdout.trimEnd().split('\n').map((l) => (JSON.parse(l) as { file: string }).file)).toEqual([short]);
   });
 
   it('explains a bad model folder', async () => {
@@ -123,13 +156,14 @@ describe('hearken transcribe', () => {
   });
 
   it('refuses an unknown format and a bad hotword boost before doing any work', async () => {
-    expect((await hearken(['transcribe', '--format', 'docx', 'x.wav'])).stderr).toMatch(/Allowed choices are text, json, srt, vtt/);
+    expect((await hearken(['transcribe', '--format', 'docx', 'x.wav'])).stderr).toMatch(/Allowed choices are text, json, jsonl, srt, vtt/);
+    expect((await hearken(['transcribe', '--max-duration', '-5', 'x.wav'])).stderr).toMatch(/--max-duration.*positive duration/);
     expect((await hearken(['transcribe', '--hotword', 'stella:-2', 'x.wav'])).stderr).toMatch(/boost .* positive/);
     expect((await hearken(['transcribe', '--end-padding', '-1', 'x.wav'])).stderr).toMatch(/--end-padding.*seconds from 0 to 5/);
   });
 });
 
-describe('hearken eval', () => {
+describe('hearken eval', { timeout: 300_000 }, () => {
   it('prints WER and CER for a manifest', async () => {
     const dir = tempDir();
     const manifest = join(dir, 'm.tsv');

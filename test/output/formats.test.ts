@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatResult, toSrt, toVtt, wordsToCues } from '../../src/output/formats.js';
+import { formatResult, toSrt, toVtt, transcriptDocument, wordsToCues } from '../../src/output/formats.js';
+import type { FileTranscript } from '../../src/recognizer/file-transcription.js';
 import type { RecognitionResult } from '../../src/recognizer/index.js';
 
 const result: RecognitionResult = {
@@ -55,7 +56,32 @@ describe('subtitle output', () => {
 
   it('gives no cues for no words, and JSON that round-trips', () => {
     expect(wordsToCues([])).toEqual([]);
-    expect(JSON.parse(formatResult(result, 'json', { file: 'x.wav' }))).toEqual({ file: 'x.wav', ...result });
+    const { alternatives: _alternatives, ...whole } = result;
+    expect(JSON.parse(formatResult(result, 'json', { file: 'x.wav' }))).toEqual({ file: 'x.wav', ...whole, segments: [result] });
     expect(formatResult(result, 'text')).toBe(`${result.text}\n`);
+  });
+});
+
+describe('JSON output', () => {
+  const first = { ...result, text: 'the quick brown fox', words: result.words.slice(0, 4), end: 1.2, alternatives: [{ text: 'the quick brown fox', confidence: -3.5 }, { text: 'the quick brown fix', confidence: -4.25 }] };
+  const second = { ...result, text: 'jumps over', words: result.words.slice(4, 6), start: 1.2, end: 2, alternatives: [{ text: 'jumps over', confidence: -2 }] };
+  const file: FileTranscript = { text: 'the quick brown fox jumps over', words: [...first.words, ...second.words], alternatives: [], start: 0, end: 2, segments: [first, second] };
+
+  it('json and jsonl write the same document: file, text, words, and each utterance with its alternatives', () => {
+    const doc = transcriptDocument(file, 'a.wav');
+    expect(Object.keys(doc)).toEqual(['file', 'text', 'start', 'end', 'words', 'segments']);
+    expect(doc.segments.map((s) => s.text).join(' ')).toBe(doc.text);
+    expect(doc.segments[0]!.alternatives[1]).toEqual({ text: 'the quick brown fix', confidence: -4.25 });
+    expect(JSON.parse(formatResult(file, 'json', { file: 'a.wav' }))).toEqual(doc);
+    const line = formatResult(file, 'jsonl', { file: 'a.wav' });
+    expect(line.endsWith('\n')).toBe(true);
+    expect(line.indexOf('\n')).toBe(line.length - 1); // one line
+    expect(JSON.parse(line)).toEqual(doc);
+  });
+
+  it('a stream result without segments is its own one segment, or none when silent', () => {
+    expect(transcriptDocument(result).segments).toHaveLength(1);
+    expect(transcriptDocument({ ...result, text: '', words: [] }).segments).toEqual([]);
+    expect('file' in transcriptDocument(result)).toBe(false);
   });
 });

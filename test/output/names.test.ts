@@ -2,16 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { outputFileNames } from '../../src/output/names.js';
 
 describe('outputFileNames', () => {
-  it('swaps the extension when names are distinct', () => {
-    expect(outputFileNames(['a/talk.wav', 'b/interview.mp3', 'song'], 'srt')).toEqual(['talk.srt', 'interview.srt', 'song.srt']);
+  it('replaces the last extension with the format\'s, for every format, whatever the other inputs', () => {
+    for (const ext of ['txt', 'json', 'jsonl', 'srt', 'vtt']) {
+      expect(outputFileNames(['a/talk.wav', 'b/interview.mp3', 'song', 'x/rec.2024.flac'], ext))
+        .toEqual([`talk.${ext}`, `interview.${ext}`, `song.${ext}`, `rec.2024.${ext}`]);
+      // a name depends on its input alone
+      expect(outputFileNames(['b/interview.mp3'], ext)).toEqual([`interview.${ext}`]);
+    }
   });
 
-  it('keeps the input extension for inputs that would share a name', () => {
-    expect(outputFileNames(['x/talk.wav', 'x/talk.mp3', 'y/other.ogg'], 'json')).toEqual(['talk.wav.json', 'talk.mp3.json', 'other.json']);
-  });
-
-  it('refuses names that still clash, naming both inputs', () => {
-    expect(() => outputFileNames(['a/talk.wav', 'b/talk.wav'], 'txt')).toThrow(/a\/talk\.wav and b\/talk\.wav would both be written to talk\.wav\.txt/);
-    expect(() => outputFileNames(['talk.wav', 'talk.wav'], 'txt')).toThrow(/would both be written/);
+  it('refuses inputs that would share a name, naming both', () => {
+    expect(() => outputFileNames(['a/talk.wav', 'b/talk.wav'], 'txt')).toThrow(/a\/talk\.wav and b\/talk\.wav would both be written to talk\.txt/);
+    expect(() => outputFileNames(['x/talk.wav', 'x/talk.mp3'], 'json')).toThrow(/x\/talk\.wav and x\/talk\.mp3 would both be written to talk\.json/);
+    expect(() => outputFileNames(['talk.wav', 'talk.wav'], 'srt')).toThrow(/would both be written/);
   });
 });
