@@ -63,7 +63,7 @@ function end(): number {
 async function openSegment(state: StreamState): Promise<Segment> {
   const { config } = state;
   const pcm = await PcmStreamDecoder.create({ encoding: config.format, sampleRate: config.sampleRate });
-  const stream = recognizer.createStream({ hotwords: config.hotwords, grammar: config.grammar, endpoint: config.endpoint, numerals: config.numerals, punctuate: config.punctuate });
+  const stream = recognizer.createStream({ hotwords: config.hotwords, grammar: config.grammar, endpoint: config.endpoint, numerals: config.numerals, punctuate: config.punctuate, maskWords: config.maskWords });
   return { pcm, stream, samples: 0 };
 }
 

@@ -7,6 +7,7 @@ import type { Hotword } from '../decoder/hotwords.js';
 import { MAX_SAMPLE_RATE, MIN_SAMPLE_RATE } from '../audio/types.js';
 import type { EndpointConfig } from '../recognizer/endpoint.js';
 import type { RecognitionResult } from '../recognizer/types.js';
+import { DEFAULT_MASK_WORDS, MaskWordsError, compileWordMask } from '../text/mask-words.js';
 
 /** WebSocket close codes the server uses (RFC 6455 §7.4.1). */
 export const CloseCode = {
@@ -48,6 +49,8 @@ export interface StreamConfig {
   numerals?: boolean;
   /** Results and partials punctuated and cased for display (Hearken's `punctuate` extension; StreamOptions.punctuate). */
   punctuate?: boolean;
+  /** Words shown as asterisks in results and partials (Hearken's `mask_words` extension: a list, or true for DEFAULT_MASK_WORDS; StreamOptions.maskWords). */
+  maskWords?: string[];
 }
 
 export function defaultStreamConfig(sampleRate = 16000): StreamConfig {
@@ -118,6 +121,17 @@ function phraseArray(value: unknown, name: string): unknown[] {
   return value;
 }
 
+/** `mask_words`: true for the default list, false for none, or a list of words. */
+function maskWordList(value: unknown): string[] {
+  if (value === true || value === false) return value ? [...DEFAULT_MASK_WORDS] : [];
+  if (!Array.isArray(value)) throw invalid(`"mask_words" must be true, false or an array of words, got ${value === null ? 'null' : typeof value}`);
+  try {
+    return [...compileWordMask(value).words];
+  } catch (err) {
+    if (err instanceof MaskWordsError) throw invalid(`"mask_words": ${err.message}`);
+    throw err;
+  }
+}
 
 /** Validates the body of a `config` message; unknown keys and wrong types are errors (1007). */
 export function parseConfig(body: unknown): Partial<StreamConfig> {
@@ -193,6 +207,9 @@ export function parseConfig(body: unknown): Partial<StreamConfig> {
         break;
       case 'punctuate':
         out.punctuate = flag(value, 'punctuate');
+        break;
+      case 'mask_words':
+        out.maskWords = maskWordList(value);
         break;
       case 'format':
         if (value !== 's16le' && value !== 'f32le') throw invalid(`"format" must be "s16le" or "f32le", got ${echo(value)}`);
