@@ -6,6 +6,7 @@ import { dirname, relative } from 'node:path';
 import { DEFAULT_ENDPOINT_CONFIG } from '../recognizer/endpoint.js';
 import { DEFAULT_END_PADDING, MODELS_DIR, defaultModels } from '../recognizer/recognizer.js';
 import type { WorkerRecognizerOptions } from '../recognizer/transcribe-worker.js';
+import { MaskWordsError, parseMaskWordList } from '../text/mask-words.js';
 
 export function positiveInt(value: string): number {
   const n = Number(value);
@@ -60,6 +61,30 @@ export function withDisplayFlags<T extends import('commander').Command>(command:
     .option('--numerals', `write numbers as numerals${where}: "1984", "21st", "3.14", "50%" (default: as spoken)`)
     .option('--punctuate', `punctuate and case for display${where}: "The fox jumped. It was tired." (default: lowercase words)`);
   return command;
+}
+
+export interface MaskFlags {
+  maskWords?: string;
+}
+
+/** `--mask-words FILE`: text stays as heard unless asked. */
+export function withMaskWordsFlag<T extends import('commander').Command>(command: T): T {
+  command.option('--mask-words <file>', 'show the words listed in FILE (one a line, # comments) as asterisks, one per letter: "what the ****" (default: text as heard)');
+  return command;
+}
+
+/** The words of `--mask-words FILE`, or undefined without it; an unreadable file or a bad line is an error. */
+export async function maskWordsFromFlags(flags: MaskFlags): Promise<string[] | undefined> {
+  const path = flags.maskWords;
+  if (path === undefined) return undefined;
+  const text = await readFile(path, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    throw new Error(`cannot read mask word file ${path}: ${err.code ?? err.message}`);
+  });
+  try {
+    return parseMaskWordList(text);
+  } catch (err) {
+    throw err instanceof MaskWordsError ? new MaskWordsError(err.code, `${path}: ${err.message}`) : err;
+  }
 }
 
 export interface DecodingFlags {

@@ -7,9 +7,9 @@ import type { Hotword } from '../decoder/hotwords.js';
 import { normalizeGrammar } from '../decoder/grammar.js';
 import { createRecognizer } from '../recognizer/recognizer.js';
 import type { RecognitionResult } from '../recognizer/types.js';
-import { grammarFromFlags, positiveInt, recognizerOptions, withDecodingFlags, withDisplayFlags, withGrammarFlags, withHotwordFlag, type DecodingFlags, type DisplayFlags, type GrammarFlags } from './options.js';
+import { grammarFromFlags, maskWordsFromFlags, positiveInt, recognizerOptions, withDecodingFlags, withDisplayFlags, withGrammarFlags, withHotwordFlag, withMaskWordsFlag, type DecodingFlags, type DisplayFlags, type GrammarFlags, type MaskFlags } from './options.js';
 
-interface StreamFlags extends DecodingFlags, GrammarFlags, DisplayFlags {
+interface StreamFlags extends DecodingFlags, GrammarFlags, DisplayFlags, MaskFlags {
   rate: number;
   encoding: PcmEncoding;
   channels: number;
@@ -51,7 +51,7 @@ export function streamCommand(): Command {
     .option('--channels <n>', 'interleaved channels of raw PCM input, downmixed to mono', positiveInt, 1)
     .addOption(new Option('--format <format>', 'text: one line per utterance; json: one JSON object per utterance per line, with its start, end, text and words').choices(['text', 'json']).default('text'))
     .option('--partials', 'show the utterance in progress on stderr, rewritten in place');
-  return withDecodingFlags(withGrammarFlags(withDisplayFlags(withHotwordFlag(command))), 'the input').action(async (flags: StreamFlags) => {
+  return withDecodingFlags(withGrammarFlags(withMaskWordsFlag(withDisplayFlags(withHotwordFlag(command)))), 'the input').action(async (flags: StreamFlags) => {
     if (process.stdin.isTTY) {
       throw new Error('hearken stream reads audio from stdin; pipe some in, e.g. arecord -f S16_LE -r 16000 -c 1 | hearken stream');
     }
@@ -66,7 +66,7 @@ async function streamStdin(input: Readable, out: Writable, err: Writable, flags:
   if (grammar) normalizeGrammar(grammar); // a bad grammar fails before any audio is read
   const audio = new AudioByteStream({ encoding: flags.encoding, sampleRate: flags.rate, channels: flags.channels });
   const recognizer = await createRecognizer(recognizerOptions(flags));
-  const stream = recognizer.createStream({ hotwords: flags.hotword ?? [], grammar, numerals: flags.numerals, punctuate: flags.punctuate });
+  const stream = recognizer.createStream({ hotwords: flags.hotword ?? [], grammar, numerals: flags.numerals, punctuate: flags.punctuate, maskWords: await maskWordsFromFlags(flags) });
   let shown = '';
   const emit = (result: RecognitionResult): void => {
     if (flags.partials && shown) err.write('\n');

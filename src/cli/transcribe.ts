@@ -4,9 +4,9 @@ import type { Hotword } from '../decoder/hotwords.js';
 import { BatchOutput } from '../output/batch-output.js';
 import { OUTPUT_FORMATS, type OutputFormat } from '../output/formats.js';
 import { transcribeFiles } from '../recognizer/batch.js';
-import { grammarFromFlags, positiveInt, recognizerOptions, withDecodingFlags, withDisplayFlags, withGrammarFlags, withHotwordFlag, type DecodingFlags, type DisplayFlags, type GrammarFlags } from './options.js';
+import { grammarFromFlags, maskWordsFromFlags, positiveInt, recognizerOptions, withDecodingFlags, withDisplayFlags, withGrammarFlags, withHotwordFlag, withMaskWordsFlag, type DecodingFlags, type DisplayFlags, type GrammarFlags, type MaskFlags } from './options.js';
 
-interface TranscribeFlags extends DecodingFlags, GrammarFlags, DisplayFlags {
+interface TranscribeFlags extends DecodingFlags, GrammarFlags, DisplayFlags, MaskFlags {
   format: OutputFormat;
   out?: string;
   hotword?: Hotword[];
@@ -33,7 +33,7 @@ export function transcribeCommand(): Command {
     .option('--max-duration <time>', 'skip files longer than this (seconds, or 90m, 2h) with error TOO_LONG (default: no limit)', durationSeconds)
     .option('--workers <n>', 'worker threads (default: one per core, at most one per file)', positiveInt)
     .option('--no-progress', 'no progress bar');
-  return withDecodingFlags(withGrammarFlags(withDisplayFlags(withHotwordFlag(command)))).action(async (files: string[], flags: TranscribeFlags) => {
+  return withDecodingFlags(withGrammarFlags(withMaskWordsFlag(withDisplayFlags(withHotwordFlag(command))))).action(async (files: string[], flags: TranscribeFlags) => {
     const grammar = await grammarFromFlags(flags);
     const output = await BatchOutput.open(files, { format: flags.format, out: flags.out });
     const showBar = flags.progress && process.stderr.isTTY && (files.length > 1 || flags.out !== undefined);
@@ -45,6 +45,7 @@ export function transcribeCommand(): Command {
       grammar,
       numerals: flags.numerals,
       punctuate: flags.punctuate,
+      maskWords: await maskWordsFromFlags(flags),
       maxDuration: flags.maxDuration,
       workers: flags.workers,
       onResult: (path, outcome, index) => {
