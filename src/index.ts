@@ -18,6 +18,7 @@ export {
 } from './recognizer/index.js';
 export { transcribeFiles, type BatchOptions } from './recognizer/batch.js';
 export { createServer } from './server/index.js';
+export { TranscriptionQueue, TranscriptionWorker, QueueWorkerMetrics, transcriptionJobId, type TranscriptionQueueOptions, type TranscriptionWorkerOptions, type JobTranscribeOptions, type JobOutcome, type SubmittedJob } from './queue/index.js';
 export { formatResult, toSrt, toVtt, wordsToCues, type OutputFormat } from './output/formats.js';
 export * from './audio/index.js';
 export { MfccExtractor, computeMfcc, DEFAULT_FEATURE_CONFIG, type FeatureConfig, type FeatureFrames } from './features/index.js';
