@@ -4,7 +4,8 @@
 #   training/accept-model.sh CANDIDATE_DIR [NAME]    (NAME: default models/default.json's acousticModel)
 #
 # CANDIDATE_DIR: an exported model folder (continue.sh exports the moving average of its last weights to
-# WORKDIR/candidate).  Both it and models/NAME decode the six training-side dev sets with the beam search and the LM
+# WORKDIR/candidate).  Both it and models/NAME decode the training-side dev sets (training/dev-logprobs.ts: real-dev, synth-dev, their onset and
+# offset cuts, so-dev) with the beam search and the LM
 # (training/tune-decoder.ts: every utterance at the three stacking phases, 120 per set; never ../shared/eval) at the
 # shipped decoder settings (models/default.json: beam, threshold, alpha, beta, unknown-word cost, LM look-ahead).
 # The candidate replaces models/NAME (model.onnx, model.json, reference.json, README.md) only if

@@ -16,7 +16,7 @@
 # they decide nothing, since over real-dev's 882 words they are mostly noise.
 # At the stop the moving average of the last weights is exported to WORKDIR/candidate (ONNX parity verified), and
 # training/accept-model.sh decides with the decoder users run: the candidate replaces models/NAME only if its mean
-# beam+LM dev WER over the six dev sets is at least MIN_GAIN below the shipped model's and no set loses more than
+# beam+LM dev WER over the seven dev sets is at least MIN_GAIN below the shipped model's and no set loses more than
 # MAX_SET_LOSS (accept-model.sh; runs that stop together are judged one after the other).  A refused candidate
 # stays in WORKDIR/candidate: training/average.py averages the weights of several fine-tunes of one shipped model
 # (a model soup), which accept-model.sh judges like any candidate.
