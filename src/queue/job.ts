@@ -29,6 +29,10 @@ export interface JobTranscribeOptions {
   grammar?: string[];
   numerals?: boolean;
   punctuate?: boolean;
+  /** Words shown as asterisks (StreamOptions.maskWords). */
+  maskWords?: string[];
+  /** Refuse audio longer than this many seconds (error code TOO_LONG). */
+  maxDuration?: number;
 }
 
 /** A job's data in Redis. */

@@ -16,7 +16,7 @@ import { languageModelPath } from '../recognizer/recognizer.js';
 import type { TranscribeOutcome, TranscribeTask, WorkerRecognizerOptions } from '../recognizer/transcribe-worker.js';
 import { siblingWorker } from '../util/worker-path.js';
 import { redisConnection } from './connection.js';
-import { DEFAULT_QUEUE, type TranscriptionJobData, type TranscriptionJobResult } from './job.js';
+import { DEFAULT_QUEUE, type JobTranscribeOptions, type TranscriptionJobData, type TranscriptionJobResult } from './job.js';
 import { QueueWorkerMetrics } from './metrics.js';
 
 export interface TranscriptionWorkerOptions {
@@ -128,7 +128,7 @@ export class TranscriptionWorker {
     return worker;
   }
 
-  private task(path: string, job: Pick<TranscriptionJobData['options'], 'recognizer' | 'hotwords' | 'grammar' | 'numerals' | 'punctuate'>): TranscribeTask {
+  private task(path: string, job: JobTranscribeOptions): TranscribeTask {
     // Threads keep their recognizer while the options' JSON stays the same: one spelling for equal options
     // (keys sorted, unset ones left out, beam search named) keeps the warm-up's recognizer for every job.
     const merged: WorkerRecognizerOptions = { ...job.recognizer, decoding: job.recognizer?.decoding ?? 'beam', model: this.options.model, lm: this.options.lm };
@@ -137,7 +137,8 @@ export class TranscriptionWorker {
         .filter(([, value]) => value !== undefined)
         .sort(([a], [b]) => (a < b ? -1 : 1)),
     ) as WorkerRecognizerOptions;
-    return { path, options: recognizer, hotwords: job.hotwords ?? [], grammar: job.grammar, numerals: job.numerals, punctuate: job.punctuate };
+    const { hotwords, grammar, numerals, punctuate, maskWords, maxDuration } = job;
+    return { path, options: recognizer, hotwords: hotwords ?? [], grammar, numerals, punctuate, maskWords, maxDuration };
   }
 
   private async process(job: Job<TranscriptionJobData, TranscriptionJobResult>): Promise<TranscriptionJobResult> {
