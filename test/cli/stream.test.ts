@@ -42,7 +42,7 @@ function rawPcm(file: string): Uint8Array {
   return wav.subarray(dataOffset, dataOffset + dataBytes);
 }
 
-describe('hearken stream (live audio on stdin)', () => {
+describe('hearken stream (live audio on stdin)', { timeout: 300_000 }, () => {
   let recognizer: Recognizer;
   beforeAll(async () => {
     recognizer = await createRecognizer({ model: MODEL });
@@ -93,6 +93,22 @@ describe('hearken stream (live audio on stdin)', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/ended inside a sample \(1 byte left over\)/);
     expect(r.stdout.trim().split('\n').join(' ')).toBe(batch.text);
+  });
+
+  it('decodes compressed input (Ogg Opus, MP3) to the batch transcript, and refuses MP4 saying what to run instead', async () => {
+    for (const ext of ['opus', 'mp3']) {
+      const file = join(SAMPLES, 'compressed', `librilight-831-130739-0011.${ext}`);
+      const batch = await recognizer.transcribeFile(file);
+      const r = await hearkenStream([], readFileSync(file), 7);
+      expect(r.code, r.stderr).toBe(0);
+      expect(batch.text).not.toBe('');
+      expect(r.stdout.trim().split('\n').join(' '), ext).toBe(batch.text);
+    }
+    const mp4 = new Uint8Array([0, 0, 0, 0x20, ...Buffer.from('ftypM4A '), ...new Array<number>(4000).fill(0)]);
+    const refused = await hearkenStream([], mp4, 8);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toMatch(/MP4\/M4A \(AAC\), which hearken stream does not decode; convert it first, e\.g\. ffmpeg -i INPUT -f wav - \| hearken stream/);
   });
 
   it('refuses a WAV stream cut inside its header, and a WAV encoding it cannot stream', async () => {

@@ -1,24 +1,12 @@
-import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { createRecognizer } from '../../src/recognizer/index.js';
 import { computeWer } from '../../src/text/index.js';
-import { ROOT, SAMPLES, TINY_MODEL, defaultModelDir, tempDir } from '../helpers.js';
+import { SAMPLES, TINY_MODEL, defaultModelDir, tempDir } from '../helpers.js';
+import { hearken } from './run-cli.js';
 
-const run = promisify(execFile);
 const MODEL = defaultModelDir() ?? TINY_MODEL;
-
-async function hearken(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli.ts'), ...args], { cwd: ROOT, timeout: 300_000 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 // Each test runs the CLI in a child process or two: generous limits, since CI machines may be loaded.
 describe('hearken transcribe', { timeout: 300_000 }, () => {
