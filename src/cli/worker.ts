@@ -4,6 +4,7 @@ import { DEFAULT_QUEUE } from '../queue/job.js';
 import type { QueueWorkerMetrics } from '../queue/metrics.js';
 import { TranscriptionWorker } from '../queue/worker.js';
 import { positiveInt } from './options.js';
+import { stopOnSignals } from './signals.js';
 
 interface WorkerFlags {
   redis: string;
@@ -66,26 +67,12 @@ export function workerCommand(): Command {
         stalledAfterMs: flags.stalledAfter * 1000,
       });
       const http = flags.metricsPort === undefined ? null : await metricsServer(worker.metrics, flags.metricsPort, flags.metricsHost);
-      let stopping = false;
-      const stop = (signal: string): void => {
-        if (stopping) {
-          process.stderr.write(`hearken: ${signal} again, exiting now\n`);
-          process.exit(1);
-        }
-        stopping = true;
-        process.stderr.write(`hearken: ${signal}: finishing the current jobs\n`);
-        worker.close().then(
-          () => {
-            http?.close();
-            process.exit(0);
-          },
-          (err: unknown) => {
-            process.stderr.write(`hearken: shutdown failed: ${String(err)}\n`);
-            process.exit(1);
-          },
-        );
-      };
-      process.on('SIGTERM', () => stop('SIGTERM'));
-      process.on('SIGINT', () => stop('SIGINT'));
+      stopOnSignals(
+        async () => {
+          await worker.close();
+          http?.close();
+        },
+        (signal) => process.stderr.write(`hearken: ${signal}: finishing the current jobs\n`),
+      );
     });
 }

@@ -4,7 +4,7 @@
  * options is one job and is transcribed once.
  */
 import { createHash } from 'node:crypto';
-import type { Hotword } from '../decoder/hotwords.js';
+import type { BatchOptions } from '../recognizer/batch.js';
 import type { TranscribeOutcome, WorkerRecognizerOptions } from '../recognizer/transcribe-worker.js';
 
 /** The queue name `hearken worker` and `hearken enqueue` use unless told otherwise. */
@@ -22,18 +22,10 @@ export const DEFAULT_JOB_TTL_SECONDS = 24 * 60 * 60;
  */
 export type JobRecognizerOptions = Omit<WorkerRecognizerOptions, 'model' | 'lm'>;
 
-/** Everything that shapes one file's result, besides the worker's model. */
-export interface JobTranscribeOptions {
+/** Everything that shapes one file's result, besides the worker's model: what `transcribeFiles` takes per batch. */
+export type JobTranscribeOptions = Pick<BatchOptions, 'hotwords' | 'grammar' | 'numerals' | 'punctuate' | 'maskWords' | 'maxDuration'> & {
   recognizer?: JobRecognizerOptions;
-  hotwords?: Hotword[];
-  grammar?: string[];
-  numerals?: boolean;
-  punctuate?: boolean;
-  /** Words shown as asterisks (StreamOptions.maskWords). */
-  maskWords?: string[];
-  /** Refuse audio longer than this many seconds (error code TOO_LONG). */
-  maxDuration?: number;
-}
+};
 
 /** A job's data in Redis. */
 export interface TranscriptionJobData {

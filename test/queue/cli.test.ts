@@ -9,7 +9,7 @@ import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisConnection } from '../../src/queue/connection.js';
 import { SAMPLES, tempDir } from '../helpers.js';
-import { startRedis, type Service } from '../services.js';
+import { freePort, startRedis, type Service } from '../services.js';
 import { HearkenProcess, runHearken, startWorker } from './helpers.js';
 
 const LONG = join(SAMPLES, 'long-librilight-248.wav');
@@ -97,7 +97,8 @@ describe('hearken worker + hearken enqueue', () => {
     const bad = join(dir, 'bad.wav');
     writeFileSync(bad, 'RIFF\x10\x00\x00\x00WAVEfmt ');
     const files = [join(SAMPLES, 'tts-espeak-fox.wav'), bad, join(SAMPLES, 'digit-8k-fsdd-7.wav')];
-    const worker = await startWorker(redis.url, queue);
+    const metricsPort = await freePort();
+    const worker = await startWorker(redis.url, queue, ['--metrics-port', String(metricsPort)]);
     workers.push(worker);
     const ref = await runHearken(['transcribe', '--format', 'srt', '--out', join(dir, 'ref'), ...files]);
     const got = await runHearken(['enqueue', '--redis', redis.url, '--queue', queue, '--wait', '--format', 'srt', '--out', join(dir, 'out'), ...files]);
@@ -111,6 +112,11 @@ describe('hearken worker + hearken enqueue', () => {
     const records = [...(await jobRecords(redis.url, queue)).values()].map((r) => JSON.parse(r) as { state: string; started: number });
     expect(records.filter((r) => r.state === 'failed')).toEqual([expect.objectContaining({ state: 'failed', started: 1 })]);
     expect(records.filter((r) => r.state === 'completed')).toHaveLength(2);
+    // and the worker's /metrics counted them
+    const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    expect(metrics).toMatch(/^hearken_queue_jobs_completed_total 2$/m);
+    expect(metrics).toMatch(/^hearken_queue_jobs_failed_total\{reason="input"\} 1$/m);
+    expect(metrics).toMatch(/^hearken_queue_audio_seconds_total [1-9]/m);
   }, 600_000);
 
   it('refuses a file over the size cap and a missing file before queueing them, naming each', async () => {
