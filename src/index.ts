@@ -15,11 +15,15 @@ export {
   type PartialResult,
   type WordResult,
   type Alternative,
+  type FileTranscript,
+  type FileTranscriptionOptions,
 } from './recognizer/index.js';
 export { transcribeFiles, type BatchOptions } from './recognizer/batch.js';
 export { createServer } from './server/index.js';
 export { TranscriptionQueue, TranscriptionWorker, QueueWorkerMetrics, transcriptionJobId, type TranscriptionQueueOptions, type TranscriptionWorkerOptions, type JobTranscribeOptions, type JobOutcome, type SubmittedJob } from './queue/index.js';
-export { formatResult, toSrt, toVtt, wordsToCues, type OutputFormat } from './output/formats.js';
+export { formatResult, toSrt, toVtt, wordsToCues, transcriptDocument, OUTPUT_FORMATS, type OutputFormat, type TranscriptDocument, type SegmentDocument } from './output/formats.js';
+export { BatchOutput, type BatchOutputOptions } from './output/batch-output.js';
+export { outputFileNames } from './output/names.js';
 export * from './audio/index.js';
 export { MfccExtractor, computeMfcc, DEFAULT_FEATURE_CONFIG, type FeatureConfig, type FeatureFrames } from './features/index.js';
 export { AcousticModel, ModelLoadError, WindowBatcher } from './model/index.js';

@@ -7,3 +7,4 @@ export { Resampler, resample } from './resampler.js';
 export { PcmStreamDecoder, type PcmEncoding, type PcmStreamOptions } from './pcm-stream.js';
 export { AudioByteStream } from './byte-stream.js';
 export { NOISE_FLOOR_BLOCK, NoiseFloor, quietNoise, withEndPadding } from './noise-floor.js';
+export { AudioFileStream, type AudioFileStreamOptions, type AudioSource } from './file-stream.js';

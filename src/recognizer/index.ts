@@ -2,3 +2,4 @@ export { Recognizer, createRecognizer, defaultModels, MODELS_DIR, DEFAULT_END_PA
 export { RecognizerStream, StreamStateError, emptyResult, mergeResults } from './stream.js';
 export { DEFAULT_ENDPOINT_CONFIG, EndpointConfigError, type EndpointConfig } from './endpoint.js';
 export type { Alternative, PartialResult, RecognitionResult, WordResult } from './types.js';
+export { transcribeFileStream, type FileTranscript, type FileTranscriptionOptions } from './file-transcription.js';
