@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
+import { wavData } from './server.js';
 
 const HERE = fileURLToPath(new URL('..', import.meta.url));
 const CHUNK_BYTES = 3200; // 100 ms of 16 kHz s16le
@@ -81,14 +82,7 @@ async function stopServer(s: Server, timeoutMs = 60_000): Promise<{ exit: string
 }
 
 function pcm(root: string, file: string): Buffer {
-  const buf = readFileSync(join(root, 'audio-samples', file));
-  let pos = 12;
-  while (pos + 8 <= buf.length) {
-    const size = buf.readUInt32LE(pos + 4);
-    if (buf.toString('ascii', pos, pos + 4) === 'data') return buf.subarray(pos + 8, pos + 8 + size);
-    pos += 8 + size + (size % 2);
-  }
-  throw new Error(`${file}: no data chunk`);
+  return wavData(join(root, 'audio-samples', file));
 }
 
 function open(url: string): Promise<WebSocket> {

@@ -75,15 +75,20 @@ function modelSetup(): { model: string; args: string[]; decoding: 'beam' | 'gree
   return { model: tiny, args: ['--model', tiny, '--greedy'], decoding: 'greedy', lm: false };
 }
 
-function pcm(file: string): Buffer {
-  const buf = readFileSync(join(SAMPLES, file));
+/** The data chunk (raw PCM bytes) of a WAV file. */
+export function wavData(path: string): Buffer {
+  const buf = readFileSync(path);
   let pos = 12;
   while (pos + 8 <= buf.length) {
     const size = buf.readUInt32LE(pos + 4);
     if (buf.toString('ascii', pos, pos + 4) === 'data') return buf.subarray(pos + 8, pos + 8 + size);
     pos += 8 + size + (size % 2);
   }
-  throw new Error(`${file}: no data chunk`);
+  throw new Error(`${path}: no data chunk`);
+}
+
+function pcm(file: string): Buffer {
+  return wavData(join(SAMPLES, file));
 }
 
 function rssMB(pid: number): number {

@@ -41,19 +41,21 @@ export class AudioBudget {
   }
 }
 
-/** A token bucket: `rate` messages per second on average, bursts of up to `rate`. */
+/** A token bucket: `rate` tokens (messages) per second on average, bursts of up to `burst` (default: `rate`). */
 export class MessageRate {
   private tokens: number;
   private last = performance.now();
+  private readonly burst: number;
 
-  constructor(private readonly rate: number) {
-    this.tokens = rate;
+  constructor(private readonly rate: number, burst = rate) {
+    this.burst = burst;
+    this.tokens = burst;
   }
 
   /** Takes `tokens` (one per message); returns 0 if the budget allows it, else the milliseconds until it does again. */
   take(tokens = 1): number {
     const now = performance.now();
-    this.tokens = Math.min(this.rate, this.tokens + ((now - this.last) / 1000) * this.rate);
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.rate);
     this.last = now;
     this.tokens -= tokens;
     return this.tokens >= 0 ? 0 : (-this.tokens / this.rate) * 1000;

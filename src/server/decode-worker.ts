@@ -12,7 +12,8 @@ import { GrammarError, compileGrammar } from '../decoder/grammar.js';
 import { WindowBatcher } from '../model/batcher.js';
 import { createRecognizer, emptyResult, mergeResults, type Recognizer, type RecognizerStream } from '../recognizer/index.js';
 import type { RecognitionResult } from '../recognizer/types.js';
-import { CloseCode, formatPartial, formatResult, shiftResult, type StreamConfig } from './protocol.js';
+import { MessageRate } from './budget.js';
+import { CloseCode, MAX_PHRASE_LIST_CHARS, formatPartial, formatResult, shiftResult, type StreamConfig } from './protocol.js';
 import type { MainToWorker, WorkerInit, WorkerToMain } from './worker-messages.js';
 
 const port = parentPort!;
@@ -125,10 +126,23 @@ async function onFinal(id: number, seq: number, kind: 'eof' | 'reset' | 'shutdow
   send({ t: 'reply', id, seq, text: JSON.stringify(formatResult(result, state.config)), final: true, audioSeconds: 0 });
 }
 
+/**
+ * Phrase-list characters this worker compiles per second (bursts of one maximal list). Compiling blocks the
+ * worker's other streams (~2 ms per 1000 characters on a loaded core), so a burst of new phrase lists waits
+ * here, on its own stream only, instead of stalling everyone's decoding.
+ */
+const grammarBudget = new MessageRate(50_000, MAX_PHRASE_LIST_CHARS);
+
 /** New settings for the next segment; a phrase list is compiled now (cached), so a bad one fails at once. */
-function applyConfig(id: number, state: StreamState, config: StreamConfig): void {
+async function applyConfig(id: number, state: StreamState, config: StreamConfig): Promise<void> {
   state.config = config;
   if (!config.grammar || state.closed) return;
+  const wait = grammarBudget.take(config.grammar.reduce((n, p) => n + p.length, 0));
+  // Waits in steps, so a client that leaves (or a shutdown) is not kept waiting for the budget.
+  for (const until = performance.now() + wait; !state.closed && performance.now() < until; ) {
+    await new Promise((resolve) => setTimeout(resolve, Math.min(200, until - performance.now())));
+  }
+  if (state.closed) return;
   try {
     compileGrammar(config.grammar);
   } catch (err) {

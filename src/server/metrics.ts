@@ -21,7 +21,7 @@ export class ServerMetrics {
     this.connections = new client.Counter({ name: 'hearken_connections_total', help: 'Accepted WebSocket connections', registers });
     this.rejected = new client.Counter({
       name: 'hearken_rejected_connections_total',
-      help: 'Connections refused at upgrade, by reason (capacity, auth, origin, shutdown)',
+      help: 'Connections refused at upgrade, by reason (capacity, address, auth, origin, shutdown)',
       labelNames: ['reason'],
       registers,
     });
@@ -50,6 +50,6 @@ export class ServerMetrics {
       registers,
     });
     this.protocolErrors = new client.Counter({ name: 'hearken_protocol_errors_total', help: 'Streams closed for an error, by close code', labelNames: ['code'], registers });
-    this.paused = new client.Counter({ name: 'hearken_backpressure_pauses_total', help: 'Times a socket was paused because its queued audio hit the limit', registers });
+    this.paused = new client.Counter({ name: 'hearken_backpressure_pauses_total', help: 'Times a socket was paused: queued audio or messages, the server queue, the message rate or unread replies', registers });
   }
 }

@@ -50,6 +50,11 @@ export class Session {
   private readonly holds = new Set<Hold>();
   private readonly rate: MessageRate;
   private rateTimer: NodeJS.Timeout | null = null;
+  /**
+   * Messages over the rate budget, each with the time it is due. The socket is paused at the first one, but a
+   * read already done may hold thousands of small frames: they are spread out here instead of run in a burst.
+   */
+  private readonly backlog: { bytes: Uint8Array; isBinary: boolean; due: number }[] = [];
   private readonly budgetFree = (): void => this.unhold('server');
   private state: State = 'open';
   private endCode: number = CloseCode.NORMAL;
@@ -151,6 +156,7 @@ export class Session {
     this.budget.cancel(this.budgetFree);
     if (this.rateTimer) clearTimeout(this.rateTimer);
     this.rateTimer = null;
+    this.backlog.length = 0;
     if (held && this.state !== 'closed') this.ws.resume();
   }
 
@@ -159,14 +165,26 @@ export class Session {
     const bytes = toBytes(data);
     // Text costs by size (a phrase list is compiled at up to 20 000 characters), audio one token a message.
     const wait = this.rate.take(isBinary ? 1 : 1 + Math.floor(bytes.length / 1000));
-    if (wait > 0 && !this.rateTimer) {
-      // Over the message-rate budget: stop reading until it refills (messages are never dropped).
-      this.hold('rate');
-      this.rateTimer = setTimeout(() => {
-        this.rateTimer = null;
-        this.unhold('rate');
-      }, Math.ceil(wait));
+    if (wait === 0 && this.backlog.length === 0) return this.handle(bytes, isBinary);
+    // Over the message-rate budget: stop reading, and run this message when the budget has refilled.
+    this.backlog.push({ bytes, isBinary, due: performance.now() + wait });
+    this.hold('rate');
+    this.rateTimer ??= setTimeout(() => this.drainBacklog(), Math.ceil(wait));
+  }
+
+  private drainBacklog(): void {
+    this.rateTimer = null;
+    const now = performance.now();
+    while (this.backlog.length > 0 && this.backlog[0]!.due <= now && this.state === 'open') {
+      const { bytes, isBinary } = this.backlog.shift()!;
+      this.handle(bytes, isBinary);
     }
+    if (this.state !== 'open') this.backlog.length = 0;
+    if (this.backlog.length > 0) this.rateTimer = setTimeout(() => this.drainBacklog(), Math.ceil(this.backlog[0]!.due - now));
+    else this.unhold('rate');
+  }
+
+  private handle(bytes: Uint8Array, isBinary: boolean): void {
     if (isBinary) return this.onAudio(bytes);
     if (bytes.length > this.limits.maxTextPayload) {
       return this.fail(CloseCode.TOO_BIG, `text message of ${bytes.length} bytes exceeds the limit of ${this.limits.maxTextPayload}`);
