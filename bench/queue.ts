@@ -6,7 +6,8 @@
  * of audio per hour of wall time from the first submission to the last result. Overhead per job: M copies of a
  * 0.4 s file through one worker, which takes one job at a time: (wall time - recognizer time) / jobs, i.e.
  * submission, Redis round trips, base64, the temporary file and the thread hand-off (the recognizer's time
- * includes reading and decoding the audio).
+ * includes reading and decoding the audio). On a shared machine wall time measures the contention too, so the
+ * workers' own CPU time is reported beside it: audio hours per CPU hour.
  * Writes bench/results/queue.json.
  */
 import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -55,12 +56,20 @@ interface Run {
   audioSeconds: number;
   wallSeconds: number;
   computeSeconds: number;
+  /** CPU time the worker processes used (user + system, all threads; null off Linux). */
+  cpuSeconds: number | null;
   /** Hours of audio transcribed per hour of wall time. */
   audioHoursPerHour: number;
 }
 
-function summarise(label: string, files: number, audio: number, compute: number, wall: number): Run {
-  return { label, files, audioSeconds: audio, computeSeconds: compute, wallSeconds: wall, audioHoursPerHour: audio / wall };
+/** A process's CPU time so far, from /proc (Linux), in seconds. */
+function cpuSecondsOf(pid: number): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return null;
+  }
 }
 
 async function queued(label: string, redis: string, paths: string[], workers: number): Promise<Run> {
@@ -68,9 +77,12 @@ async function queued(label: string, redis: string, paths: string[], workers: nu
   const started = await Promise.all(Array.from({ length: workers }, () => startWorker(redis, name)));
   const queue = new TranscriptionQueue({ redis, queue: name });
   try {
+    const cpu0 = started.map((w) => cpuSecondsOf(w.pid));
     const t0 = performance.now();
     const outcomes = await Promise.all(paths.map(async (path) => queue.outcome((await queue.submitFile(path)).id)));
     const wall = (performance.now() - t0) / 1000;
+    const cpu1 = started.map((w) => cpuSecondsOf(w.pid));
+    const cpu = cpu0.every((c) => c !== null) && cpu1.every((c) => c !== null) ? cpu1.reduce((sum, c, i) => sum + c! - cpu0[i]!, 0) : null;
     let audio = 0;
     let compute = 0;
     for (const o of outcomes) {
@@ -78,7 +90,7 @@ async function queued(label: string, redis: string, paths: string[], workers: nu
       audio += o.value.audioSeconds;
       compute += o.value.computeSeconds;
     }
-    return summarise(label, paths.length, audio, compute, wall);
+    return { label, files: paths.length, audioSeconds: audio, computeSeconds: compute, wallSeconds: wall, cpuSeconds: cpu, audioHoursPerHour: audio / wall };
   } finally {
     await queue.close();
     for (const w of started) await w.kill('SIGTERM');
@@ -102,17 +114,18 @@ try {
   // One worker takes one job at a time: wall time = recognizer time + everything else, per job.
   const tinyRun = runs.at(-1)!;
   const overheadMs = ((tinyRun.wallSeconds - tinyRun.computeSeconds) / tinyRun.files) * 1000;
-  console.log('\n| run | files | audio s | wall s | audio h per h | RTF per job |');
-  console.log('|---|---|---|---|---|---|');
+  console.log('\n| run | files | audio s | wall s | audio h per wall h | worker CPU s | audio h per CPU h | RTF per job |');
+  console.log('|---|---|---|---|---|---|---|---|');
   for (const r of runs) {
-    console.log(`| ${r.label} | ${r.files} | ${r.audioSeconds.toFixed(1)} | ${r.wallSeconds.toFixed(1)} | ${r.audioHoursPerHour.toFixed(1)} | ${(r.computeSeconds / r.audioSeconds).toFixed(3)} |`);
+    const perCpu = r.cpuSeconds === null ? '-' : (r.audioSeconds / r.cpuSeconds).toFixed(1);
+    console.log(`| ${r.label} | ${r.files} | ${r.audioSeconds.toFixed(1)} | ${r.wallSeconds.toFixed(1)} | ${r.audioHoursPerHour.toFixed(1)} | ${r.cpuSeconds?.toFixed(1) ?? '-'} | ${perCpu} | ${(r.computeSeconds / r.audioSeconds).toFixed(3)} |`);
   }
   console.log(`\nqueue overhead per job (tiny files, 1 worker: wall minus recognizer time, per job): ${overheadMs.toFixed(1)} ms`);
   const dir = new URL('./results/', import.meta.url).pathname;
   mkdirSync(dir, { recursive: true });
   const result = { date: new Date().toISOString(), cpu: cpus()[0]?.model, cores: cpus().length, loadAverage1m: loadavg()[0], copies: COPIES, tiny: TINY, runs, overheadMsPerJob: overheadMs };
   writeFileSync(join(dir, 'queue.json'), `${JSON.stringify(result, null, 2)}\n`);
-  console.log(`load average (1 min) at the end: ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`);
+  console.log(`load average (1 min) at the end (the workers are 1-2 of it): ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`);
   console.log('written to bench/results/queue.json');
 } finally {
   await redis.stop();
