@@ -1,22 +1,10 @@
-import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { ROOT, SAMPLES, tempDir } from '../helpers.js';
+import { SAMPLES, tempDir } from '../helpers.js';
+import { hearken } from './run-cli.js';
 
-const run = promisify(execFile);
 const FOX = join(SAMPLES, 'tts-espeak-fox.wav');
-
-async function hearken(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli.ts'), ...args], { cwd: ROOT, timeout: 300_000 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 describe('hearken transcribe --mask-words FILE', { timeout: 300_000 }, () => {
   it('leaves text as heard without it, and masks the listed words with it', async () => {
