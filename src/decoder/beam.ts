@@ -12,13 +12,13 @@
  * identical however the input is split across `acceptFrames` calls.
  */
 import type { NgramLM } from '../lm/ngram-lm.js';
-import { PairHash } from '../lm/pair-hash.js';
+import { PairHash } from '../util/pair-hash.js';
 import { LexiconTrie, lexiconFor } from './lexicon.js';
 import { lookaheadFor, type LmLookahead } from './lm-lookahead.js';
 import { HotwordTrie, type Hotword } from './hotwords.js';
 import { BLANK, DEFAULT_VOCABULARY } from './vocabulary.js';
 import { wordConfidence, type ConfidenceCalibration, type WordEvidence } from './confidence.js';
-import { align } from '../text/wer.js';
+import { align } from '../util/align.js';
 
 export type { Hotword } from './hotwords.js';
 

@@ -10,7 +10,7 @@
  * a longer phrase sharing that prefix is therefore not matched further (documented limitation).
  */
 import { normalizeText } from '../text/normalize.js';
-import { PairHash } from '../lm/pair-hash.js';
+import { PairHash } from '../util/pair-hash.js';
 
 export interface Hotword {
   phrase: string;

@@ -1,5 +1,5 @@
 import type { NgramLM } from '../lm/ngram-lm.js';
-import { PairHash } from '../lm/pair-hash.js';
+import { PairHash } from '../util/pair-hash.js';
 
 /**
  * A character trie of the LM's vocabulary, so the beam search can tell as soon as a partial word can no
