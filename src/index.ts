@@ -20,7 +20,7 @@ export {
 } from './recognizer/index.js';
 export { transcribeFiles, type BatchOptions } from './recognizer/batch.js';
 export { createServer } from './server/index.js';
-export { TranscriptionQueue, TranscriptionWorker, QueueWorkerMetrics, transcriptionJobId, type TranscriptionQueueOptions, type TranscriptionWorkerOptions, type JobTranscribeOptions, type JobOutcome, type SubmittedJob } from './queue/index.js';
+export { TranscriptionQueue, TranscriptionWorker, QueueWorkerMetrics, QueueConnectionError, transcriptionJobId, type TranscriptionQueueOptions, type TranscriptionWorkerOptions, type JobTranscribeOptions, type JobOutcome, type SubmittedJob } from './queue/index.js';
 export { formatResult, toSrt, toVtt, wordsToCues, transcriptDocument, OUTPUT_FORMATS, type OutputFormat, type TranscriptDocument, type SegmentDocument } from './output/formats.js';
 export { BatchOutput, type BatchOutputOptions } from './output/batch-output.js';
 export { outputFileNames } from './output/names.js';

@@ -78,10 +78,10 @@ function launch(command: string, args: string[], port: number): Service & { prin
   };
 }
 
-/** redis-server on a free loopback port, nothing persisted. */
-export async function startRedis(): Promise<Service & { url: string }> {
+/** redis-server on a free loopback port (or this one), nothing persisted. */
+export async function startRedis(port?: number): Promise<Service & { url: string }> {
   requireBinary('redis-server', 'redis-server');
-  const port = await freePort();
+  port ??= await freePort();
   const dir = tempDir('hearken-redis-');
   const redis = launch('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], port);
   await redis.printed(/Ready to accept connections/);

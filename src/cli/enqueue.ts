@@ -108,6 +108,7 @@ export function enqueueCommand(): Command {
     if (!flags.wait && flags.out !== undefined) throw new Error('--out needs --wait');
     const queue = new TranscriptionQueue({ redis: flags.redis, queue: flags.queue, maxJobBytes: flags.maxMb * 2 ** 20, ttlSeconds: flags.ttl });
     try {
+      await queue.connected(); // one clear error for an unreachable Redis, not one per file
       if (flags.wait) await submitAndWait(queue, files, options, flags);
       else await submit(queue, files, options);
     } finally {

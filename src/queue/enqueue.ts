@@ -10,7 +10,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { Queue, QueueEvents, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { AudioFormatError } from '../audio/errors.js';
-import { redisConnection } from './connection.js';
+import { connectRedis } from './connection.js';
 import {
   DEFAULT_JOB_TTL_SECONDS,
   DEFAULT_MAX_JOB_BYTES,
@@ -52,16 +52,28 @@ type TranscriptionJob = Job<TranscriptionJobData, TranscriptionJobResult>;
 
 export class TranscriptionQueue {
   readonly name: string;
-  private readonly connection: Redis;
-  private readonly queue: Queue<TranscriptionJobData, TranscriptionJobResult>;
-  private events: { connection: Redis; events: QueueEvents } | null = null;
+  /** Connects on construction; every call waits for it, and a Redis that cannot be reached fails them all. */
+  private readonly ready: Promise<{ connection: Redis; queue: Queue<TranscriptionJobData, TranscriptionJobResult> }>;
+  private events: Promise<{ connection: Redis; events: QueueEvents }> | null = null;
 
   constructor(private readonly options: TranscriptionQueueOptions) {
     this.name = options.queue ?? DEFAULT_QUEUE;
-    this.connection = redisConnection(options.redis);
-    this.queue = new Queue<TranscriptionJobData, TranscriptionJobResult>(this.name, { connection: this.connection });
-    // each job awaited by outcome() listens for the queue closing: thousands may be awaited at once
-    this.queue.setMaxListeners(0);
+    this.ready = connectRedis(options.redis).then((connection) => {
+      const queue = new Queue<TranscriptionJobData, TranscriptionJobResult>(this.name, { connection });
+      // each job awaited by outcome() listens for the queue closing: thousands may be awaited at once
+      queue.setMaxListeners(0);
+      return { connection, queue };
+    });
+    this.ready.catch(() => {}); // reported by the first call that needs it
+  }
+
+  /** Resolves once connected to Redis; a QueueConnectionError if it cannot be reached. */
+  async connected(): Promise<void> {
+    await this.ready;
+  }
+
+  private async queue(): Promise<Queue<TranscriptionJobData, TranscriptionJobResult>> {
+    return (await this.ready).queue;
   }
 
   /** Queues one file's bytes; `name` is for logs and progress. Refuses audio over the size cap. */
@@ -69,11 +81,12 @@ export class TranscriptionQueue {
     const max = this.options.maxJobBytes ?? DEFAULT_MAX_JOB_BYTES;
     if (audio.length > max) throw new AudioFormatError('TOO_LARGE', `${name} is ${audio.length} bytes; the queue's limit is ${max}`);
     const id = transcriptionJobId(audio, options);
-    if (await this.queue.getJob(id)) return { id, created: false };
+    const queue = await this.queue();
+    if (await queue.getJob(id)) return { id, created: false };
     const ttl = this.options.ttlSeconds ?? DEFAULT_JOB_TTL_SECONDS;
     const data: TranscriptionJobData = { name, audio: Buffer.from(audio.buffer, audio.byteOffset, audio.length).toString('base64'), options };
     // An id already taken makes add() a no-op, so two clients racing with the same file still make one job.
-    await this.queue.add('transcribe', data, {
+    await queue.add('transcribe', data, {
       jobId: id,
       attempts: this.options.attempts ?? 3,
       backoff: { type: 'exponential', delay: 1000 },
@@ -97,7 +110,7 @@ export class TranscriptionQueue {
    * `hearken transcribe` prints). A job that expired or never existed is an error too.
    */
   async outcome(id: string): Promise<JobOutcome> {
-    const job = (await this.queue.getJob(id)) as TranscriptionJob | undefined;
+    const job = (await (await this.queue()).getJob(id)) as TranscriptionJob | undefined;
     if (!job) return { ok: false, error: `JobNotFound: no job ${id} in queue ${this.name} (expired, or never submitted)` };
     try {
       return { ok: true, value: await job.waitUntilFinished(await this.queueEvents()) };
@@ -107,24 +120,27 @@ export class TranscriptionQueue {
   }
 
   /** Jobs waiting, running, done and failed in this queue now. */
-  counts(): Promise<Record<string, number>> {
-    return this.queue.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed');
+  async counts(): Promise<Record<string, number>> {
+    return (await this.queue()).getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed');
   }
 
   private async queueEvents(): Promise<QueueEvents> {
-    if (!this.events) {
-      const connection = redisConnection(this.options.redis);
-      this.events = { connection, events: new QueueEvents(this.name, { connection }) };
-      this.events.events.on('error', () => {}); // reconnects on its own; outcome() reports what it cannot get
-    }
-    await this.events.events.waitUntilReady();
-    return this.events.events;
+    this.events ??= connectRedis(this.options.redis).then((connection) => {
+      const events = new QueueEvents(this.name, { connection });
+      events.on('error', () => {}); // reconnects on its own; outcome() reports what it cannot get
+      return { connection, events };
+    });
+    const { events } = await this.events;
+    await events.waitUntilReady();
+    return events;
   }
 
   async close(): Promise<void> {
-    await this.events?.events.close();
-    await this.events?.connection.quit();
-    await this.queue.close();
-    await this.connection.quit();
+    const events = await this.events?.catch(() => null);
+    await events?.events.close();
+    await events?.connection.quit();
+    const ready = await this.ready.catch(() => null);
+    await ready?.queue.close();
+    await ready?.connection.quit();
   }
 }

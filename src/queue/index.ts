@@ -2,6 +2,7 @@
 export { TranscriptionQueue, type TranscriptionQueueOptions, type SubmittedJob, type JobOutcome } from './enqueue.js';
 export { TranscriptionWorker, type TranscriptionWorkerOptions } from './worker.js';
 export { QueueWorkerMetrics } from './metrics.js';
+export { QueueConnectionError } from './connection.js';
 export {
   DEFAULT_QUEUE,
   DEFAULT_MAX_JOB_BYTES,

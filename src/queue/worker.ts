@@ -11,11 +11,12 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { Piscina } from 'piscina';
 import { pino, type Logger } from 'pino';
+import { encodeWav16 } from '../audio/wav.js';
 import { loadSharedLM } from '../lm/shared.js';
 import { languageModelPath } from '../recognizer/recognizer.js';
 import type { TranscribeOutcome, TranscribeTask, WorkerRecognizerOptions } from '../recognizer/transcribe-worker.js';
 import { siblingWorker } from '../util/worker-path.js';
-import { redisConnection } from './connection.js';
+import { connectRedis } from './connection.js';
 import { DEFAULT_QUEUE, type JobTranscribeOptions, type TranscriptionJobData, type TranscriptionJobResult } from './job.js';
 import { QueueWorkerMetrics } from './metrics.js';
 
@@ -35,25 +36,6 @@ export interface TranscriptionWorkerOptions {
   stalledAfterMs?: number;
   logger?: Logger;
   metrics?: QueueWorkerMetrics;
-}
-
-/** Half a second of 16 kHz silence as a WAV file: the warm-up job that loads each thread's recognizer. */
-function silentWav(): Uint8Array {
-  const samples = 8000;
-  const bytes = Buffer.alloc(44 + samples * 2);
-  bytes.write('RIFF', 0, 'ascii');
-  bytes.writeUInt32LE(36 + samples * 2, 4);
-  bytes.write('WAVEfmt ', 8, 'ascii');
-  bytes.writeUInt32LE(16, 16);
-  bytes.writeUInt16LE(1, 20); // PCM
-  bytes.writeUInt16LE(1, 22); // mono
-  bytes.writeUInt32LE(16000, 24);
-  bytes.writeUInt32LE(32000, 28);
-  bytes.writeUInt16LE(2, 32);
-  bytes.writeUInt16LE(16, 34);
-  bytes.write('data', 36, 'ascii');
-  bytes.writeUInt32LE(samples * 2, 40);
-  return bytes;
 }
 
 /**
@@ -87,6 +69,19 @@ export class TranscriptionWorker {
    */
   static async start(options: TranscriptionWorkerOptions): Promise<TranscriptionWorker> {
     const threads = Math.max(1, options.concurrency ?? 1);
+    const log = options.logger ?? pino({ name: 'hearken-worker', level: process.env.HEARKEN_LOG_LEVEL ?? 'info' });
+    // Redis first: a wrong URL fails in a moment, not after the model has loaded. During an outage later, one
+    // warning per distinct error (the client retries every second or two), and one line when it is back.
+    let lastError = '';
+    const onError = (err: Error): void => {
+      if (err.message !== lastError) log.warn({ err: err.message }, 'Redis unreachable; retrying');
+      lastError = err.message;
+    };
+    const connection = await connectRedis(options.redis, onError);
+    connection.on('ready', () => {
+      if (lastError !== '') log.info('Redis reachable again');
+      lastError = '';
+    });
     const module = siblingWorker(import.meta.url, '../recognizer/transcribe-worker');
     const lmPath = options.lm === false ? null : languageModelPath({ lm: options.lm });
     // The threads share one copy of the LM, as `transcribe --workers N` does.
@@ -99,30 +94,30 @@ export class TranscriptionWorker {
       idleTimeout: Number.POSITIVE_INFINITY,
     });
     const scratch = await mkdtemp(join(tmpdir(), 'hearken-worker-'));
-    const log = options.logger ?? pino({ name: 'hearken-worker', level: process.env.HEARKEN_LOG_LEVEL ?? 'info' });
     const worker = new TranscriptionWorker(options, pool, scratch, log);
+    // BullMQ leaves a connection it was handed open when it closes: close() quits it
+    worker.connection = connection;
     try {
       const warmup = join(scratch, 'warmup.wav');
-      await writeFile(warmup, silentWav());
+      await writeFile(warmup, encodeWav16(new Float32Array(8000), 16000)); // half a second of silence
       const outcomes = await Promise.all(Array.from({ length: threads }, () => pool.run(worker.task(warmup, {}))));
       const failure = outcomes.find((o) => !o.ok);
       if (failure && !failure.ok) throw new Error(`cannot start the worker: ${failure.error}`);
     } catch (err) {
       await worker.releaseResources();
+      await connection.quit();
       throw err;
     }
-    // BullMQ leaves a connection it was handed open when it closes: close() quits it
-    worker.connection = redisConnection(options.redis);
     worker.bull = new Worker<TranscriptionJobData, TranscriptionJobResult>(options.queue ?? DEFAULT_QUEUE, (job) => worker.process(job), {
       connection: worker.connection,
       concurrency: threads,
       lockDuration: options.stalledAfterMs ?? 30_000,
       stalledInterval: options.stalledAfterMs ?? 30_000,
-      // a job whose worker died twice is more likely killing workers than unlucky
+      // a job whose worker died under it three times is more likely killing workers than unlucky
       maxStalledCount: 2,
       name: worker.name,
     });
-    worker.bull.on('error', (err) => log.error({ err }, 'queue error'));
+    worker.bull.on('error', onError);
     await worker.bull.waitUntilReady();
     log.info({ queue: options.queue ?? DEFAULT_QUEUE, concurrency: threads, worker: worker.name }, 'worker ready');
     return worker;

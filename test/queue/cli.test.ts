@@ -7,7 +7,7 @@ import { copyFileSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { redisConnection } from '../../src/queue/connection.js';
+import { connectRedis } from '../../src/queue/connection.js';
 import { SAMPLES, tempDir } from '../helpers.js';
 import { freePort, startRedis, type Service } from '../services.js';
 import { HearkenProcess, runHearken, startWorker } from './helpers.js';
@@ -30,7 +30,7 @@ function readOutputs(dir: string): Map<string, string> {
 
 /** Every job in the queue, by id: what would change if a job ran again. */
 async function jobRecords(redis: string, queueName: string): Promise<Map<string, string>> {
-  const connection = redisConnection(redis);
+  const connection = await connectRedis(redis);
   const queue = new Queue(queueName, { connection });
   try {
     const jobs = await queue.getJobs(['completed', 'failed', 'active', 'wait', 'delayed']);
@@ -126,7 +126,28 @@ describe('hearken worker + hearken enqueue', () => {
     expect(got.stderr).toMatch(/skipped .*no-such-file\.wav: Error: ENOENT/);
     // the good file was queued: its job id and path on stdout
     expect(got.stdout.trim().split('\n')).toEqual([expect.stringMatching(/^sha256-[0-9a-f]{64}\t.*digit-8k-fsdd-7\.wav$/)]);
+    // a Redis that is not there: one error, at once
+    const nobody = await runHearken(['enqueue', '--redis', `redis://127.0.0.1:${await freePort()}`, '--wait', join(SAMPLES, 'digit-8k-fsdd-7.wav')]);
+    expect(nobody.code).toBe(1);
+    expect(nobody.stderr).toMatch(/^hearken: cannot reach Redis at redis:\/\/127\.0\.0\.1:\d+: ECONNREFUSED\n$/);
   }, 120_000);
+
+  it('a running worker rides out a Redis restart and takes the jobs queued after it', async () => {
+    let own = await startRedis();
+    const worker = await startWorker(own.url, 'restart');
+    workers.push(worker);
+    await own.stop();
+    await worker.waitForLine((l) => l.msg === 'Redis unreachable; retrying');
+    own = await startRedis(own.port);
+    try {
+      const got = await runHearken(['enqueue', '--redis', own.url, '--queue', 'restart', '--wait', join(SAMPLES, 'tts-espeak-fox.wav')]);
+      expect(got.code, got.stderr).toBe(0);
+      expect(got.stdout.split(' ').length).toBeGreaterThan(3);
+      expect(worker.child.exitCode).toBeNull();
+    } finally {
+      await own.stop();
+    }
+  }, 300_000);
 
   it('on SIGTERM a worker finishes the job it is on, then exits 0', async () => {
     const queue = 'term';

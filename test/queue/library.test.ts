@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AudioFormatError } from '../../src/audio/errors.js';
-import { TranscriptionQueue, TranscriptionWorker, transcriptionJobId } from '../../src/queue/index.js';
+import { QueueConnectionError, TranscriptionQueue, TranscriptionWorker, transcriptionJobId } from '../../src/queue/index.js';
 import { SAMPLES } from '../helpers.js';
-import { startRedis, type Service } from '../services.js';
+import { freePort, startRedis, type Service } from '../services.js';
 
 const FOX = readFileSync(join(SAMPLES, 'tts-espeak-fox.wav'));
 const SEVEN = readFileSync(join(SAMPLES, 'digit-8k-fsdd-7.wav'));
@@ -66,6 +66,16 @@ describe('TranscriptionQueue + TranscriptionWorker', () => {
     expect((tooLarge as AudioFormatError).code).toBe('TOO_LARGE');
     expect(await queue.outcome('sha256-nothing')).toEqual({ ok: false, error: expect.stringMatching(/^JobNotFound: /) });
   }, 180_000);
+
+  it('refuses a Redis it cannot reach, and a URL that is not Redis, with typed errors', async () => {
+    const nobody = `redis://127.0.0.1:${await freePort()}`;
+    const queue = new TranscriptionQueue({ redis: nobody });
+    await expect(queue.connected()).rejects.toMatchObject({ name: 'QueueConnectionError', code: 'REDIS_UNREACHABLE', message: expect.stringContaining('ECONNREFUSED') });
+    await expect(queue.submit(FOX, 'fox.wav')).rejects.toBeInstanceOf(QueueConnectionError);
+    await queue.close();
+    await expect(TranscriptionWorker.start({ redis: nobody, logger: pino({ level: 'silent' }) })).rejects.toMatchObject({ code: 'REDIS_UNREACHABLE' });
+    await expect(TranscriptionWorker.start({ redis: 'http://127.0.0.1:6379', logger: pino({ level: 'silent' }) })).rejects.toMatchObject({ code: 'BAD_REDIS_URL' });
+  }, 60_000);
 
   it('lets finished jobs expire after their time to live', async () => {
     const shortLived = new TranscriptionQueue({ redis: redis.url, queue: 'lib', ttlSeconds: 1 });
