@@ -86,7 +86,10 @@ export async function prepareAudio(bytes: Uint8Array): Promise<PreparedAudio> {
   };
 }
 
-/** Reads an audio file from disk and prepares it; refuses absurd sizes before reading. */
+/**
+ * Reads an audio file from disk and prepares it, all of it in memory at once (the bytes and several copies of the
+ * samples: a 2 h file takes gigabytes); refuses absurd sizes before reading. AudioFileStream gives the same samples a piece at a time.
+ */
 export async function readAudioFile(path: string): Promise<PreparedAudio> {
   const info = await stat(path);
   if (!info.isFile()) throw new AudioFormatError('UNKNOWN_CONTAINER', `${path} is not a regular file`);
