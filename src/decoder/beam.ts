@@ -1,191 +1,28 @@
 /**
- * Streaming CTC prefix beam search (Hannun et al. 2014) with word-level n-gram LM fusion and
- * hotword biasing.
+ * Streaming CTC prefix beam search (Hannun et al. 2014) with word-level n-gram LM fusion and hotword biasing: the
+ * frame loop. Prefixes live in a trie (prefix-trie.ts); what a prefix scores besides its acoustics (LM, unknown
+ * words, look-ahead, hotwords) comes from the word scorer (word-scorer.ts) when its node is created; the result's
+ * words, times and confidences are built in result.ts.
  *
- * Prefixes live in a trie of integer node ids (parent pointer + token), so extending a prefix is
- * one hash probe and everything derived from a prefix (LM context and score, hotword state) is
- * computed once, when its node is created. Per frame, each beam entry keeps two acoustic
- * log-probabilities: ending in blank (pb) and ending in a non-blank (pnb). A hypothesis' score is
- * logaddexp(pb, pnb) + ext(node), ext = LM + word bonus + hotword bonus accumulated on the path.
+ * Per frame, each beam entry keeps two acoustic log-probabilities: ending in blank (pb) and ending in a non-blank
+ * (pnb). A hypothesis' score is logaddexp(pb, pnb) + ext(node), ext = LM + word bonus + hotword bonus accumulated
+ * on the path.
  *
  * Decisions depend only on the frames seen, processed one at a time in order, so results are
  * identical however the input is split across `acceptFrames` calls.
  */
-import type { NgramLM } from '../lm/ngram-lm.js';
-import { PairHash } from '../util/pair-hash.js';
-import { LexiconTrie, lexiconFor } from './lexicon.js';
-import { lookaheadFor, type LmLookahead } from './lm-lookahead.js';
-import { HotwordTrie, type Hotword } from './hotwords.js';
+import { nthLargest } from '../util/nth-largest.js';
+import type { BeamSearchOptions } from './beam-options.js';
+import { PrefixTrie, ROOT } from './prefix-trie.js';
+import { alignHypothesis, type BeamSearchResult } from './result.js';
 import { BLANK, DEFAULT_VOCABULARY } from './vocabulary.js';
-import { wordConfidence, type ConfidenceCalibration, type WordEvidence } from './confidence.js';
-import { align } from '../util/align.js';
+import { WordScorer, type PrefixScorer } from './word-scorer.js';
+import type { ConfidenceCalibration } from './confidence.js';
 
-export type { Hotword } from './hotwords.js';
-
-/** A hotword's boost (natural log) when it names none. */
-export const DEFAULT_HOTWORD_BOOST = 5;
-
-export interface BeamSearchOptions {
-  /** Output alphabet, index = token id (default: docs/model-format.md vocabulary). */
-  vocabulary?: readonly string[];
-  /** Blank token id (default 0). The space token is found in the vocabulary (" "). */
-  blank?: number;
-  /** Hypotheses kept per frame (default 16). */
-  beamWidth?: number;
-  /** At most this many non-blank tokens are tried per frame (default 12). */
-  topK?: number;
-  /** Tokens are tried in order of probability until blank + tried reach this mass (default 0.999). */
-  cumulativeProb?: number;
-  /** Tokens with a natural-log probability below this are never tried (default -12, about 6e-6). */
-  tokenLogProbFloor?: number;
-  /**
-   * A frame whose blank probability is at least this only extends hypotheses with blank (and the
-   * repeat of their last token): no new prefixes, no pruning work (default 0.999; > 1 disables).
-   */
-  blankSkipProb?: number;
-  /** Hypotheses scoring more than this below the best (natural log) are dropped (default 30). */
-  beamThreshold?: number;
-  /**
-   * Skip creating prefixes that provably cannot survive this frame's pruning (default true). Results are the same
-   * either way (given an LM whose log-probabilities are ≤ 0); false is for checking exactly that, at about twice
-   * the cost with a wide beam.
-   */
-  skipHopeless?: boolean;
-  /** Word-level n-gram LM, applied when a word is completed (at a space and at finalize). */
-  lm?: NgramLM | null;
-  /**
-   * Price a partial word, while it grows, at the best LM probability in its context of any word it can still become
-   * (lm-lookahead.ts), settled to the word's own probability when it ends (default false). Final scores are unchanged;
-   * what changes is which hypotheses survive pruning: unpriced partial words no longer crowd out priced ones.
-   */
-  lmLookahead?: boolean;
-  /** LM weight (default 0.5); the LM's log10 scores are converted to natural log before weighting. */
-  alpha?: number;
-  /** Bonus per completed word, natural log (default 1.0; only used with an LM). */
-  beta?: number;
-  /** Score </s> at finalize (default true). */
-  useEos?: boolean;
-  /**
-   * log10 LM cost of a word the LM does not know. Default: the LM's <unk> probability in context if it
-   * has <unk>, otherwise -10 (KenLM's -100 would make unknown words unreachable). It is charged as soon as
-   * a partial word leaves the LM's vocabulary (see lexicon.ts), not when the word ends, so hypotheses that
-   * run real words together lose early; hotword matches are exempt. -Infinity restricts recognition to the
-   * LM's vocabulary (grammars).
-   */
-  oovLog10?: number;
-  /**
-   * Extra log10 LM cost per character of a word outside the LM's vocabulary (default 0). With a one-off cost
-   * alone, one long unknown "word" costs no more than a short one, so it can swallow several known words; a
-   * per-character cost stops that (grammars with `[unk]` use it).
-   */
-  oovCharLog10?: number;
-  /** Phrases to favour. */
-  hotwords?: readonly Hotword[];
-  /** Boost (natural log, whole phrase) for hotwords without their own (default 5). */
-  hotwordBoost?: number;
-  /**
-   * Lower bound of the log10 LM probability of a word completed inside a hotword match, so a
-   * hotword missing from the LM vocabulary is not killed by the unknown-word penalty (default -4).
-   */
-  hotwordOovLog10?: number;
-  /** Alternatives returned besides the best hypothesis (default 4). */
-  maxAlternatives?: number;
-  /**
-   * How word confidences are computed from their evidence (confidence.ts): a calibration fitted for this model and
-   * LM, or null (default) for the raw acoustic score.
-   */
-  confidence?: ConfidenceCalibration | null;
-  /** Trie nodes allowed before those unreachable from the beam are compacted away (default 4096; doubled while
-   * more than half survive). Bounds a stream's memory: without it a long utterance grows the trie to many MB. */
-  compactNodes?: number;
-}
-
-export interface WordTiming {
-  word: string;
-  /** Frame index of the word's first character (frame × frame shift = seconds). */
-  start: number;
-  /** Frame index after the word's last character (exclusive). */
-  end: number;
-  /**
-   * Confidence in [0, 1]: with a calibration (options.confidence), the fitted probability that the word is right;
-   * without, the geometric mean over the word's characters of each one's posterior at its emission frame (the
-   * highest over the frames it was repeated on).
-   */
-  conf: number;
-  /** What the confidence was computed from. */
-  evidence: WordEvidence;
-}
-
-export interface BeamSearchResult {
-  text: string;
-  words: WordTiming[];
-  /** Token ids of the best hypothesis (blanks removed, spaces included). */
-  tokens: number[];
-  /** Emission frame of each token in `tokens` (non-decreasing). */
-  tokenFrames: number[];
-  /** Total score of the best hypothesis (natural log: acoustic + alpha·LM + bonuses). */
-  score: number;
-  /** Other distinct hypotheses, best first. */
-  alternatives: Array<{ text: string; score: number }>;
-}
+export { DEFAULT_HOTWORD_BOOST, type BeamSearchOptions, type Hotword } from './beam-options.js';
+export type { BeamSearchResult, WordTiming } from './result.js';
 
 const NEG = -Infinity;
-const ROOT = 0;
-
-/** Below this share of the beam's probability a rival hypothesis is not worth aligning. */
-const RIVAL_MIN_SHARE = 1e-4;
-
-/**
- * For each word of the best hypothesis, the share of the final beam's probability (scores as ranked by finalize,
- * best first) held by hypotheses that have the same word at the same place in a minimum edit alignment.
- */
-function beamPosteriors(bestWords: readonly string[], ranked: ReadonlyArray<{ text: string; score: number }>): number[] {
-  const top = ranked[0]!.score;
-  let total = 0;
-  for (const r of ranked) total += Math.exp(r.score - top);
-  const share = new Array<number>(bestWords.length).fill(0);
-  for (const r of ranked) {
-    const weight = Math.exp(r.score - top) / total;
-    if (weight < RIVAL_MIN_SHARE && r !== ranked[0]) continue;
-    const words = r.text.split(' ').filter((w) => w.length > 0);
-    for (const step of align(bestWords, words)) if (step.op === 'match') share[step.ref]! += weight;
-  }
-  return share.map((x) => Math.min(1, x));
-}
-
-/**
- * The k-th largest (0-based) of a[0..n), by quickselect (Hoare partition, median-of-three pivot); reorders a.
- * No NaN in a: callers only pass scores that passed a `>=` comparison.
- */
-export function nthLargest(a: Float64Array, n: number, k: number): number {
-  let lo = 0;
-  let hi = n - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    const x = a[lo]!;
-    const y = a[mid]!;
-    const z = a[hi]!;
-    const pivot = x > y ? (y > z ? y : x > z ? z : x) : x > z ? x : y > z ? z : y;
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (a[i]! > pivot) i++;
-      while (a[j]! < pivot) j--;
-      if (i <= j) {
-        const t = a[i]!;
-        a[i] = a[j]!;
-        a[j] = t;
-        i++;
-        j--;
-      }
-    }
-    // a[lo..j] >= pivot, a[i..hi] <= pivot, anything between equals the pivot.
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else return pivot;
-  }
-  return a[k]!;
-}
 
 function logAdd(a: number, b: number): number {
   if (a === NEG) return b;
@@ -204,48 +41,13 @@ export class BeamSearchDecoder {
   private readonly tokenFloor: number;
   private readonly logBlankSkip: number;
   private readonly beamThreshold: number;
-  private readonly lm: NgramLM | null;
-  private readonly lmWeight: number; // alpha · ln 10
-  private readonly beta: number;
-  private readonly useEos: boolean;
-  private readonly oovLog10: number | undefined;
-  /** Weighted natural-log cost added per character outside the vocabulary. */
-  private readonly oovCharCost: number;
+  private readonly maxAlternatives: number;
+  private readonly calibration: ConfidenceCalibration | null;
+  private readonly scorer: PrefixScorer;
   /** Upper bounds of what creating a child adds to its parent's ext (Infinity: no bound, never skip). */
   private readonly maxGainSpace: number;
   private readonly maxGainChar: number;
-  private readonly lexicon: LexiconTrie | null;
-  private readonly lookahead: LmLookahead | null;
-  private readonly hotwordOovLog10: number;
-  private readonly trie: HotwordTrie | null;
-  private readonly maxAlternatives: number;
-  private readonly calibration: ConfidenceCalibration | null;
-
-  // Trie node store (struct of arrays, grown by doubling).
-  private cap = 0;
-  private nodeCount = 0;
-  private parent = new Int32Array(0);
-  private token = new Int32Array(0);
-  private ext = new Float64Array(0);
-  /** The weighted look-ahead of the partial word ending at each node, included in its ext (0 without one). */
-  private la = new Float64Array(0);
-  private hot = new Int32Array(0);
-  private frame = new Int32Array(0);
-  private prob = new Float32Array(0);
-  /** Highest acoustic log-probability (logaddexp(pb, pnb)) of a node over its current stay in the beam. */
-  private peakAc = new Float64Array(0);
-  private ctxLen = new Uint8Array(0);
-  private ctx = new Int32Array(0);
-  /** Lexicon-trie node of the partial word ending at each node, -1 once it left the vocabulary. */
-  private lex = new Int32Array(0);
-  /** Whether the unknown-word cost of the word in progress was already charged. */
-  private oovPaid = new Uint8Array(0);
-  private beamStamp = new Int32Array(0);
-  private slotStamp = new Int32Array(0);
-  private slotOf = new Int32Array(0);
-  private readonly ctxWidth: number;
-  private readonly children = new PairHash(1 << 12);
-  private compactAt: number;
+  private readonly trie: PrefixTrie;
 
   // Current beam, sorted best first.
   private beamSize = 0;
@@ -266,10 +68,6 @@ export class BeamSearchDecoder {
   // Tokens tried this frame.
   private readonly topTok: Int32Array;
   private readonly topLp: Float64Array;
-  // LM scratch.
-  private readonly ctxBufs: Int32Array[];
-  private readonly tmpCtx: Int32Array;
-  private tmpCtxLen = 0;
 
   private t = 0;
   /** Sum and count of the log of the highest posterior over frames that are not confidently blank. */
@@ -291,32 +89,16 @@ export class BeamSearchDecoder {
     const skip = options.blankSkipProb ?? 0.999;
     this.logBlankSkip = skip > 1 ? Infinity : Math.log(skip);
     this.beamThreshold = options.beamThreshold ?? 30;
-    this.lm = options.lm ?? null;
-    this.lmWeight = (options.alpha ?? 0.5) * Math.LN10;
-    this.beta = options.beta ?? 1.0;
-    this.useEos = options.useEos ?? true;
-    this.oovLog10 = options.oovLog10;
-    this.oovCharCost = (options.oovCharLog10 ?? 0) * this.lmWeight;
-    this.hotwordOovLog10 = options.hotwordOovLog10 ?? -4;
     this.maxAlternatives = options.maxAlternatives ?? 4;
     this.calibration = options.confidence ?? null;
-    this.compactAt = options.compactNodes ?? 1 << 12;
     const tokenOf = new Map<string, number>();
     this.vocab.forEach((s, i) => {
       if (i !== this.blank && s.length === 1) tokenOf.set(s, i);
     });
-    this.lexicon = this.lm ? lexiconFor(this.lm, tokenOf) : null;
-    this.lookahead = options.lmLookahead && this.lm && this.lexicon ? lookaheadFor(this.lm, this.lexicon) : null;
-    const hw = options.hotwords ?? [];
-    this.trie = hw.length > 0 ? new HotwordTrie(hw, tokenOf, this.space, options.hotwordBoost ?? DEFAULT_HOTWORD_BOOST) : null;
-    this.ctxWidth = this.lm ? Math.max(0, this.lm.order - 1) : 0;
-    // LM and unknown-word scores are log-probabilities (≤ 0) times a non-negative weight; only the word bonus can
-    // raise a child above its parent. Hotword boosts and unusual settings are not bounded here.
-    const bounded = (options.skipHopeless ?? true) && !this.trie && this.lmWeight >= 0 && this.oovCharCost <= 0 && !(this.oovLog10 !== undefined && this.oovLog10 > 0);
-    this.maxGainChar = bounded ? 0 : Infinity;
-    this.maxGainSpace = bounded ? (this.lm ? Math.max(0, this.beta) : 0) : Infinity;
-    this.ctxBufs = Array.from({ length: this.ctxWidth + 1 }, (_, n) => new Int32Array(n));
-    this.tmpCtx = new Int32Array(this.ctxWidth);
+    this.scorer = new WordScorer(options, tokenOf, this.space);
+    this.maxGainSpace = this.scorer.maxGainSpace;
+    this.maxGainChar = this.scorer.maxGainChar;
+    this.trie = new PrefixTrie(this.scorer.contextWidth, options.compactNodes ?? 1 << 12);
 
     this.beamNode = new Int32Array(this.beamWidth);
     this.beamPb = new Float64Array(this.beamWidth);
@@ -331,7 +113,6 @@ export class BeamSearchDecoder {
     this.selectScratch = new Float64Array(maxCand);
     this.topTok = new Int32Array(this.topK);
     this.topLp = new Float64Array(this.topK);
-    this.grow(1 << 12);
     this.reset();
   }
 
@@ -342,39 +123,27 @@ export class BeamSearchDecoder {
 
   /** Prefix-trie nodes the decoder has memory for (about 60 bytes each): what a stream's search costs. */
   get allocatedNodes(): number {
-    return this.cap;
+    return this.trie.capacity;
   }
 
   /** Starts a new utterance (keeps options and allocated memory). */
   reset(): void {
-    this.nodeCount = 0;
-    this.children.clear();
-    this.beamStamp.fill(-2);
-    this.slotStamp.fill(-1);
-    const root = this.alloc();
-    this.parent[root] = -1;
+    const trie = this.trie;
+    trie.clear();
+    const root = trie.alloc();
+    trie.parent[root] = -1;
     // The root behaves as if preceded by a space: a leading space merges into it and a hotword can start.
-    this.token[root] = this.space;
-    this.ext[root] = 0;
-    this.la[root] = 0;
-    this.hot[root] = 0;
-    this.lex[root] = LexiconTrie.ROOT;
-    this.oovPaid[root] = 0;
-    this.frame[root] = 0;
-    this.prob[root] = 1;
-    if (this.lm && this.lm.bos >= 0 && this.ctxWidth > 0) {
-      this.ctx[0] = this.lm.bos;
-      this.ctxLen[root] = 1;
-    } else {
-      this.ctxLen[root] = 0;
-    }
+    trie.token[root] = this.space;
+    trie.frame[root] = 0;
+    trie.prob[root] = 1;
+    this.scorer.initRoot(trie, root);
     this.beamSize = 1;
     this.beamNode[0] = root;
     this.beamPb[0] = 0;
     this.beamPnb[0] = NEG;
     this.beamScore[0] = 0;
-    this.beamStamp[root] = -1;
-    this.peakAc[root] = 0;
+    trie.beamStamp[root] = -1;
+    trie.peakAc[root] = 0;
     this.t = 0;
     this.peakSum = 0;
     this.peakFrames = 0;
@@ -388,7 +157,10 @@ export class BeamSearchDecoder {
     if (!Number.isInteger(frames) || frames < 0) throw new RangeError(`frames must be a non-negative integer, got ${frames}`);
     if (logProbs.length < frames * V) throw new RangeError(`logProbs holds ${logProbs.length} values, need ${frames} x ${V}`);
     for (let f = 0; f < frames; f++) {
-      if (this.nodeCount > this.compactAt) this.compact();
+      if (this.trie.compactionDue) {
+        this.trie.compact(this.beamNode, this.beamSize);
+        this.partialNode = -1;
+      }
       const off = f * V;
       if (logProbs[off + this.blank]! >= this.logBlankSkip) this.blankFrame(logProbs, off);
       else this.fullFrame(logProbs, off);
@@ -401,7 +173,7 @@ export class BeamSearchDecoder {
     const best = this.beamNode[0]!;
     if (best !== this.partialNode) {
       this.partialNode = best;
-      this.partialText = this.textOf(best);
+      this.partialText = this.trie.textOf(best, this.vocab);
     }
     return this.partialText;
   }
@@ -412,12 +184,13 @@ export class BeamSearchDecoder {
    * start the next utterance.
    */
   finalize(): BeamSearchResult {
+    const trie = this.trie;
     const groups = new Map<string, { score: number; bestNode: number; bestScore: number }>();
     for (let i = 0; i < this.beamSize; i++) {
       const n = this.beamNode[i]!;
-      const s = logAdd(this.beamPb[i]!, this.beamPnb[i]!) + this.ext[n]! + this.finalExtra(n);
+      const s = logAdd(this.beamPb[i]!, this.beamPnb[i]!) + trie.ext[n]! + this.scorer.finalExtra(trie, n);
       if (s === NEG || Number.isNaN(s)) continue;
-      const text = this.textOf(n);
+      const text = trie.textOf(n, this.vocab);
       // "cat" and "cat " are different prefixes with the same output: merge their probability.
       const g = groups.get(text);
       if (!g) groups.set(text, { score: s, bestNode: n, bestScore: s });
@@ -433,9 +206,16 @@ export class BeamSearchDecoder {
     const ranked = [...groups.entries()].sort((a, b) => b[1].score - a[1].score);
     if (ranked.length === 0) return { text: '', words: [], tokens: [], tokenFrames: [], score: 0, alternatives: [] };
     const [text, best] = ranked[0]!;
+    const aligned = alignHypothesis(trie.path(best.bestNode), ranked.map(([t, g]) => ({ text: t, score: g.score })), {
+      vocabulary: this.vocab,
+      space: this.space,
+      calibration: this.calibration,
+      framePeakLogProb: this.peakFrames > 0 ? this.peakSum / this.peakFrames : 0,
+      wordLog10s: (words) => this.scorer.wordLog10s(words),
+    });
     return {
       text,
-      ...this.alignment(best.bestNode, ranked.map(([t, g]) => ({ text: t, score: g.score }))),
+      ...aligned,
       score: best.score,
       alternatives: ranked.slice(1, 1 + this.maxAlternatives).map(([t, g]) => ({ text: t, score: g.score })),
     };
@@ -451,8 +231,8 @@ export class BeamSearchDecoder {
       const pb = this.beamPb[i]!;
       const pnb = this.beamPnb[i]!;
       this.beamPb[i] = logAdd(pb, pnb) + lpBlank;
-      this.beamPnb[i] = pnb === NEG ? NEG : pnb + lp[off + this.token[n]!]!;
-      this.beamScore[i] = logAdd(this.beamPb[i]!, this.beamPnb[i]!) + this.ext[n]!;
+      this.beamPnb[i] = pnb === NEG ? NEG : pnb + lp[off + this.trie.token[n]!]!;
+      this.beamScore[i] = logAdd(this.beamPb[i]!, this.beamPnb[i]!) + this.trie.ext[n]!;
     }
     this.sortBeam();
     this.stampBeam();
@@ -481,14 +261,14 @@ export class BeamSearchDecoder {
       const pb = this.beamPb[i]!;
       const pnb = this.beamPnb[i]!;
       const total = logAdd(pb, pnb);
-      const last = this.token[n]!;
+      const last = this.trie.token[n]!;
       this.addCand(n, total + lpBlank, NEG);
       if (pnb !== NEG) {
         // Repeat of the last token without a blank in between collapses into the same prefix.
         const lpl = lp[off + last]!;
         this.addCand(n, NEG, pnb + lpl);
         const p = Math.exp(lpl);
-        if (p > this.prob[n]!) this.prob[n] = p;
+        if (p > this.trie.prob[n]!) this.trie.prob[n] = p;
       }
       for (let k = 0; k < nTok; k++) {
         const c = this.topTok[k]!;
@@ -505,9 +285,9 @@ export class BeamSearchDecoder {
         } else {
           contribution = total + lpc;
         }
-        let ch = this.children.get(n, c);
+        let ch = this.trie.child(n, c);
         if (ch < 0) {
-          if (contribution + this.ext[n]! + (c === space ? this.maxGainSpace : this.maxGainChar) < cutoff) continue;
+          if (contribution + this.trie.ext[n]! + (c === space ? this.maxGainSpace : this.maxGainChar) < cutoff) continue;
           ch = this.newChild(n, c);
         }
         this.enter(ch, t, contribution, lpc);
@@ -524,9 +304,9 @@ export class BeamSearchDecoder {
    * while a late, weak re-extension of a prefix whose mass already moved on must not move it).
    */
   private enter(node: number, t: number, contribution: number, lp: number): void {
-    if (this.beamStamp[node] === t - 1 && contribution <= this.peakAc[node]!) return;
-    this.frame[node] = t;
-    this.prob[node] = Math.exp(lp);
+    if (this.trie.beamStamp[node] === t - 1 && contribution <= this.trie.peakAc[node]!) return;
+    this.trie.frame[node] = t;
+    this.trie.prob[node] = Math.exp(lp);
   }
 
   /** Non-blank tokens to try this frame, best first, into topTok/topLp; returns how many. */
@@ -559,15 +339,15 @@ export class BeamSearchDecoder {
   }
 
   private addCand(node: number, pb: number, pnb: number): void {
-    if (this.slotStamp[node] === this.t) {
-      const s = this.slotOf[node]!;
+    if (this.trie.slotStamp[node] === this.t) {
+      const s = this.trie.slotOf[node]!;
       if (pb !== NEG) this.candPb[s] = logAdd(this.candPb[s]!, pb);
       if (pnb !== NEG) this.candPnb[s] = logAdd(this.candPnb[s]!, pnb);
       return;
     }
     const s = this.candCount++;
-    this.slotStamp[node] = this.t;
-    this.slotOf[node] = s;
+    this.trie.slotStamp[node] = this.t;
+    this.trie.slotOf[node] = s;
     this.candNode[s] = node;
     this.candPb[s] = pb;
     this.candPnb[s] = pnb;
@@ -585,7 +365,7 @@ export class BeamSearchDecoder {
     const score = this.candScore;
     let best = NEG;
     for (let s = 0; s < count; s++) {
-      const sc = logAdd(this.candPb[s]!, this.candPnb[s]!) + this.ext[this.candNode[s]!]!;
+      const sc = logAdd(this.candPb[s]!, this.candPnb[s]!) + this.trie.ext[this.candNode[s]!]!;
       score[s] = sc;
       if (sc > best) best = sc;
     }
@@ -626,8 +406,8 @@ export class BeamSearchDecoder {
     for (let i = 0; i < this.beamSize; i++) {
       const n = this.beamNode[i]!;
       const ac = logAdd(this.beamPb[i]!, this.beamPnb[i]!);
-      this.peakAc[n] = this.beamStamp[n] === this.t - 1 && this.peakAc[n]! > ac ? this.peakAc[n]! : ac;
-      this.beamStamp[n] = this.t;
+      this.trie.peakAc[n] = this.trie.beamStamp[n] === this.t - 1 && this.trie.peakAc[n]! > ac ? this.trie.peakAc[n]! : ac;
+      this.trie.beamStamp[n] = this.t;
     }
   }
 
@@ -658,342 +438,12 @@ export class BeamSearchDecoder {
     this.beamPnb[j] = pnb;
   }
 
-  // ---------------------------------------------------------------- prefix trie
-
-  /** Creates the trie node for prefix n + token c (not yet in the trie), deriving its LM, lexicon and hotword state. */
+  /** Adds the trie node for prefix n + token c (not yet in the trie), scored by the word scorer. */
   private newChild(n: number, c: number): number {
-    const ch = this.alloc();
-    this.parent[ch] = n;
-    this.token[ch] = c;
-    let e = this.ext[n]!;
-    let h = 0;
-    let inHotword = false;
-    if (this.trie) {
-      const hn = this.hot[n]!;
-      inHotword = c === this.space && hn !== 0 && this.trie.child(hn, this.space) >= 0;
-      h = this.trie.step(hn, this.token[n]!, c);
-      e += this.trie.delta;
-    }
-    const W = this.ctxWidth;
-    const laParent = this.la[n]!;
-    let la = 0;
-    if (c === this.space) {
-      this.lex[ch] = LexiconTrie.ROOT;
-      this.oovPaid[ch] = 0;
-    } else if (this.lexicon) {
-      const ln = this.lex[n]!;
-      const next = ln >= 0 ? this.lexicon.child(ln, c) : -1;
-      this.lex[ch] = next;
-      this.oovPaid[ch] = this.oovPaid[n]!;
-      if (next >= 0 && this.lookahead) {
-        la = this.weighted(this.lookahead.bound(this.contextOf(n), next));
-        e += la - laParent;
-      }
-      // Charged once, when the partial word is outside the vocabulary and not (or no longer) a hotword match; a
-      // look-ahead already charged is replaced, so the word pays the worse of the two and a child never outscores
-      // its parent (what lets fullFrame skip hopeless prefixes).
-      if (next < 0 && !this.oovPaid[n] && h === 0) {
-        const charge = this.weighted(this.unknownLog10(this.contextOf(n)));
-        e += this.lookahead ? Math.min(0, charge - laParent) : charge;
-        this.oovPaid[ch] = 1;
-      } else if (next < 0) {
-        e -= laParent;
-      }
-      if (next < 0 && h === 0) e += this.oovCharCost;
-    }
-    this.la[ch] = la;
-    if (c === this.space && this.lm) {
-      e += this.settleWord(n, inHotword);
-      this.ctxLen[ch] = this.tmpCtxLen;
-      for (let i = 0; i < this.tmpCtxLen; i++) this.ctx[ch * W + i] = this.tmpCtx[i]!;
-    } else {
-      this.ctxLen[ch] = this.ctxLen[n]!;
-      for (let i = 0; i < W; i++) this.ctx[ch * W + i] = this.ctx[n * W + i]!;
-    }
-    this.ext[ch] = e;
-    this.hot[ch] = h;
-    this.frame[ch] = this.t;
-    this.prob[ch] = 0;
-    this.children.set(n, c, ch);
+    const ch = this.trie.addChild(n, c);
+    this.scorer.extend(this.trie, n, c, ch);
+    this.trie.frame[ch] = this.t;
+    this.trie.prob[ch] = 0;
     return ch;
-  }
-
-  /**
-   * What completing the word ending at node n adds to its ext: its LM score and word bonus (completeWord), less the
-   * look-ahead charged while it grew. A word outside the vocabulary pays at most its look-ahead's price again (a
-   * known word's own probability is never above its look-ahead), so completing a word gains at most the bonus.
-   */
-  private settleWord(n: number, inHotword: boolean): number {
-    const settled = this.completeWord(n, inHotword) - this.la[n]!;
-    return this.lookahead && !inHotword ? Math.min(this.beta, settled) : settled;
-  }
-
-  /**
-   * LM score (alpha-weighted, natural log, plus word bonus) of the word ending at node n, given
-   * n's context; leaves the context extended by that word in tmpCtx/tmpCtxLen.
-   */
-  private completeWord(n: number, inHotword: boolean): number {
-    const lm = this.lm!;
-    const W = this.ctxWidth;
-    const ctx = this.contextOf(n);
-    const len = ctx.length;
-    const wordId = this.lexicon!.wordId(this.lex[n]!);
-    const known = wordId >= 0;
-    const id = known ? wordId : lm.unkId;
-    let log10: number;
-    if (known) log10 = lm.score(ctx, id);
-    else if (this.oovPaid[n]) log10 = 0;
-    else log10 = this.unknownLog10(ctx);
-    if (inHotword && log10 < this.hotwordOovLog10) log10 = this.hotwordOovLog10;
-    // Shift the new word into the (order-1)-word context.
-    if (W > 0) {
-      if (len < W) {
-        for (let i = 0; i < len; i++) this.tmpCtx[i] = ctx[i]!;
-        this.tmpCtx[len] = id;
-        this.tmpCtxLen = len + 1;
-      } else {
-        for (let i = 1; i < W; i++) this.tmpCtx[i - 1] = ctx[i]!;
-        this.tmpCtx[W - 1] = id;
-        this.tmpCtxLen = W;
-      }
-    } else {
-      this.tmpCtxLen = 0;
-    }
-    return this.weighted(log10) + this.beta;
-  }
-
-  /** alpha-weighted natural-log LM score; a forbidden word (-Infinity) stays forbidden even with alpha 0. */
-  private weighted(log10: number): number {
-    return log10 === -Infinity ? -Infinity : this.lmWeight * log10;
-  }
-
-  /** Node n's LM context (word ids, oldest first) in the scratch buffer of its length. */
-  private contextOf(n: number): Int32Array {
-    const len = this.ctxLen[n]!;
-    const ctx = this.ctxBufs[len]!;
-    for (let i = 0; i < len; i++) ctx[i] = this.ctx[n * this.ctxWidth + i]!;
-    return ctx;
-  }
-
-  /** log10 cost of an unknown word after context `ctx`: the option, else the LM's <unk> in context, else -10. */
-  private unknownLog10(ctx: Int32Array): number {
-    if (this.oovLog10 !== undefined) return this.oovLog10;
-    const lm = this.lm!;
-    return lm.unkId < 0 ? -10 : lm.score(ctx, lm.unkId);
-  }
-
-  /** End-of-utterance score additions for the prefix at node n. */
-  private finalExtra(n: number): number {
-    let extra = 0;
-    const hn = this.hot[n]!;
-    let inHotword = false;
-    if (this.trie) {
-      inHotword = hn !== 0 && this.trie.child(hn, this.space) >= 0;
-      extra += this.trie.close(hn);
-    }
-    const lm = this.lm;
-    if (!lm) return extra;
-    const W = this.ctxWidth;
-    let len: number;
-    let ctxSrc: Int32Array;
-    if (n !== ROOT && this.token[n] !== this.space) {
-      extra += this.settleWord(n, inHotword);
-      len = this.tmpCtxLen;
-      ctxSrc = this.tmpCtx;
-    } else {
-      len = this.ctxLen[n]!;
-      ctxSrc = this.ctx.subarray(n * W, n * W + W);
-    }
-    if (this.useEos && lm.eos >= 0) {
-      const ctx = this.ctxBufs[len]!;
-      for (let i = 0; i < len; i++) ctx[i] = ctxSrc[i]!;
-      extra += this.lmWeight * lm.score(ctx, lm.eos);
-    }
-    return extra;
-  }
-
-  private textOf(n: number): string {
-    let s = '';
-    for (let k = n; k !== ROOT; k = this.parent[k]!) s = this.vocab[this.token[k]!]! + s;
-    return s.trim();
-  }
-
-  /**
-   * Tokens, frames and word timings along the path to node n, with each word's evidence and confidence; `ranked` is
-   * the final beam's hypotheses, best (node n's) first, for the beam's agreement on each word.
-   */
-  private alignment(n: number, ranked: ReadonlyArray<{ text: string; score: number }>): Pick<BeamSearchResult, 'words' | 'tokens' | 'tokenFrames'> {
-    const tokens: number[] = [];
-    const frames: number[] = [];
-    const probs: number[] = [];
-    for (let k = n; k !== ROOT; k = this.parent[k]!) {
-      tokens.push(this.token[k]!);
-      frames.push(this.frame[k]!);
-      probs.push(this.prob[k]!);
-    }
-    tokens.reverse();
-    frames.reverse();
-    probs.reverse();
-    // A shared ancestor can re-enter the beam later than its descendants were created; clamp so
-    // the path's frames never decrease.
-    for (let i = frames.length - 2; i >= 0; i--) if (frames[i]! > frames[i + 1]!) frames[i] = frames[i + 1]!;
-    const words: WordTiming[] = [];
-    // All the words' characters together, for the utterance-level evidence.
-    let charLogSum = 0;
-    let chars = 0;
-    let i = 0;
-    while (i < tokens.length) {
-      if (tokens[i] === this.space) {
-        i++;
-        continue;
-      }
-      let j = i;
-      let word = '';
-      let logSum = 0;
-      while (j < tokens.length && tokens[j] !== this.space) {
-        word += this.vocab[tokens[j]!]!;
-        logSum += Math.log(Math.max(probs[j]!, 1e-30));
-        j++;
-      }
-      const evidence: WordEvidence = { meanLogProb: logSum / (j - i), lmLog10: null, beamPosterior: 1, chars: j - i, utteranceLogProb: 0, framePeakLogProb: 0 };
-      // conf is set below, once the evidence is complete
-      words.push({ word, start: frames[i]!, end: frames[j - 1]! + 1, conf: 0, evidence });
-      charLogSum += logSum;
-      chars += j - i;
-      i = j;
-    }
-    this.scoreWithLm(words);
-    const posteriors = beamPosteriors(words.map((w) => w.word), ranked);
-    const peak = this.peakFrames > 0 ? this.peakSum / this.peakFrames : 0;
-    words.forEach((w, k) => {
-      w.evidence.beamPosterior = posteriors[k]!;
-      w.evidence.utteranceLogProb = chars > 0 ? charLogSum / chars : 0;
-      w.evidence.framePeakLogProb = peak;
-      w.conf = wordConfidence(w.evidence, this.calibration);
-    });
-    // After the clamp above, a word may start on its predecessor's last frame. Words must not overlap, and each
-    // keeps at least one frame.
-    for (let k = 1; k < words.length; k++) {
-      const prev = words[k - 1]!;
-      const cur = words[k]!;
-      if (prev.end > cur.start) prev.end = Math.max(prev.start + 1, cur.start);
-      if (cur.start < prev.end) {
-        cur.start = prev.end;
-        cur.end = Math.max(cur.end, cur.start + 1);
-      }
-    }
-    // Strip leading/trailing spaces so `tokens` spells `text`.
-    let a = 0;
-    let b = tokens.length;
-    while (a < b && tokens[a] === this.space) a++;
-    while (b > a && tokens[b - 1] === this.space) b--;
-    return { words, tokens: tokens.slice(a, b), tokenFrames: frames.slice(a, b) };
-  }
-
-  /** Fills in each word's LM log10 probability after the words before it (null for words the LM does not know). */
-  private scoreWithLm(words: WordTiming[]): void {
-    const lm = this.lm;
-    if (!lm) return;
-    const W = this.ctxWidth;
-    const ctx: number[] = lm.bos >= 0 && W > 0 ? [lm.bos] : [];
-    for (const w of words) {
-      const known = lm.has(w.word);
-      const id = known ? lm.wordId(w.word) : lm.unkId;
-      w.evidence.lmLog10 = known ? lm.score(ctx, id) : null;
-      if (W > 0) {
-        ctx.push(id);
-        if (ctx.length > W) ctx.shift();
-      }
-    }
-  }
-
-  // ---------------------------------------------------------------- memory
-
-  private alloc(): number {
-    if (this.nodeCount === this.cap) this.grow(this.cap * 2);
-    return this.nodeCount++;
-  }
-
-  private grow(cap: number): void {
-    const W = this.ctxWidth;
-    const copyI = (a: Int32Array, n: number, fill: number): Int32Array<ArrayBuffer> => {
-      const b = new Int32Array(n).fill(fill);
-      b.set(a);
-      return b;
-    };
-    this.parent = copyI(this.parent, cap, 0);
-    this.token = copyI(this.token, cap, 0);
-    this.hot = copyI(this.hot, cap, 0);
-    this.frame = copyI(this.frame, cap, 0);
-    this.beamStamp = copyI(this.beamStamp, cap, -2);
-    this.slotStamp = copyI(this.slotStamp, cap, -1);
-    this.slotOf = copyI(this.slotOf, cap, 0);
-    this.ctx = copyI(this.ctx, cap * W, 0);
-    this.lex = copyI(this.lex, cap, 0);
-    const oovPaid = new Uint8Array(cap);
-    oovPaid.set(this.oovPaid);
-    this.oovPaid = oovPaid;
-    const ext = new Float64Array(cap);
-    ext.set(this.ext);
-    this.ext = ext;
-    const la = new Float64Array(cap);
-    la.set(this.la);
-    this.la = la;
-    const prob = new Float32Array(cap);
-    prob.set(this.prob);
-    this.prob = prob;
-    const peakAc = new Float64Array(cap);
-    peakAc.set(this.peakAc);
-    this.peakAc = peakAc;
-    const ctxLen = new Uint8Array(cap);
-    ctxLen.set(this.ctxLen);
-    this.ctxLen = ctxLen;
-    this.cap = cap;
-  }
-
-  /**
-   * Drops trie nodes that are neither in the beam nor ancestors of a beam node. Ids are
-   * renumbered in the same order, so tie-breaking (and thus the result) is unchanged.
-   */
-  private compact(): void {
-    const count = this.nodeCount;
-    const keep = new Uint8Array(count);
-    keep[ROOT] = 1;
-    for (let i = 0; i < this.beamSize; i++) {
-      for (let k = this.beamNode[i]!; k !== ROOT && !keep[k]; k = this.parent[k]!) keep[k] = 1;
-    }
-    const newId = new Int32Array(count).fill(-1);
-    const W = this.ctxWidth;
-    let j = 0;
-    for (let i = 0; i < count; i++) {
-      if (!keep[i]) continue;
-      newId[i] = j;
-      if (j !== i) {
-        this.parent[j] = i === ROOT ? -1 : newId[this.parent[i]!]!;
-        this.token[j] = this.token[i]!;
-        this.ext[j] = this.ext[i]!;
-        this.la[j] = this.la[i]!;
-        this.hot[j] = this.hot[i]!;
-        this.frame[j] = this.frame[i]!;
-        this.prob[j] = this.prob[i]!;
-        this.peakAc[j] = this.peakAc[i]!;
-        this.ctxLen[j] = this.ctxLen[i]!;
-        this.lex[j] = this.lex[i]!;
-        this.oovPaid[j] = this.oovPaid[i]!;
-        this.beamStamp[j] = this.beamStamp[i]!;
-        for (let w = 0; w < W; w++) this.ctx[j * W + w] = this.ctx[i * W + w]!;
-      } else if (i !== ROOT) {
-        this.parent[j] = newId[this.parent[i]!]!;
-      }
-      j++;
-    }
-    this.beamStamp.fill(-2, j);
-    this.slotStamp.fill(-1);
-    this.children.clear();
-    for (let k = 1; k < j; k++) this.children.set(this.parent[k]!, this.token[k]!, k);
-    for (let i = 0; i < this.beamSize; i++) this.beamNode[i] = newId[this.beamNode[i]!]!;
-    if (this.partialNode >= 0) this.partialNode = -1;
-    this.nodeCount = j;
-    if (j > this.compactAt / 2) this.compactAt *= 2;
   }
 }

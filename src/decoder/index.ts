@@ -1,4 +1,6 @@
-export { BeamSearchDecoder, type BeamSearchOptions, type BeamSearchResult, type WordTiming } from './beam.js';
+export { BeamSearchDecoder } from './beam.js';
+export { DEFAULT_HOTWORD_BOOST, type BeamSearchOptions } from './beam-options.js';
+export type { BeamSearchResult, WordTiming } from './result.js';
 export { greedyDecode, type GreedyResult } from './greedy.js';
 export { HotwordTrie, type Hotword } from './hotwords.js';
 export { compileGrammar, normalizeGrammar, GrammarError, GrammarView, UNKNOWN_WORD, type Grammar, type GrammarSpec } from './grammar.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BeamSearchDecoder, nthLargest, type BeamSearchOptions, type BeamSearchResult } from '../../src/decoder/beam.js';
+import { BeamSearchDecoder, type BeamSearchOptions, type BeamSearchResult } from '../../src/decoder/beam.js';
+import { nthLargest } from '../../src/util/nth-largest.js';
 import { wordConfidence } from '../../src/decoder/confidence.js';
 import { greedyDecode } from '../../src/decoder/greedy.js';
 import { parseArpa } from '../../src/lm/arpa.js';
