@@ -29,7 +29,7 @@ export function transcribeCommand(): Command {
     .argument('<files...>', 'audio files')
     .addOption(new Option('--format <format>', 'text: one line; json: text, words and segments (utterances) with times, several files as one array; jsonl: one such JSON object per file per line; srt, vtt: subtitles')
       .choices(OUTPUT_FORMATS as string[]).default('text'))
-    .option('--out <dir>', 'write each file\'s output to DIR/<file name with the format\'s extension: txt, json, jsonl, srt, vtt> instead of stdout')
+    .option('--out <dir>', 'write each file\'s output into DIR instead of stdout, named as the input with the format\'s extension (talk.wav: DIR/talk.txt, .json, .jsonl, .srt or .vtt)')
     .option('--max-duration <time>', 'skip files longer than this (seconds, or 90m, 2h) with error TOO_LONG (default: no limit)', durationSeconds)
     .option('--workers <n>', 'worker threads (default: one per core, at most one per file)', positiveInt)
     .option('--no-progress', 'no progress bar');
