@@ -2,7 +2,8 @@
  * deploy/haproxy.cfg in front of two `hearken serve` processes on loopback: 16 streams through HAProxy, one
  * server SIGTERMed mid-run. Every stream ends with its final result and a clean close (1000 after its end of
  * audio, or 1001 from the draining server; never 1006), completed streams read what batch transcription reads,
- * and once HAProxy has seen the draining server's /healthz fail, new streams all go to the other one.
+ * and new streams go to the live server: while the other drains (HAProxy retries past its 503) and after
+ * HAProxy's health check has marked it down.
  */
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -51,6 +52,11 @@ async function serverStatus(socket: string, server: string): Promise<string> {
   const header = csv.split('\n')[0]!.replace(/^# /, '').split(',');
   const row = csv.split('\n').map((l) => l.split(',')).find((cols) => cols[0] === 'hearken_serve' && cols[1] === server);
   return row?.[header.indexOf('status')] ?? 'missing';
+}
+
+/** The HTTP status of a server's /healthz, or 0 when nothing answers. */
+async function healthStatus(port: number): Promise<number> {
+  return fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status, () => 0);
 }
 
 interface StreamOutcome {
@@ -126,6 +132,11 @@ describe('HAProxy in front of two hearken serve', () => {
     await allLiveNow;
     const instances = ['hearken1', 'hearken2'];
     servers[0]!.child.kill('SIGTERM');
+    // Once the first server drains (its /healthz says so, or it is already gone), streams opened through HAProxy
+    // land on the other one even before a health check has marked it down: an upgrade that meets its 503 or a
+    // refused connection is retried on the live server (retry-on + redispatch).
+    while ((await healthStatus(servers[0]!.port)) === 200) await new Promise((r) => setTimeout(r, 50));
+    const whileDraining = await Promise.all(FILES.slice(3, 7).map((f) => stream(url, f)));
     const outcomes = await Promise.all(first);
 
     // both servers took streams (least connections), and every stream ended cleanly with its final result
@@ -143,10 +154,10 @@ describe('HAProxy in front of two hearken serve', () => {
     for (const o of outcomes.filter((x) => x.instance === 'hearken2')) expect(o.code).toBe(1000);
     expect((await servers[0]!.exited).code).toBe(0);
 
-    // HAProxy has marked the drained server down: new streams go to the live one and read as batch does
+    // HAProxy marks the drained server down; new streams, during the drain and after, go to the live one
     while ((await serverStatus(socket, 'hearken1')) !== 'DOWN') await new Promise((r) => setTimeout(r, 200));
-    const later = await Promise.all(FILES.slice(3, 7).map((f) => stream(url, f)));
-    for (const o of later) {
+    const later = await Promise.all(FILES.slice(1, 3).map((f) => stream(url, f)));
+    for (const o of [...whileDraining, ...later]) {
       expect(o.instance).toBe('hearken2');
       expect(o.code).toBe(1000);
       expect(joinedText(o.finals)).toBe(batch.get(o.file));
