@@ -50,7 +50,7 @@ describe('hearken worker + hearken enqueue', () => {
   }, 60_000);
 
   afterAll(async () => {
-    for (const w of workers) await w.kill();
+    for (const w of workers) await w.kill('SIGTERM');
     await redis?.stop();
   });
 
