@@ -61,7 +61,8 @@ describe('hearken worker + hearken enqueue', () => {
     const ref = await runHearken(['transcribe', '--format', 'json', '--out', reference, ...TWELVE]);
     expect(ref.code, ref.stderr).toBe(0);
 
-    const [a, b] = await Promise.all([startWorker(redis.url, queue, ['--stalled-after', '10']), startWorker(redis.url, queue, ['--stalled-after', '10'])]);
+    // the second worker runs two recognizer threads sharing one LM
+    const [a, b] = await Promise.all([startWorker(redis.url, queue, ['--stalled-after', '10']), startWorker(redis.url, queue, ['--stalled-after', '10', '--concurrency', '2'])]);
     workers.push(a!, b!);
     // SIGKILL whichever worker starts the long file, while it transcribes it
     const started = (w: HearkenProcess): Promise<HearkenProcess> => w.waitForLine((l) => l.msg === 'job started' && l.file === LONG).then(() => w);
