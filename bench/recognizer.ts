@@ -13,7 +13,7 @@ import { computeMfcc } from '../src/features/index.js';
 import { loadArpaFile } from '../src/lm/arpa.js';
 import { encodeUtterance } from '../src/model/index.js';
 import { DEFAULT_END_PADDING, createRecognizer, defaultModels } from '../src/recognizer/index.js';
-import { GreedyDecoder } from '../src/recognizer/greedy-decoder.js';
+import { GreedyDecoder } from '../src/decoder/greedy.js';
 import { confidenceQuality, scoreWords, type ScoredWord } from '../src/text/confidence.js';
 import { WerAccumulator } from '../src/text/wer.js';
 import { readManifest, type ManifestEntry } from '../src/util/manifest.js';

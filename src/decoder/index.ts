@@ -5,3 +5,5 @@ export { greedyDecode, type GreedyResult } from './greedy.js';
 export { HotwordTrie, type Hotword } from './hotwords.js';
 export { compileGrammar, normalizeGrammar, GrammarError, GrammarView, UNKNOWN_WORD, type Grammar, type GrammarSpec } from './grammar.js';
 export { BLANK, DEFAULT_VOCABULARY, SPACE, spaceIndex, tokensToText } from './vocabulary.js';
+export { GreedyDecoder } from './greedy.js';
+export { BeamStreamingDecoder, type StreamingDecoder, type DecoderOutput, type DecoderWord, type UtteranceBoundary, type TextView } from './streaming-decoder.js';

@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { join, resolve } from 'node:path';
 import { TARGET_SAMPLE_RATE } from '../audio/types.js';
 import { BeamSearchDecoder, type Hotword } from '../decoder/beam.js';
+import { GreedyDecoder } from '../decoder/greedy.js';
+import { BeamStreamingDecoder } from '../decoder/streaming-decoder.js';
 import { checkCalibration, type ConfidenceCalibration } from '../decoder/confidence.js';
 import { GRAMMAR_SEARCH, GrammarView, compileGrammar, type Grammar } from '../decoder/grammar.js';
 import { compileWordMask } from '../text/mask-words.js';
@@ -13,7 +15,6 @@ import { AcousticModel } from '../model/acoustic-model.js';
 import { directRunner, type WindowRunner } from '../model/encoder.js';
 import { ModelLoadError } from '../model/errors.js';
 import { checkEndpointConfig, type EndpointConfig } from './endpoint.js';
-import { GreedyDecoder } from './greedy-decoder.js';
 import { withMaskedWords } from './mask-words.js';
 import { withNumerals } from './numerals.js';
 import { withPunctuation } from './punctuation.js';
@@ -247,20 +248,7 @@ export class Recognizer {
       ...(grammar ? GRAMMAR_SEARCH : {}),
     });
     const view = grammar ? new GrammarView(grammar, new Set(hotwords.flatMap((h) => normalizeWords(h.phrase)))) : null;
-    const shown = (text: string): string => (view ? view.result(text) : text);
-    return {
-      acceptFrames: (logProbs, frames) => beam.acceptFrames(logProbs, frames),
-      partial: () => (view ? view.partial(beam.partial()) : beam.partial()),
-      reset: () => beam.reset(),
-      finalize: () => {
-        const r = beam.finalize();
-        return {
-          text: shown(r.text),
-          words: r.words.map((w) => ({ ...w, word: shown(w.word) })),
-          alternatives: [{ text: shown(r.text), confidence: r.score }, ...r.alternatives.map((a) => ({ text: shown(a.text), confidence: a.score }))],
-        };
-      },
-    };
+    return new BeamStreamingDecoder(beam, view);
   }
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BOUNDARY_GRACE, EndpointDetector, checkEndpointConfig, DEFAULT_ENDPOINT_CONFIG } from '../../src/recognizer/endpoint.js';
-import { GreedyDecoder } from '../../src/recognizer/greedy-decoder.js';
+import { GreedyDecoder } from '../../src/decoder/greedy.js';
 import { greedyDecode } from '../../src/decoder/greedy.js';
 import { DEFAULT_VOCABULARY } from '../../src/decoder/vocabulary.js';
 import { rng } from '../helpers.js';
