@@ -13,7 +13,7 @@
  */
 import { nthLargest } from '../util/nth-largest.js';
 import type { BeamSearchOptions } from './beam-options.js';
-import { PrefixTrie, ROOT } from './prefix-trie.js';
+import { PrefixTrie } from './prefix-trie.js';
 import { alignHypothesis, type BeamSearchResult } from './result.js';
 import { BLANK, DEFAULT_VOCABULARY } from './vocabulary.js';
 import { WordScorer, type PrefixScorer } from './word-scorer.js';

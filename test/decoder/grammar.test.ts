@@ -46,9 +46,9 @@ describe('compileGrammar', () => {
     expect([...g.words].sort()).toEqual(['light', 'off', 'on', 'stop', 'the', 'turn']);
     expect(g.lm.words.filter((w) => !w.startsWith('<')).sort()).toEqual([...g.words].sort());
     const id = (w: string) => g.lm.wordId(w);
-    const after = (prev: string, w: string) => g.lm.score(Int32Array.of(id(prev)), id(w));
-    expect(after('turn', 'on')).toBeGreaterThan(after('turn', 'light'));
-    expect(after('the', 'light')).toBeGreaterThan(after('the', 'stop'));
+    const scoreAfter = (prev: string, w: string) => g.lm.score(Int32Array.of(id(prev)), id(w));
+    expect(scoreAfter('turn', 'on')).toBeGreaterThan(scoreAfter('turn', 'light'));
+    expect(scoreAfter('the', 'light')).toBeGreaterThan(scoreAfter('the', 'stop'));
   });
 
   it('returns the same compiled grammar for the same phrase list (streams share it)', () => {
