@@ -133,5 +133,5 @@ describe.runIf(defaultModelDir() !== null)('shipped model accuracy on the fixtur
     } finally {
       await adapted.close();
     }
-  }, 60_000);
+  });
 });

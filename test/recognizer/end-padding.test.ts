@@ -34,13 +34,13 @@ describe('end padding (quiet noise heard after the audio when a stream finishes)
   it('places no word and no result end in the padding', async () => {
     for (const entry of await readManifest(SAMPLE_MANIFEST)) {
       const audio = await readAudioFile(entry.path);
-      const seconds = audio.samples.length / audio.sampleRate;
       for (const samples of [audio.samples, cutTrailingSilence(audio.samples)]) {
         const end = samples.length / audio.sampleRate;
         const result = await padded.transcribe(samples, audio.sampleRate);
         expect(result.end).toBeLessThanOrEqual(end + 0.0005);
         for (const w of result.words) expect(w.end, `${entry.file}: ${w.word}`).toBeLessThanOrEqual(end + 0.0005);
-        expect(end).toBeLessThanOrEqual(seconds);
+        // the model steps run on into the padding, and the result is cut back to the audio's own end, not short of it
+        expect(result.end, entry.file).toBeGreaterThanOrEqual(end - 0.0005);
       }
     }
   });
