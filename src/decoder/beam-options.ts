@@ -3,7 +3,7 @@
  * weights, unknown words, hotwords, alternatives, confidences, and the prefix trie's memory bound.
  */
 import type { NgramLM } from '../lm/ngram-lm.js';
-import type { ConfidenceCalibration } from './confidence.js';
+import type { ConfidenceCalibration } from './word-confidence.js';
 import type { Hotword } from './hotwords.js';
 
 export type { Hotword } from './hotwords.js';
@@ -77,7 +77,7 @@ export interface BeamSearchOptions {
   /** Alternatives returned besides the best hypothesis (default 4). */
   maxAlternatives?: number;
   /**
-   * How word confidences are computed from their evidence (confidence.ts): a calibration fitted for this model and
+   * How word confidences are computed from their evidence (word-confidence.ts): a calibration fitted for this model and
    * LM, or null (default) for the raw acoustic score.
    */
   confidence?: ConfidenceCalibration | null;

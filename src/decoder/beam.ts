@@ -17,7 +17,7 @@ import { PrefixTrie } from './prefix-trie.js';
 import { alignHypothesis, type BeamSearchResult } from './result.js';
 import { BLANK, DEFAULT_VOCABULARY } from './vocabulary.js';
 import { WordScorer, type PrefixScorer } from './word-scorer.js';
-import type { ConfidenceCalibration } from './confidence.js';
+import type { ConfidenceCalibration } from './word-confidence.js';
 
 export { DEFAULT_HOTWORD_BOOST, type BeamSearchOptions, type Hotword } from './beam-options.js';
 export type { BeamSearchResult, WordTiming } from './result.js';

@@ -1,10 +1,10 @@
 /**
  * The beam search's result: the best hypothesis' path turned into words with frame times, and each word's
- * confidence from its evidence (confidence.ts): its characters' posteriors, its LM probability, how much of the
+ * confidence from its evidence (word-confidence.ts): its characters' posteriors, its LM probability, how much of the
  * final beam agrees on it, and how well the model heard the utterance as a whole.
  */
 import { align } from '../util/align.js';
-import { wordConfidence, type ConfidenceCalibration, type WordEvidence } from './confidence.js';
+import { wordConfidence, type ConfidenceCalibration, type WordEvidence } from './word-confidence.js';
 import type { PrefixPath } from './prefix-trie.js';
 
 export interface WordTiming {

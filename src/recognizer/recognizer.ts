@@ -5,7 +5,7 @@ import { TARGET_SAMPLE_RATE } from '../audio/types.js';
 import { BeamSearchDecoder, type Hotword } from '../decoder/beam.js';
 import { GreedyDecoder } from '../decoder/greedy.js';
 import { BeamStreamingDecoder } from '../decoder/streaming-decoder.js';
-import { checkCalibration, type ConfidenceCalibration } from '../decoder/confidence.js';
+import { checkCalibration, type ConfidenceCalibration } from '../decoder/word-confidence.js';
 import { GRAMMAR_SEARCH, GrammarView, compileGrammar, type Grammar } from '../decoder/grammar.js';
 import { compileWordMask } from '../text/mask-words.js';
 import { normalizeWords } from '../text/normalize.js';
@@ -16,8 +16,8 @@ import { directRunner, type WindowRunner } from '../model/encoder.js';
 import { ModelLoadError } from '../model/errors.js';
 import { checkEndpointConfig, type EndpointConfig } from './endpoint.js';
 import { withMaskedWords } from './mask-words.js';
-import { withNumerals } from './numerals.js';
-import { withPunctuation } from './punctuation.js';
+import { withNumerals } from './display-numerals.js';
+import { withPunctuation } from './display-punctuation.js';
 import { transcribeFileStream, type FileTranscript, type FileTranscriptionOptions } from './file-transcription.js';
 import { defaultPunctuationModel } from '../punctuation/model.js';
 import { RecognizerStream } from './stream.js';
@@ -88,7 +88,7 @@ export interface RecognizerOptions {
   /** n-best alternatives kept per result besides the best (default 4). */
   maxAlternatives?: number;
   /**
-   * How word confidences are computed (beam search): a calibration (src/decoder/confidence.ts), or false for the
+   * How word confidences are computed (beam search): a calibration (src/decoder/word-confidence.ts), or false for the
    * raw acoustic score. Default: the calibration fitted for the shipped model and LM when both are in use, else
    * false. Grammars and greedy decoding always give the raw acoustic score.
    */

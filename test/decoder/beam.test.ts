@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BeamSearchDecoder, type BeamSearchOptions, type BeamSearchResult } from '../../src/decoder/beam.js';
 import { nthLargest } from '../../src/util/nth-largest.js';
-import { wordConfidence } from '../../src/decoder/confidence.js';
+import { wordConfidence } from '../../src/decoder/word-confidence.js';
 import { greedyDecode } from '../../src/decoder/greedy.js';
 import { parseArpa } from '../../src/lm/arpa.js';
 import { buildArpa } from '../../src/lm/build.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   checkCalibration, confidenceFeatures, fitCalibration, wordConfidence, type CalibrationSample, type WordEvidence,
-} from '../../src/decoder/confidence.js';
+} from '../../src/decoder/word-confidence.js';
 import { rng } from './synth.js';
 
 const evidence = (over: Partial<WordEvidence> = {}): WordEvidence => ({
