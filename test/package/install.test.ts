@@ -49,7 +49,8 @@ interface PackInfo {
   files: { path: string }[];
 }
 
-describe('npm pack → npm install <tarball> in an empty project → npx hearken', () => {
+// Packing, installing and each run of the installed CLI take minutes on a loaded machine: generous limits.
+describe('npm pack → npm install <tarball> in an empty project → npx hearken', { timeout: 600_000 }, () => {
   let work: string;
   let pack: PackInfo;
   let tarball: string;
