@@ -167,39 +167,31 @@ export class PrefixTrie {
   }
 
   private grow(cap: number): void {
-    const W = this.contextWidth;
-    const copyI = (a: Int32Array, n: number, fill: number): Int32Array<ArrayBuffer> => {
-      const b = new Int32Array(n).fill(fill);
-      b.set(a);
-      return b;
-    };
-    this.parent = copyI(this.parent, cap, 0);
-    this.token = copyI(this.token, cap, 0);
-    this.hot = copyI(this.hot, cap, 0);
-    this.frame = copyI(this.frame, cap, 0);
-    this.beamStamp = copyI(this.beamStamp, cap, -2);
-    this.slotStamp = copyI(this.slotStamp, cap, -1);
-    this.slotOf = copyI(this.slotOf, cap, 0);
-    this.ctx = copyI(this.ctx, cap * W, 0);
-    this.lex = copyI(this.lex, cap, 0);
-    const oovPaid = new Uint8Array(cap);
-    oovPaid.set(this.oovPaid);
-    this.oovPaid = oovPaid;
-    const ext = new Float64Array(cap);
-    ext.set(this.ext);
-    this.ext = ext;
-    const la = new Float64Array(cap);
-    la.set(this.la);
-    this.la = la;
-    const prob = new Float32Array(cap);
-    prob.set(this.prob);
-    this.prob = prob;
-    const peakAc = new Float64Array(cap);
-    peakAc.set(this.peakAc);
-    this.peakAc = peakAc;
-    const ctxLen = new Uint8Array(cap);
-    ctxLen.set(this.ctxLen);
-    this.ctxLen = ctxLen;
+    this.parent = grown(this.parent, cap);
+    this.token = grown(this.token, cap);
+    this.hot = grown(this.hot, cap);
+    this.frame = grown(this.frame, cap);
+    this.beamStamp = grown(this.beamStamp, cap, -2);
+    this.slotStamp = grown(this.slotStamp, cap, -1);
+    this.slotOf = grown(this.slotOf, cap);
+    this.ctx = grown(this.ctx, cap * this.contextWidth);
+    this.lex = grown(this.lex, cap);
+    this.oovPaid = grown(this.oovPaid, cap);
+    this.ext = grown(this.ext, cap);
+    this.la = grown(this.la, cap);
+    this.prob = grown(this.prob, cap);
+    this.peakAc = grown(this.peakAc, cap);
+    this.ctxLen = grown(this.ctxLen, cap);
     this.cap = cap;
   }
+}
+
+type NodeArray = Int32Array<ArrayBuffer> | Uint8Array<ArrayBuffer> | Float32Array<ArrayBuffer> | Float64Array<ArrayBuffer>;
+
+/** A copy of `a` of length n, the new slots set to `fill`. */
+function grown<A extends NodeArray>(a: A, n: number, fill = 0): A {
+  const b = new (a.constructor as new (length: number) => A)(n);
+  if (fill !== 0) b.fill(fill);
+  b.set(a as ArrayLike<number>);
+  return b;
 }
