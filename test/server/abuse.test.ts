@@ -49,7 +49,8 @@ describe('error replies repeat little of the client input', () => {
 describe('limits count audio, not bytes', () => {
   let server: HearkenServer;
   let url: string;
-  beforeAll(async () => ({ server, url } = await startServer({ maxPayload: 4 * 1024 * 1024, maxMessageSeconds: 100 })));
+  // No backpressure pause here: a paused socket would not see the departing client's close frame until later.
+  beforeAll(async () => ({ server, url } = await startServer({ maxPayload: 4 * 1024 * 1024, maxMessageSeconds: 100, maxQueuedSeconds: 1000 })));
   afterAll(async () => server.close());
 
   it('one frame of more seconds than the per-message limit is refused (1009), whatever its byte size', async () => {
