@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { createServer } from '../server/index.js';
+import { stopOnSignals } from './signals.js';
 import { collect, positiveInt, withDecodingFlags, withDisplayFlags, recognizerOptions, type DecodingFlags, type DisplayFlags } from './options.js';
 
 interface ServeFlags extends DecodingFlags, DisplayFlags {
@@ -79,22 +80,7 @@ export function serveCommand(): Command {
     });
     const address = await server.listen();
     process.stderr.write(`hearken: listening on ws://${address.address}:${address.port} (page: http://${address.address}:${address.port}/)\n`);
-    let stopping = false;
-    const stop = (signal: string): void => {
-      if (stopping) {
-        process.stderr.write(`hearken: ${signal} again, exiting now\n`);
-        process.exit(1);
-      }
-      stopping = true;
-      server.close().then(
-        () => process.exit(0),
-        (err: unknown) => {
-          process.stderr.write(`hearken: shutdown failed: ${String(err)}\n`);
-          process.exit(1);
-        },
-      );
-    };
-    process.on('SIGTERM', () => stop('SIGTERM'));
-    process.on('SIGINT', () => stop('SIGINT'));
+    // Drain (docs/protocol.md, Operations): /healthz 503, streams finalised within the grace, exit 0.
+    stopOnSignals(() => server.close(), (signal) => process.stderr.write(`hearken: ${signal}: draining open streams, then exiting\n`));
   });
 }
