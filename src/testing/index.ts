@@ -17,11 +17,12 @@ export {
 } from './matchers.js';
 export { formatAlignment, scoreTranscript, type AlignedWord, type TranscriptScore } from './score.js';
 export { sharedRecognizer } from './shared-recognizer.js';
+import type { TranscribeAsOptions } from './matchers.js';
 
 /**
  * The matcher's type, for a test runner's declaration merging, e.g. for vitest:
  * `declare module 'vitest' { interface Matchers<T = any> extends TranscriptionMatchers<T> {} }`.
  */
 export interface TranscriptionMatchers<R = unknown> {
-  toTranscribeAs(expected: string, options?: import('./matchers.js').TranscribeAsOptions): Promise<R>;
+  toTranscribeAs(expected: string, options?: TranscribeAsOptions): Promise<R>;
 }
