@@ -13,7 +13,6 @@ import {
 import { SAMPLES } from '../helpers.js';
 
 declare module 'vitest' {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   interface Matchers<T = any> extends TranscriptionMatchers<T> {}
 }
 

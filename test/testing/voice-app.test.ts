@@ -6,7 +6,6 @@ import { toTranscribeAs, transcriptionScore, type TranscriptionMatchers } from '
 import { SAMPLES } from '../helpers.js';
 
 declare module 'vitest' {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   interface Matchers<T = any> extends TranscriptionMatchers<T> {}
 }
 
