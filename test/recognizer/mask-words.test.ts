@@ -22,7 +22,8 @@ function expectMaskOf(plain: RecognitionResult, shown: RecognitionResult): void 
   expect(shown.alternatives.map((a) => a.text)).toEqual(plain.alternatives.map((a) => masked(a.text)));
 }
 
-describe('maskWords on real audio', () => {
+// Each test decodes fixtures with the shipped model: generous limits, since CI machines may be loaded.
+describe('maskWords on real audio', { timeout: 300_000 }, () => {
   let recognizer: Recognizer;
   beforeAll(async () => {
     recognizer = await createRecognizer({ model: MODEL });

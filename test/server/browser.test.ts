@@ -77,7 +77,8 @@ class UpgradeGate {
 
 if (!CHROMIUM) console.warn('browser test skipped: chromium not found at /usr/bin/chromium (apt-get install -y chromium)');
 
-describe.skipIf(!CHROMIUM)('captions page in headless Chromium (fake microphone playing a fixture WAV)', () => {
+// A browser, a server and real-time audio on a possibly loaded machine: generous limits.
+describe.skipIf(!CHROMIUM)('captions page in headless Chromium (fake microphone playing a fixture WAV)', { timeout: 300_000 }, () => {
   let server: HearkenServer;
   let http: string;
   let browser: BrowserContext;
@@ -186,13 +187,13 @@ describe.skipIf(!CHROMIUM)('captions page in headless Chromium (fake microphone 
       await page.waitForTimeout(seconds * 1000 + 500);
       expect(await page.getAttribute('body', 'data-state')).toBe('connecting');
       gate.release();
-      await page.waitForSelector('body[data-state="live"]', { timeout: 15_000 });
+      await page.waitForSelector('body[data-state="live"]', { timeout: 60_000 });
       expect(await page.textContent('#status')).toBe('connected');
       // stop once the server has received at least the fixture's length of audio
       const deadline = Date.now() + 60_000;
       while ((await metricValue(server, 'hearken_audio_seconds_total')) - before < seconds && Date.now() < deadline) await page.waitForTimeout(100);
       await page.click('#toggle');
-      await page.waitForSelector('body[data-state="closed"]', { timeout: 20_000 });
+      await page.waitForSelector('body[data-state="closed"]', { timeout: 60_000 });
       expect(await page.textContent('#status')).toBe('stopped');
       expect(await page.getAttribute('body', 'data-error')).toBeNull();
       // the config went first, with masking on by default, then the audio, none of it before the config
@@ -223,16 +224,16 @@ describe.skipIf(!CHROMIUM)('captions page in headless Chromium (fake microphone 
       await page.goto(`${gate.http}/`);
       gate.mode = 'refuse';
       await page.click('#toggle');
-      await page.waitForSelector('body[data-state="unreachable"]', { timeout: 15_000 });
+      await page.waitForSelector('body[data-state="unreachable"]', { timeout: 60_000 });
       expect(await page.textContent('#status')).toBe('server unreachable');
       expect(await page.textContent('#error')).toMatch(/did not answer/);
       expect(await page.textContent('#toggle')).toBe('Start');
       expect(await page.isEnabled('#toggle')).toBe(true);
       gate.mode = 'pass';
       await page.click('#toggle');
-      await page.waitForSelector('body[data-state="live"]', { timeout: 15_000 });
+      await page.waitForSelector('body[data-state="live"]', { timeout: 60_000 });
       await page.click('#toggle');
-      await page.waitForSelector('body[data-state="closed"]', { timeout: 20_000 });
+      await page.waitForSelector('body[data-state="closed"]', { timeout: 60_000 });
     } finally {
       await page.close();
       await gate.close();
@@ -252,9 +253,9 @@ describe.skipIf(!CHROMIUM)('captions page in headless Chromium (fake microphone 
     expect(await page.textContent('#secure-note')).toMatch(/HTTPS/);
     expect(await page.isChecked('#mask')).toBe(false);
     await page.click('#toggle');
-    await page.waitForSelector('body[data-state="live"]', { timeout: 15_000 });
+    await page.waitForSelector('body[data-state="live"]', { timeout: 60_000 });
     await page.click('#toggle');
-    await page.waitForSelector('body[data-state="closed"]', { timeout: 20_000 });
+    await page.waitForSelector('body[data-state="closed"]', { timeout: 60_000 });
     expect((JSON.parse(sent[0]!) as { config: Record<string, unknown> }).config.mask_words).toBe(false);
     await page.close();
   });

@@ -20,7 +20,7 @@ describe('server "mask_words" config', () => {
     }
   });
 
-  describe('over a WebSocket', () => {
+  describe('over a WebSocket', { timeout: 300_000 }, () => {
     let server: HearkenServer;
     let url: string;
     beforeAll(async () => ({ server, url } = await startServer({ workers: 1 })));

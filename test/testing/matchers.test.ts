@@ -54,7 +54,7 @@ describe('scoreTranscript (no model)', () => {
   });
 });
 
-describe('toTranscribeAs and transcriptionScore (shipped model)', () => {
+describe('toTranscribeAs and transcriptionScore (shipped model)', { timeout: 300_000 }, () => {
   it('a fixture passes against its transcript, and fails against other words with WER, expected and heard text aligned', async () => {
     await expect(FOX).toTranscribeAs(FOX_TEXT, { maxWer: 0.2 });
     const failure = await expect(FOX).toTranscribeAs('press one for sales').then(

@@ -17,7 +17,7 @@ const PROMPTS = {
   pangram: join(SAMPLES, 'tts-espeak-fox.wav'),
 };
 
-describe('the voice app says its script', () => {
+describe('the voice app says its script', { timeout: 300_000 }, () => {
   it('the errand prompt', async () => {
     // a synthetic voice and a name the recogniser may not know: allow a few words off
     await expect(PROMPTS.callStella).toTranscribeAs('please call stella and ask her to bring these things with her from the store', { maxWer: 0.35 });
