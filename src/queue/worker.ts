@@ -175,11 +175,17 @@ export class TranscriptionWorker {
     await rm(this.scratch, { recursive: true, force: true });
   }
 
-  /** Takes no new jobs, finishes the ones in progress, then lets go of Redis and the threads. */
+  /**
+   * Takes no new jobs, finishes the ones in progress, then lets go of Redis and the threads. With Redis
+   * unreachable it stops at once (nothing could be reported anyway): its jobs go to another worker once their
+   * locks run out.
+   */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      await this.bull?.close();
-      await this.connection?.quit();
+      const reachable = this.connection?.status === 'ready';
+      await this.bull?.close(!reachable);
+      if (reachable) await this.connection?.quit();
+      else this.connection?.disconnect();
       await this.releaseResources();
       this.log.info({ worker: this.name }, 'worker stopped');
     })();

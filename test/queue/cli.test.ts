@@ -44,6 +44,7 @@ async function jobRecords(redis: string, queueName: string): Promise<Map<string,
 describe('hearken worker + hearken enqueue', () => {
   let redis: Service & { url: string };
   const workers: HearkenProcess[] = [];
+  const extraRedis: Service[] = [];
 
   beforeAll(async () => {
     redis = await startRedis();
@@ -51,6 +52,7 @@ describe('hearken worker + hearken enqueue', () => {
 
   afterAll(async () => {
     for (const w of workers) await w.kill('SIGTERM');
+    for (const r of extraRedis) await r.stop();
     await redis?.stop();
   });
 
@@ -133,21 +135,24 @@ describe('hearken worker + hearken enqueue', () => {
     expect(nobody.stderr).toMatch(/^hearken: cannot reach Redis at redis:\/\/127\.0\.0\.1:\d+: ECONNREFUSED\n$/);
   }, 120_000);
 
-  it('a running worker rides out a Redis restart and takes the jobs queued after it', async () => {
-    let own = await startRedis();
-    const worker = await startWorker(own.url, 'restart');
+  it('a running worker rides out a Redis restart and takes the jobs queued after it; with Redis gone, SIGTERM still stops it', async () => {
+    const first = await startRedis();
+    extraRedis.push(first);
+    const worker = await startWorker(first.url, 'restart');
     workers.push(worker);
-    await own.stop();
+    await first.stop();
     await worker.waitForLine((l) => l.msg === 'Redis unreachable; retrying');
-    own = await startRedis(own.port);
-    try {
-      const got = await runHearken(['enqueue', '--redis', own.url, '--queue', 'restart', '--wait', join(SAMPLES, 'tts-espeak-fox.wav')]);
-      expect(got.code, got.stderr).toBe(0);
-      expect(got.stdout.split(' ').length).toBeGreaterThan(3);
-      expect(worker.child.exitCode).toBeNull();
-    } finally {
-      await own.stop();
-    }
+    const again = await startRedis(first.port);
+    extraRedis.push(again);
+    const got = await runHearken(['enqueue', '--redis', again.url, '--queue', 'restart', '--wait', join(SAMPLES, 'tts-espeak-fox.wav')]);
+    expect(got.code, got.stderr).toBe(0);
+    expect(got.stdout.split(' ').length).toBeGreaterThan(3);
+    expect(worker.child.exitCode).toBeNull();
+    const seen = worker.lines.length;
+    await again.stop();
+    await worker.waitForLine((l) => l.msg === 'Redis unreachable; retrying' && worker.lines.indexOf(l) >= seen);
+    process.kill(worker.pid, 'SIGTERM');
+    expect(await worker.exited).toEqual({ code: 0, signal: null });
   }, 300_000);
 
   it('on SIGTERM a worker finishes the job it is on, then exits 0', async () => {
