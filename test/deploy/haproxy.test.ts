@@ -101,22 +101,23 @@ async function stream(url: string, file: string, onFirstReply: () => void = () =
 }
 
 describe('HAProxy in front of two hearken serve', () => {
-  let servers: ServeProcess[] = [];
+  const servers: ServeProcess[] = [];
   let haproxy: Service | undefined;
   let recognizer: Recognizer;
   const batch = new Map<string, string>();
 
   beforeAll(async () => {
-    servers = await Promise.all([spawnServe(['--shutdown-timeout', '30']), spawnServe(['--shutdown-timeout', '30'])]);
+    // each server is remembered as soon as it listens, so afterAll stops it even if the other never starts
+    await Promise.all([0, 1].map(async (i) => (servers[i] = await spawnServe(['--shutdown-timeout', '30']))));
     recognizer = await batchRecognizer();
     for (const f of FILES) batch.set(f, (await recognizer.transcribeFile(join(SAMPLES, f))).text);
-  }, 300_000);
+  }, 1_200_000);
 
   afterAll(async () => {
     await haproxy?.stop();
-    for (const s of servers) if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill('SIGKILL');
+    for (const s of servers) if (s && s.child.exitCode === null && s.child.signalCode === null) s.child.kill('SIGKILL');
     await recognizer?.close();
-  });
+  }, 600_000);
 
   it('16 streams, one server SIGTERMed mid-run: final results and clean closes, batch transcripts, new streams on the live server', async () => {
     const port = await freePort();
@@ -162,5 +163,5 @@ describe('HAProxy in front of two hearken serve', () => {
       expect(o.code).toBe(1000);
       expect(joinedText(o.finals)).toBe(batch.get(o.file));
     }
-  }, 600_000);
+  }, 1_200_000);
 });

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectRedis } from '../../src/queue/connection.js';
 import { SAMPLES, tempDir } from '../helpers.js';
 import { freePort, startRedis, type Service } from '../services.js';
-import { HearkenProcess, runHearken, startWorker } from './helpers.js';
+import { HearkenProcess, runHearken, startWorker, stopAll } from './helpers.js';
 
 const LONG = join(SAMPLES, 'long-librilight-248.wav');
 /** Twelve distinct files: every WAV fixture and three lossy encodings of one, copied under names of their own. */
@@ -43,18 +43,17 @@ async function jobRecords(redis: string, queueName: string): Promise<Map<string,
 
 describe('hearken worker + hearken enqueue', () => {
   let redis: Service & { url: string };
-  const workers: HearkenProcess[] = [];
   const extraRedis: Service[] = [];
 
   beforeAll(async () => {
     redis = await startRedis();
-  }, 60_000);
+  }, 600_000);
 
   afterAll(async () => {
-    for (const w of workers) await w.kill('SIGTERM');
+    await stopAll('SIGTERM');
     for (const r of extraRedis) await r.stop();
     await redis?.stop();
-  });
+  }, 600_000);
 
   it('fans twelve files out to two workers, survives one SIGKILLed mid-job, and writes what transcribe writes; a resubmission does no work', async () => {
     expect(TWELVE).toHaveLength(12);
@@ -65,7 +64,6 @@ describe('hearken worker + hearken enqueue', () => {
 
     // the second worker runs two recognizer threads sharing one LM
     const [a, b] = await Promise.all([startWorker(redis.url, queue, ['--stalled-after', '10']), startWorker(redis.url, queue, ['--stalled-after', '10', '--concurrency', '2'])]);
-    workers.push(a!, b!);
     // SIGKILL whichever worker starts the long file, while it transcribes it
     const started = (w: HearkenProcess): Promise<HearkenProcess> => w.waitForLine((l) => l.msg === 'job started' && l.file === LONG).then(() => w);
     const victimChosen = Promise.race([started(a!), started(b!)]).then(async (victim) => {
@@ -92,7 +90,7 @@ describe('hearken worker + hearken enqueue', () => {
     expect(resubmit.code, resubmit.stderr).toBe(0);
     expect(readOutputs(again)).toEqual(readOutputs(reference));
     expect(await jobRecords(redis.url, queue)).toEqual(before);
-  }, 900_000);
+  }, 1_800_000);
 
   it('fails a bad file among good ones once, with the error transcribe prints, and exits 1', async () => {
     const queue = 'bad';
@@ -102,7 +100,6 @@ describe('hearken worker + hearken enqueue', () => {
     const files = [join(SAMPLES, 'tts-espeak-fox.wav'), bad, join(SAMPLES, 'digit-8k-fsdd-7.wav')];
     const metricsPort = await freePort();
     const worker = await startWorker(redis.url, queue, ['--metrics-port', String(metricsPort)]);
-    workers.push(worker);
     const ref = await runHearken(['transcribe', '--format', 'srt', '--out', join(dir, 'ref'), ...files]);
     const got = await runHearken(['enqueue', '--redis', redis.url, '--queue', queue, '--wait', '--format', 'srt', '--out', join(dir, 'out'), ...files]);
     expect(ref.code).toBe(1);
@@ -120,7 +117,7 @@ describe('hearken worker + hearken enqueue', () => {
     expect(metrics).toMatch(/^hearken_queue_jobs_completed_total 2$/m);
     expect(metrics).toMatch(/^hearken_queue_jobs_failed_total\{reason="input"\} 1$/m);
     expect(metrics).toMatch(/^hearken_queue_audio_seconds_total [1-9]/m);
-  }, 600_000);
+  }, 1_200_000);
 
   it('refuses a file over the size cap and a missing file before queueing them, naming each', async () => {
     const got = await runHearken(['enqueue', '--redis', redis.url, '--queue', 'cap', '--max-mb', '1', LONG, join(SAMPLES, 'no-such-file.wav'), join(SAMPLES, 'digit-8k-fsdd-7.wav')]);
@@ -133,13 +130,12 @@ describe('hearken worker + hearken enqueue', () => {
     const nobody = await runHearken(['enqueue', '--redis', `redis://127.0.0.1:${await freePort()}`, '--wait', join(SAMPLES, 'digit-8k-fsdd-7.wav')]);
     expect(nobody.code).toBe(1);
     expect(nobody.stderr).toMatch(/^hearken: cannot reach Redis at redis:\/\/127\.0\.0\.1:\d+: ECONNREFUSED\n$/);
-  }, 120_000);
+  }, 600_000);
 
   it('a running worker rides out a Redis restart and takes the jobs queued after it; with Redis gone, SIGTERM still stops it', async () => {
     const first = await startRedis();
     extraRedis.push(first);
     const worker = await startWorker(first.url, 'restart');
-    workers.push(worker);
     await first.stop();
     await worker.waitForLine((l) => l.msg === 'Redis unreachable; retrying');
     const again = await startRedis(first.port);
@@ -153,12 +149,11 @@ describe('hearken worker + hearken enqueue', () => {
     await worker.waitForLine((l) => l.msg === 'Redis unreachable; retrying' && worker.lines.indexOf(l) >= seen);
     process.kill(worker.pid, 'SIGTERM');
     expect(await worker.exited).toEqual({ code: 0, signal: null });
-  }, 300_000);
+  }, 1_200_000);
 
   it('on SIGTERM a worker finishes the job it is on, then exits 0', async () => {
     const queue = 'term';
     const worker = await startWorker(redis.url, queue);
-    workers.push(worker);
     const submitted = await runHearken(['enqueue', '--redis', redis.url, '--queue', queue, LONG]);
     expect(submitted.code, submitted.stderr).toBe(0);
     await worker.waitForLine((l) => l.msg === 'job started');
@@ -167,5 +162,5 @@ describe('hearken worker + hearken enqueue', () => {
     expect(worker.lines.some((l) => l.msg === 'job completed' && l.file === LONG)).toBe(true);
     const [record] = [...(await jobRecords(redis.url, queue)).values()].map((r) => JSON.parse(r) as { state: string });
     expect(record?.state).toBe('completed');
-  }, 300_000);
+  }, 1_200_000);
 });

@@ -12,12 +12,20 @@ export interface CliResult {
 }
 
 /** Runs a hearken command to its end. */
-export function runHearken(args: string[], timeoutMs = 300_000): Promise<CliResult> {
+export function runHearken(args: string[], timeoutMs = 1_200_000): Promise<CliResult> {
   return new Promise((resolve) => {
     execFile(process.execPath, [...CLI, ...args], { cwd: ROOT, timeout: timeoutMs, maxBuffer: 64 * 2 ** 20 }, (err, stdout, stderr) => {
       resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
     });
   });
+}
+
+/** Every HearkenProcess still running, so a test file's afterAll can stop them all (stopAll). */
+const running = new Set<HearkenProcess>();
+
+/** Stops every hearken process the tests started that is still running. */
+export async function stopAll(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  await Promise.all([...running].map((p) => p.kill(signal)));
 }
 
 /** A long-running hearken command whose stdout is JSON log lines (pino), watched line by line. */
@@ -41,7 +49,9 @@ export class HearkenProcess {
     this.child.stderr!.on('data', (chunk: Buffer) => {
       this.stderrText += chunk.toString();
     });
+    running.add(this);
     this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => {
+      running.delete(this);
       resolve({ code, signal });
       for (const watcher of this.watchers) watcher();
     }));

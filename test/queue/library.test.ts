@@ -26,13 +26,13 @@ describe('TranscriptionQueue + TranscriptionWorker', () => {
     redis = await startRedis();
     worker = await TranscriptionWorker.start({ redis: redis.url, queue: 'lib', logger: pino({ level: 'silent' }) });
     queue = new TranscriptionQueue({ redis: redis.url, queue: 'lib', maxJobBytes: 200_000 });
-  }, 180_000);
+  }, 600_000);
 
   afterAll(async () => {
     await queue?.close();
     await worker?.close();
     await redis?.stop();
-  });
+  }, 600_000);
 
   it('transcribes submitted audio, counts it, and treats the same audio with the same options as the same job', async () => {
     const first = await queue.submit(FOX, 'fox.wav');
@@ -54,7 +54,7 @@ describe('TranscriptionQueue + TranscriptionWorker', () => {
     expect(numerals.id).not.toBe(first.id);
     expect(numerals.created).toBe(true);
     expect((await queue.outcome(numerals.id)).ok).toBe(true);
-  }, 180_000);
+  }, 600_000);
 
   it('fails bad audio once with its typed error, and refuses audio over the cap before queueing it', async () => {
     const bad = new TextEncoder().encode('RIFF\x10\x00\x00\x00WAVEfmt ');
@@ -65,7 +65,7 @@ describe('TranscriptionQueue + TranscriptionWorker', () => {
     expect(tooLarge).toBeInstanceOf(AudioFormatError);
     expect((tooLarge as AudioFormatError).code).toBe('TOO_LARGE');
     expect(await queue.outcome('sha256-nothing')).toEqual({ ok: false, error: expect.stringMatching(/^JobNotFound: /) });
-  }, 180_000);
+  }, 600_000);
 
   it('refuses a Redis it cannot reach, and a URL that is not Redis, with typed errors', async () => {
     const nobody = `redis://127.0.0.1:${await freePort()}`;
@@ -75,7 +75,7 @@ describe('TranscriptionQueue + TranscriptionWorker', () => {
     await queue.close();
     await expect(TranscriptionWorker.start({ redis: nobody, logger: pino({ level: 'silent' }) })).rejects.toMatchObject({ code: 'REDIS_UNREACHABLE' });
     await expect(TranscriptionWorker.start({ redis: 'http://127.0.0.1:6379', logger: pino({ level: 'silent' }) })).rejects.toMatchObject({ code: 'BAD_REDIS_URL' });
-  }, 60_000);
+  }, 600_000);
 
   it('lets finished jobs expire after their time to live', async () => {
     const shortLived = new TranscriptionQueue({ redis: redis.url, queue: 'lib', ttlSeconds: 1 });
@@ -90,5 +90,5 @@ describe('TranscriptionQueue + TranscriptionWorker', () => {
     } finally {
       await shortLived.close();
     }
-  }, 180_000);
+  }, 600_000);
 });
