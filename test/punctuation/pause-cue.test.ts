@@ -27,7 +27,7 @@ describe.runIf(defaultModelDir() !== null)('pause cue on real speech (the 70 s L
     recognizer = await createRecognizer();
     plain = await recognizer.transcribeFile(file);
     punctuated = await recognizer.transcribeFile(file, { punctuate: true });
-  }, 60_000);
+  });
   afterAll(async () => {
     await recognizer.close();
   });

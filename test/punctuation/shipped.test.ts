@@ -24,7 +24,7 @@ describe.skipIf(!SHIPPED)('shipped punctuation model (models/punctuation/)', () 
     const files = punctuationModelFiles(buildPunctuationModel(readSentences(SOURCES)));
     const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
     for (const name of [PUNCTUATION_LM_FILE, CASE_TABLE_FILE]) expect(sha(files[name]!), name).toBe(sha(readFileSync(join(PUNCTUATION_DIR, name))));
-  }, 120_000);
+  });
 
   it.skipIf(!CORPUS)('on held-out units it finds marks and case well above chance (bounds below the measured figures)', () => {
     const model = PunctuationModel.load();
@@ -40,5 +40,5 @@ describe.skipIf(!SHIPPED)('shipped punctuation model (models/punctuation/)', () 
     expect(r.finalMarkAccuracy).toBeGreaterThan(0.9);
     expect(r.caseAccuracy).toBeGreaterThan(r.caseBaseline + 0.02);
     expect(r.capitalisedRecall).toBeGreaterThan(0.55);
-  }, 60_000);
+  });
 });
