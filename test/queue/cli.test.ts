@@ -99,7 +99,7 @@ describe('hearken worker + hearken enqueue', () => {
     writeFileSync(bad, 'RIFF\x10\x00\x00\x00WAVEfmt ');
     const files = [join(SAMPLES, 'tts-espeak-fox.wav'), bad, join(SAMPLES, 'digit-8k-fsdd-7.wav')];
     const metricsPort = await freePort();
-    const worker = await startWorker(redis.url, queue, ['--metrics-port', String(metricsPort)]);
+    await startWorker(redis.url, queue, ['--metrics-port', String(metricsPort)]); // stopped in afterAll
     const ref = await runHearken(['transcribe', '--format', 'srt', '--out', join(dir, 'ref'), ...files]);
     const got = await runHearken(['enqueue', '--redis', redis.url, '--queue', queue, '--wait', '--format', 'srt', '--out', join(dir, 'out'), ...files]);
     expect(ref.code).toBe(1);
