@@ -107,7 +107,7 @@ describe.runIf(defaultModelDir() !== null)('shipped model accuracy on the fixtur
   });
 
   it('a hotword flips a near miss on a word the LM does not know', async () => {
-    // "stella" is missing from the LM vocabulary: without help the decoder spells something close.
+    // "stella" is rare or missing in the LM: without help the decoder spells something close.
     const file = join(SAMPLES, 'tts-flite-stella.wav');
     const plain = await beam.transcribeFile(file);
     expect(plain.text.split(' ')).not.toContain('stella');
@@ -121,9 +121,9 @@ describe.runIf(defaultModelDir() !== null)('shipped model accuracy on the fixtur
 
   it('a domain LM mixed into the shipped one makes its words recognisable', async () => {
     // What `hearken lm mix` is for: a few sentences of the user's own domain, built into an LM and given a tenth of the
-    // weight, teach the decoder a name the shipped LM has never seen.
+    // weight, teach the decoder a name the shipped LM does not let win (it has never seen it, or as a rare book name).
     const shipped = loadArpaFile(defaultModels().languageModel!);
-    expect(shipped.has('stella')).toBe(false);
+    expect((await beam.transcribeFile(join(SAMPLES, 'tts-flite-stella.wav'))).text.split(' ')).not.toContain('stella');
     const domainText = ['call stella', 'stella will bring the things', 'ask stella to come over', 'stella and her sister', 'please tell stella'];
     const mixed = parseArpa(mixArpa(shipped, parseArpa(buildArpa(domainText, { order: shipped.order })), { weight: 0.1 }));
     const adapted = await createRecognizer({ lm: mixed });
