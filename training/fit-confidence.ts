@@ -1,5 +1,5 @@
 /**
- * Fits the word-confidence calibration (src/decoder/confidence.ts) for the shipped model, LM and decoder weights on
+ * Fits the word-confidence calibration (src/decoder/word-confidence.ts) for the shipped model, LM and decoder weights on
  * held-out TRAINING-side dev sets (never ../shared/eval), and reports how good the confidences are before and
  * after: normalised cross entropy (NCE), AUC and calibration error, in-sample and fitted on one dev set while
  * measured on the other.
@@ -18,7 +18,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { BeamSearchDecoder } from '../src/decoder/beam.js';
 import {
   CONFIDENCE_FEATURES, fitCalibration, wordConfidence, type CalibrationSample, type ConfidenceCalibration, type ConfidenceFeature,
-} from '../src/decoder/confidence.js';
+} from '../src/decoder/word-confidence.js';
 import { loadArpaFile } from '../src/lm/arpa.js';
 import { AcousticModel } from '../src/model/index.js';
 import { defaultModels } from '../src/recognizer/recognizer.js';

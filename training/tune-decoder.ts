@@ -8,7 +8,7 @@
  * --phases N decodes every utterance N times, its audio shifted by 0, 10, 20 ms (one per stacking phase of the 30 ms
  * model steps): the model's errors move with the phase, so one phase makes a small dev set noisier than it is.
  * Weights under which a hotword can no longer win are refused: the best-scoring setting must still turn the
- * near miss in audio-samples/tts-flite-stella.wav ("stella" is not in the LM) into "stella" when it is a
+ * near miss in audio-samples/tts-flite-stella.wav (the LM alone does not hear "stella" there) into "stella" when it is a
  * hotword (boost 10), as test/recognizer/accuracy.test.ts expects; otherwise the next best one is taken.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -17,7 +17,7 @@ import { BeamSearchDecoder } from '../src/decoder/beam.js';
 import { computeMfcc } from '../src/features/index.js';
 import { loadArpaFile } from '../src/lm/arpa.js';
 import { AcousticModel, encodeUtterance } from '../src/model/index.js';
-import { GreedyDecoder } from '../src/recognizer/greedy-decoder.js';
+import { GreedyDecoder } from '../src/decoder/greedy.js';
 import { defaultModels } from '../src/recognizer/recognizer.js';
 import { WerAccumulator } from '../src/text/wer.js';
 import { DEFAULT_DEV_MANIFESTS, devLogProbs } from './dev-logprobs.js';
