@@ -148,7 +148,7 @@ def build_onnx(model, name="hearken", weights="float16"):
                          [f"{p}.fwd.Y", f"{p}.fwd.Yh"], hidden_size=H, direction="forward", **extra)
         hn.append(yh)
         f = node("Squeeze", [y, "c.one"], [f"{p}.fwd.y"])  # [C, B, H]
-        if R > 0 and not last and m.bidirectional:
+        if R > 0 and (not last or not m.bidirectional):  # look-ahead steps: next layer's input, or the delayed output
             xl = node("Slice", [x, "c.C", "c.W", "c.zero"], [f"{p}.x_la"])
             if lstm:
                 yl = node(rnn_op, [xl, fW, fR, fB, "", yh, yc],
@@ -170,6 +170,9 @@ def build_onnx(model, name="hearken", weights="float16"):
             x = node("Concat", [f, b], [f"{p}.out"], axis=2)
         else:
             x = f
+    if m.emit_offset:  # unidirectional with an output delay: the C steps from R on
+        init("c.E", [m.emit_offset], i64); init("c.EC", [m.emit_offset + C], i64)
+        x = node("Slice", [x, "c.E", "c.EC", "c.zero"], ["emitted"])
     out_w = matrix("out.W", m.out.weight.detach().numpy().T)
     init("out.b", m.out.bias.detach().numpy())
     y = node("MatMul", [x, out_w], ["logits_mm"])
@@ -311,8 +314,10 @@ def card_block(meta):
     t = meta.get("training", {})
     lines = [CARD_BEGIN, "", "## Training (generated)", ""]
     arch = (f"{meta['layers']} × {meta['hidden']} {'B' if meta['bidirectional'] else 'uni-'}{meta['cell'].upper()}, "
-            f"chunk {meta['chunkFrames']} × 30 ms, look-ahead {meta['lookaheadFrames']} × 30 ms "
-            f"(algorithmic latency {(meta['chunkFrames'] + meta['lookaheadFrames']) * 30} ms), "
+            f"chunk {meta['chunkFrames']} × 30 ms, "
+            + (f"look-ahead {meta['lookaheadFrames']} × 30 ms " if meta['bidirectional']
+               else f"output delay {meta['lookaheadFrames']} × 30 ms ")
+            + f"(algorithmic latency {(meta['chunkFrames'] + meta['lookaheadFrames']) * 30} ms), "
             f"{t.get('parameters', '?')} parameters, CTC over {len(meta['vocabulary'])} symbols")
     lines += [f"- Architecture: {arch}"]
     if t.get("data"):
@@ -445,6 +450,9 @@ def main():
                          "as trained: continue.sh's candidate at the stop")
     ap.add_argument("--weights", choices=("float16", "float32"), default="float16",
                     help="storage of the weight matrices in model.onnx (float16 halves the file; computation is float32)")
+    ap.add_argument("--chunk", type=int,
+                    help="unidirectional models only: the chunk (steps per window) to export with.  Their outputs do "
+                         "not depend on the chunk, so a smaller one lowers the latency at some cost in speed")
     args = ap.parse_args()
     if args.record_eval:
         record_eval(args.record_eval, args.eval_json)
@@ -476,6 +484,12 @@ def main():
                 for p, s in zip(model.parameters(), avg.shadow):
                     p.copy_(s)
             training["weights"] = "ema"
+    if args.chunk:
+        if model.bidirectional:
+            ap.error("--chunk: a bidirectional model is trained for its chunk; only a unidirectional one can change it")
+        if args.chunk < max(1, model.lookahead):
+            ap.error(f"--chunk {args.chunk}: at least 1 and the output delay ({model.lookahead} steps)")
+        model.chunk = args.chunk
     if args.eval_json:
         with open(args.eval_json) as f:
             ev = json.load(f)

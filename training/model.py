@@ -6,6 +6,9 @@ Window k covers steps [kC, kC + C + R).  Per layer:
   * backward direction: runs over all C + R steps of the window from a zero state;
   * the next layer's input over the whole window is this layer's output computed within that window.
 Only the C chunk steps of the last layer are emitted (2H -> V, log-softmax).
+A unidirectional model has no backward direction; with R > 0 (R <= C) its forward direction runs over the
+look-ahead too, in every layer, and window k emits the last layer's outputs at steps [kC + R, kC + C + R): each
+step's output has seen R steps of future input, an output delay of R steps (R = 0: no delay).
 
 Training formulation (efficient on CPU):
   * the representation is kept per window: [B, K, C+R, D];
@@ -49,6 +52,7 @@ class LCRNN(nn.Module):
         super().__init__()
         assert cell in ("lstm", "gru")
         assert chunk >= 1 and lookahead >= 0
+        assert bidirectional or lookahead <= chunk, "a unidirectional model's output delay is at most one chunk"
         self.input_dim, self.layers, self.hidden = input_dim, layers, hidden
         self.cell, self.bidirectional = cell, bidirectional
         self.chunk, self.lookahead, self.vocab = chunk, lookahead, vocab
@@ -75,6 +79,11 @@ class LCRNN(nn.Module):
         return dict(input_dim=self.input_dim, layers=self.layers, hidden=self.hidden, cell=self.cell,
                     bidirectional=self.bidirectional, chunk=self.chunk, lookahead=self.lookahead,
                     vocab=self.vocab, dropout=self.dropout, cmn=self.cmn)
+
+    @property
+    def emit_offset(self):
+        """Window step at which the emitted C steps begin: the output delay of a unidirectional model."""
+        return 0 if self.bidirectional else self.lookahead
 
     @property
     def is_lstm(self):
@@ -105,7 +114,8 @@ class LCRNN(nn.Module):
             if li > 0 and self.dropout > 0:
                 win = self.drop(win)
             last = li == self.layers - 1
-            need_la = R > 0 and not last and self.bidirectional
+            # the forward direction's look-ahead steps feed the next layer (and, unidirectional, the delayed output)
+            need_la = R > 0 and (not last or not self.bidirectional)
             D = win.shape[-1]
             chunk_in = win[:, :, :C]  # [B, K, C, D]
             fwd = self.fwd[li]
@@ -141,6 +151,8 @@ class LCRNN(nn.Module):
                 win = torch.cat([f_win, b], -1)
             else:
                 win = f_win
+        if self.emit_offset:  # unidirectional with delay: [B, K, C+R, H] -> the C steps from R on
+            win = win[:, :, R:R + C]
         # win: [B, K, C, Hout]
         y = self.out(win.reshape(B, K * C, -1))
         return F.log_softmax(y, -1)
@@ -166,7 +178,7 @@ class LCRNN(nn.Module):
                 hn.append(st[0]); cn.append(st[1])
             else:
                 hn.append(st)
-            if R > 0 and not last and self.bidirectional:
+            if R > 0 and (not last or not self.bidirectional):
                 la, _ = fwd(x[:, C:], st)
                 f = torch.cat([f, la], 1)
             if self.bidirectional:
@@ -177,7 +189,8 @@ class LCRNN(nn.Module):
                 x = torch.cat([f, b], -1)
             else:
                 x = f
-        y = F.log_softmax(self.out(x[:, :C]), -1)
+        e = self.emit_offset
+        y = F.log_softmax(self.out(x[:, e:e + C]), -1)
         new_state = (torch.cat(hn, 0), torch.cat(cn, 0)) if self.is_lstm else (torch.cat(hn, 0),)
         return y, new_state
 

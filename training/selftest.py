@@ -3,7 +3,7 @@
   LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp OMP_NUM_THREADS=1 /usr/bin/python3 training/selftest.py
 
 Checks: chunked training forward == one-window streaming forward (LSTM/GRU, bi/uni, R = 0/8; dropout off in eval
-mode); --shift-aug's stacking phase and chunk offset; --vtlp's warp; --onset-cut's and --offset-cut's cuts; the weight average (--ema) updates, swaps in and out, is evaluated and survives resume; --anchor holds the weights near the start; feature packs decode to within half a quantisation step and train like dumps, with threaded prefetching
+mode; a unidirectional model with R > 0 emits R steps late); --shift-aug's stacking phase and chunk offset; --vtlp's warp; --onset-cut's and --offset-cut's cuts; the weight average (--ema) updates, swaps in and out, is evaluated and survives resume; --anchor holds the weights near the start; feature packs decode to within half a quantisation step and train like dumps, with threaded prefetching
 giving the same updates as none; device-train.sh runs end to end (on the CPU) and returns model pieces; training loss
 decreases with 2 DDP ranks; resume continues from last.pt; export + ONNX parity with onnxruntime-node; warm start
 from the ONNX initializers reproduces the checkpoint's outputs exactly (its weight matrices rounded to float16,
@@ -47,7 +47,7 @@ def check_streaming_equivalence():
     torch.manual_seed(0)
     for cell in ("lstm", "gru"):
         for bi in (True, False):
-            for R in (8, 0):
+            for R in (8, 3, 0):
                 m = LCRNN(layers=3, hidden=32, cell=cell, bidirectional=bi, chunk=16, lookahead=R,
                           dropout=0.3).eval()
                 m.set_normalization(torch.randn(90), torch.rand(90) + 0.5)

@@ -54,7 +54,10 @@ def parse_args(argv=None):
     ap.add_argument("--mix", help="group shares per epoch, e.g. real=0.6,synth=0.4")
     ap.add_argument("--real-min-share", type=float, default=0.5)
     ap.add_argument("--epoch-hours", type=float, help="audio per epoch (default: total train audio)")
-    ap.add_argument("--minutes", type=float, default=60.0, help="wall-clock budget of this invocation")
+    ap.add_argument("--minutes", type=float, default=60.0, help="budget of this invocation (see --clock)")
+    ap.add_argument("--clock", choices=["wall", "cpu"], default="wall",
+                    help="what --minutes, the schedule and --eval-every/--save-every count: wall-clock time, or this "
+                         "process's CPU time (with --ranks 1: equal budgets for runs that share a loaded machine)")
     ap.add_argument("--schedule-minutes", type=float,
                     help="minutes the LR schedule spans in all, time already trained included (default: that time + "
                          "--minutes); a run split over calls names the whole plan, so a resume goes on down the same "
@@ -202,7 +205,11 @@ def worker(rank, world, args, port):
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
     torch.manual_seed(args.seed)  # same initial weights on every rank, and a reproducible run
-    t_start = time.time()
+    if args.clock == "cpu" and world > 1:
+        raise SystemExit("--clock cpu needs --ranks 1 (each rank would count only its own CPU time)")
+    clock = time.process_time if args.clock == "cpu" else time.time
+    t_start = clock()
+    wall_start = time.time()
     dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{port}", rank=rank, world_size=world)
     log = Logger(os.path.join(args.workdir, "train.log"), rank)
     last_path = os.path.join(args.workdir, "last.pt")
@@ -424,8 +431,8 @@ def worker(rank, world, args, port):
     ahead = args.prefetch if args.prefetch is not None else (4 if device.type != "cpu" else 0)
     batches = Prefetcher(make_batch, ahead)
     ddp.train()
-    last_eval = last_save = time.time()
-    run_t0 = time.time()
+    last_eval = last_save = clock()
+    run_t0 = clock()
     seconds_base = state["trained_seconds"]
     flags = torch.zeros(3)
     win = {"loss": 0.0, "chars": 0, "steps": 0, "padded": 0, "t": 0.0, "n": 0, "cpu": 0.0}
@@ -437,7 +444,7 @@ def worker(rank, world, args, port):
         if state["step"] == 0:
             log(f"epoch {state['epoch']}: {len(plan)} steps x {world} batches")
         while state["step"] < len(plan):
-            now = time.time()
+            now = clock()
             state["trained_seconds"] = seconds_base + (now - run_t0)
             if rank == 0:
                 elapsed = now - t_start
@@ -455,12 +462,12 @@ def worker(rank, world, args, port):
                     after_eval(entries)
                     checkpoint(last_path)
                 dist.barrier()
-                last_eval = last_save = time.time()
+                last_eval = last_save = clock()
                 continue
             if flags[2]:
                 if rank == 0:
                     checkpoint(last_path)
-                last_save = time.time()
+                last_save = clock()
 
             t0 = time.time(); c0 = time.process_time()
             x, tg, il, tl, real = batches.get(plan, state["epoch"], state["step"])
@@ -501,10 +508,10 @@ def worker(rank, world, args, port):
             state["epoch"] += 1
             state["step"] = 0
             continue
-    state["trained_seconds"] = seconds_base + (time.time() - run_t0)
+    state["trained_seconds"] = seconds_base + (clock() - run_t0)
     log(f"stopping after {state['updates']} updates, {state['trained_seconds'] / 60:.1f} min trained")
     # final evaluation unless one just happened (decided by rank 0: ranks must agree on collectives)
-    flags[1] = float(bool(devs) and (time.time() - last_eval > 60 or not state["history"]))
+    flags[1] = float(bool(devs) and (clock() - last_eval > 60 or not state["history"]))
     if world > 1:
         dist.broadcast(flags, 0)
     if flags[1]:
@@ -516,7 +523,8 @@ def worker(rank, world, args, port):
         if not devs or not os.path.exists(best_path):
             checkpoint(best_path)
         with open(os.path.join(args.workdir, "status.json"), "w") as f:
-            json.dump({"updates": state["updates"], "minutes": state["trained_seconds"] / 60,
+            json.dump({"updates": state["updates"], "minutes": state["trained_seconds"] / 60, "clock": args.clock,
+                       "wall_minutes": (time.time() - wall_start) / 60,
                        "best": state["best"], "history": state["history"]}, f, indent=1)
         log(f"saved {last_path}")
     dist.barrier()

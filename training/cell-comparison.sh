@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# The recurrent cell, measured (issue #34): LC-BLSTM, LC-BiGRU, unidirectional LSTM and GRU (and a unidirectional
+# LSTM with a 3-step output delay), trained from scratch by the same recipe on the same features and data mix,
+# each for the same CPU budget (one process, one thread, --clock cpu: the budget counts the process's own CPU
+# time, so runs sharing a loaded machine get equal shares of training), then exported, decoded and timed.
+#
+#   training/cell-comparison.sh [--stage train|export|greedy|beam|rtf|table|all] [VARIANT...]
+#
+# Variants: blstm bigru ulstm ugru ulstm-d3.  Environment: MINUTES (CPU minutes per model, default 35), LAYERS (2),
+# HIDDEN (256), WORK (training/work), OUT (WORK/cells), PY (/usr/bin/python3).  Results: OUT/VARIANT/{train/,model/,
+# greedy.json,beam.json,rtf.json} and training/results/cell-comparison.json (stage table).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+STAGE=all
+if [[ ${1:-} == --stage ]]; then STAGE=$2; shift 2; fi
+VARIANTS=("$@")
+[[ ${#VARIANTS[@]} -gt 0 ]] || VARIANTS=(blstm bigru ulstm ugru ulstm-d3)
+MINUTES=${MINUTES:-35}
+LAYERS=${LAYERS:-2}
+HIDDEN=${HIDDEN:-256}
+PY=${PY:-/usr/bin/python3}
+W=${WORK:-training/work}
+FEAT=$W/features
+OUT=${OUT:-$W/cells}
+OB=/usr/lib/x86_64-linux-gnu/openblas-openmp
+[[ -d $OB ]] && export LD_LIBRARY_PATH=$OB${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+export OMP_NUM_THREADS=1 OMP_WAIT_POLICY=PASSIVE
+say() { echo "[$(date '+%F %T')] $*"; }
+
+# the cell and direction flags of each variant; everything else is shared
+variant_args() {
+  case "$1" in
+    blstm) echo "--cell lstm --chunk 16 --lookahead 8" ;;
+    bigru) echo "--cell gru --chunk 16 --lookahead 8" ;;
+    ulstm) echo "--cell lstm --unidirectional --chunk 16 --lookahead 0" ;;
+    ugru) echo "--cell gru --unidirectional --chunk 16 --lookahead 0" ;;
+    # a unidirectional model with look-ahead R emits each step R steps late (docs/model-format.md)
+    ulstm-d3) echo "--cell lstm --unidirectional --chunk 16 --lookahead 3" ;;
+    *) echo "unknown variant $1" >&2; exit 2 ;;
+  esac
+}
+train_args() {
+  local a=() s
+  for s in real-train real-aug so-train so-aug ast-train; do [[ -f $FEAT/$s/index.json ]] && a+=(--train "real=$FEAT/$s"); done
+  [[ -f $FEAT/synth-train/index.json ]] && a+=(--train "synth=$FEAT/synth-train")
+  for s in real-dev synth-dev so-dev; do [[ -f $FEAT/$s/index.json ]] && a+=(--dev "$s=$FEAT/$s"); done
+  echo "${a[@]}"
+}
+want() { [[ $STAGE == all || $STAGE == "$1" ]]; }
+
+if want train; then
+  pids=()
+  for v in "${VARIANTS[@]}"; do
+    mkdir -p "$OUT/$v"
+    say "train $v: $MINUTES CPU minutes, ${LAYERS}x$HIDDEN $(variant_args "$v")"
+    # shellcheck disable=SC2046
+    $PY training/train.py --workdir "$OUT/$v/train" $(train_args) --select real-dev --ranks 1 --clock cpu \
+      --minutes "$MINUTES" --eval-every 10 --dev-max-utts 150 --layers "$LAYERS" --hidden "$HIDDEN" \
+      $(variant_args "$v") > "$OUT/$v/train.out" 2>&1 & pids+=($!)
+  done
+  for p in "${pids[@]}"; do wait "$p"; done
+fi
