@@ -6,9 +6,13 @@
 #
 #   training/cell-comparison.sh [--stage train|export|greedy|beam|rtf|table|all] [VARIANT...]
 #
+# Stages: train (all variants at once), export (best.pt by real-dev -> OUT/VARIANT/model), greedy (evaluate.py:
+# greedy CER/WER on the seven dev dumps), beam (tune-decoder.ts at the shipped decoder settings: beam+LM WER on the
+# seven dev sets, 120 utterances x 3 phases each, as accept-model.sh decides), rtf (bench/models-rtf.ts: features +
+# model + beam search, one thread, all variants side by side on the same dev files) and table
+# (training/cell_table.py -> training/results/cell-comparison.json and a Markdown table).
 # Variants: blstm bigru ulstm ugru ulstm-d3.  Environment: MINUTES (CPU minutes per model, default 35), LAYERS (2),
-# HIDDEN (256), WORK (training/work), OUT (WORK/cells), PY (/usr/bin/python3).  Results: OUT/VARIANT/{train/,model/,
-# greedy.json,beam.json,rtf.json} and training/results/cell-comparison.json (stage table).
+# HIDDEN (256), WORK (training/work), OUT (WORK/cells), PY (/usr/bin/python3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 STAGE=all
@@ -59,4 +63,40 @@ if want train; then
       $(variant_args "$v") > "$OUT/$v/train.out" 2>&1 & pids+=($!)
   done
   for p in "${pids[@]}"; do wait "$p"; done
+fi
+
+DEVS=(real-dev synth-dev so-dev real-dev-onset synth-dev-onset real-dev-offset synth-dev-offset)
+if want export; then
+  for v in "${VARIANTS[@]}"; do
+    say "export $v"
+    $PY training/export.py --checkpoint "$OUT/$v/train/best.pt" --out "$OUT/$v/model" --name "cell-$v" \
+      --ref-dump "$FEAT/real-dev" --verify > "$OUT/$v/export.log" 2>&1
+  done
+fi
+if want greedy; then
+  for v in "${VARIANTS[@]}"; do
+    say "greedy $v"
+    a=(); for s in "${DEVS[@]}"; do a+=(--dev "$s=$FEAT/$s"); done
+    $PY training/evaluate.py --model "$OUT/$v/model" "${a[@]}" --examples 0 --json "$OUT/$v/greedy.json" > "$OUT/$v/greedy.log" 2>&1
+  done
+fi
+if want beam; then
+  shipped() { node -p "require('./models/default.json').decoder.$1"; }
+  GRID=(--beams "$(shipped beamWidth)" --thresholds "$(shipped beamThreshold)" --alphas "$(shipped alpha)"
+        --betas "$(shipped beta)" --oovs "$(shipped oovLog10)")
+  [[ $(shipped lmLookahead) == true ]] && GRID+=(--lookahead)
+  for v in "${VARIANTS[@]}"; do
+    say "beam $v"
+    # --json, not --write: a weak model may fail tune-decoder's hotword check, which only matters for shipping
+    npx tsx training/tune-decoder.ts --model "$OUT/$v/model" "${GRID[@]}" --json "$OUT/$v/beam.json" > "$OUT/$v/beam.log" 2>&1 || true
+  done
+fi
+if want rtf; then
+  say "rtf ${VARIANTS[*]}"
+  m=(); for v in "${VARIANTS[@]}"; do m+=("$OUT/$v/model"); done
+  npx tsx bench/models-rtf.ts --manifest $W/data/real-dev/manifest.tsv --manifest $W/data/so-dev/manifest.tsv \
+    --limit 30 --json "$OUT/rtf.json" "${m[@]}" | tee "$OUT/rtf.log"
+fi
+if want table; then
+  $PY training/cell_table.py --out-dir "$OUT" --json training/results/cell-comparison.json "${VARIANTS[@]}"
 fi

@@ -5,6 +5,7 @@
  *          [--manifest training/work/data/real-dev/manifest.tsv ...] [--limit 120 per manifest]
  *          [--beams 16] [--thresholds 30] [--alphas 0.3,0.6,1.0,1.5] [--betas 0,1,2,3] [--phases 3]
  *          [--cache DIR (default training/work/cache/dev-logprobs)] [--lookahead] [--oov-char LOG10] [--write models/default.json]
+ *          [--json FILE (every setting's mean and per-set WER, and greedy's, written before the hotword check)]
  * --phases N decodes every utterance N times, its audio shifted by 0, 10, 20 ms (one per stacking phase of the 30 ms
  * model steps): the model's errors move with the phase, so one phase makes a small dev set noisier than it is.
  * Weights under which a hotword can no longer win are refused: the best-scoring setting must still turn the
@@ -113,6 +114,8 @@ for (const beamWidth of BEAMS) {
     }
   }
 }
+const jsonOut = arg('--json');
+if (jsonOut) writeFileSync(jsonOut, `${JSON.stringify({ model: modelDir, greedy, settings }, null, 2)}\n`);
 const HOTWORD_FILE = 'audio-samples/tts-flite-stella.wav';
 const hotwordAudio = await readAudioFile(HOTWORD_FILE);
 const hotwordLogProbs = await encodeUtterance(model, computeMfcc(hotwordAudio.samples, model.card.featureConfig));
