@@ -4,9 +4,9 @@
 #   training/accept-model.sh CANDIDATE_DIR [NAME]    (NAME: default models/default.json's acousticModel)
 #
 # CANDIDATE_DIR: an exported model folder (continue.sh exports the moving average of its last weights to
-# WORKDIR/candidate).  Both it and models/NAME decode the training-side dev sets (training/dev-logprobs.ts: real-dev, synth-dev, their onset and
+# WORKDIR/candidate).  Both it and models/NAME decode the training-side dev sets (training/decoder/dev-logprobs.ts: real-dev, synth-dev, their onset and
 # offset cuts, so-dev) with the beam search and the LM
-# (training/tune-decoder.ts: every utterance at the three stacking phases, 120 per set; never ../shared/eval) at the
+# (training/decoder/tune-decoder.ts: every utterance at the three stacking phases, 120 per set; never ../shared/eval) at the
 # shipped decoder settings (models/default.json: beam, threshold, alpha, beta, unknown-word cost, LM look-ahead).
 # The candidate replaces models/NAME (model.onnx, model.json, reference.json, README.md) only if
 #   - its mean dev WER is at least MIN_GAIN below the shipped model's (default 0.001, a tenth of a point), and
@@ -56,8 +56,8 @@ cp models/default.json "$work/new.json"
 say "accept: decoding the dev sets with the shipped model and the candidate (${GRID[*]})"
 # the two decodes are independent single-threaded jobs: side by side they take half the wall time on two cores
 shipped_sha=$(sha256sum < "$MODEL/model.onnx")
-npx tsx training/tune-decoder.ts --model "$MODEL" "${GRID[@]}" --write "$work/old.json" > "$work/old.log" 2>&1 & old_pid=$!
-npx tsx training/tune-decoder.ts --model "$CANDIDATE" "${GRID[@]}" --write "$work/new.json" > "$work/new.log" 2>&1 & new_pid=$!
+npx tsx training/decoder/tune-decoder.ts --model "$MODEL" "${GRID[@]}" --write "$work/old.json" > "$work/old.log" 2>&1 & old_pid=$!
+npx tsx training/decoder/tune-decoder.ts --model "$CANDIDATE" "${GRID[@]}" --write "$work/new.json" > "$work/new.log" 2>&1 & new_pid=$!
 old_rc=0 new_rc=0
 wait "$old_pid" || old_rc=$?
 wait "$new_pid" || new_rc=$?
@@ -65,7 +65,7 @@ cp "$work/old.log" "$work/new.log" "$(dirname "$CANDIDATE")/" 2>/dev/null || tru
 [[ $old_rc == 0 && $new_rc == 0 ]] || { say "accept: a dev decode failed (old.log, new.log beside the candidate); $MODEL unchanged"; exit 1; }
 # per set and mean, then the rule: 0 the candidate wins, 1 it does not, 2 the measurements cannot be compared
 rc=0
-node training/accept-rule.mjs "$work/old.json" "$work/new.json" "$MIN_GAIN" "$MAX_SET_LOSS" > "$work/rule.txt" || rc=$?
+node training/decoder/accept-rule.mjs "$work/old.json" "$work/new.json" "$MIN_GAIN" "$MAX_SET_LOSS" > "$work/rule.txt" || rc=$?
 tee -a "$LOG" < "$work/rule.txt"
 [[ $rc -le 1 ]] || { say "accept: no verdict; $MODEL unchanged"; exit 1; }
 if [[ $rc == 0 ]]; then
@@ -74,7 +74,7 @@ if [[ $rc == 0 ]]; then
   for f in model.onnx model.json reference.json README.md; do cp "$CANDIDATE/$f" "$MODEL/$f"; done
   cp "$work/new.json" models/default.json
   # tune-decoder drops the word-confidence calibration with the old weights: fit one for the new model
-  npx tsx training/fit-confidence.ts --write models/default.json > "$work/confidence.log" 2>&1
+  npx tsx training/decoder/fit-confidence.ts --write models/default.json > "$work/confidence.log" 2>&1
   say "accept: the candidate replaces $MODEL; models/default.json has its dev WER and a refitted confidence calibration"
 else
   say "accept: the candidate is refused; $MODEL unchanged"

@@ -18,7 +18,7 @@
 # training/accept-model.sh decides with the decoder users run: the candidate replaces models/NAME only if its mean
 # beam+LM dev WER over the seven dev sets is at least MIN_GAIN below the shipped model's and no set loses more than
 # MAX_SET_LOSS (accept-model.sh; runs that stop together are judged one after the other).  A refused candidate
-# stays in WORKDIR/candidate: training/average.py averages the weights of several fine-tunes of one shipped model
+# stays in WORKDIR/candidate: training/lcblstm/average.py averages the weights of several fine-tunes of one shipped model
 # (a model soup), which accept-model.sh judges like any candidate.
 # Extra train.py arguments after `--` override the recipe (the last value wins).
 # Work dir: training/work/continue-<timestamp>/ (train.log, last.pt, best.pt, candidate/, accept.log); stop
@@ -78,11 +78,11 @@ for s in real-dev-onset synth-dev-onset real-dev-offset synth-dev-offset; do [[ 
 # verdict with the LM.
 mkdir -p "$WORKDIR/candidate"
 cp "$MODEL/README.md" "$WORKDIR/candidate/README.md"
-CMD=(nice -n 19 "$PY" training/train.py "${ARGS[@]}" "${EXTRA[@]}")
-EXPORT=(nice -n 19 "$PY" training/export.py --checkpoint "$WORKDIR/last.pt" --ema --out "$WORKDIR/candidate"
+CMD=(nice -n 19 "$PY" training/lcblstm/train.py "${ARGS[@]}" "${EXTRA[@]}")
+EXPORT=(nice -n 19 "$PY" training/lcblstm/export.py --checkpoint "$WORKDIR/last.pt" --ema --out "$WORKDIR/candidate"
         --name "$NAME" "${REF[@]}" --verify)
-EVALUATE=(nice -n 19 "$PY" training/evaluate.py --model "$WORKDIR/candidate" "${CARD_DEV[@]}" --json "$WORKDIR/candidate-eval.json")
-RECORD=("$PY" training/export.py --record-eval "$WORKDIR/candidate" --eval-json "$WORKDIR/candidate-eval.json")
+EVALUATE=(nice -n 19 "$PY" training/lcblstm/evaluate.py --model "$WORKDIR/candidate" "${CARD_DEV[@]}" --json "$WORKDIR/candidate-eval.json")
+RECORD=("$PY" training/lcblstm/export.py --record-eval "$WORKDIR/candidate" --eval-json "$WORKDIR/candidate-eval.json")
 ACCEPT=(nice -n 19 training/accept-model.sh "$WORKDIR/candidate" "$NAME")
 echo "${CMD[*]}" > "$WORKDIR/command.txt"
 # train.py first; a SIGTERM to it still lets it save and exit, and then the export and the verdict run
@@ -91,4 +91,4 @@ line() { printf '%q ' "$@"; printf '\n'; }
   > "$WORKDIR/run-steps.sh"
 if [[ $FG == 1 ]]; then exec bash "$WORKDIR/run-steps.sh"; fi
 nohup bash "$WORKDIR/run-steps.sh" > "$WORKDIR/stdout.log" 2>&1 &
-echo "continue training: log $WORKDIR/train.log ; stop with: pkill -f 'training/train.py --workdir $WORKDIR'"
+echo "continue training: log $WORKDIR/train.log ; stop with: pkill -f 'training/lcblstm/train.py --workdir $WORKDIR'"

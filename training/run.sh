@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Hearken acoustic-model pipeline: data -> features -> train -> export -> evaluate -> tune (decoder weights).
 # Defaults reproduce en-lcblstm-small, the CPU-only recipe: 2 x 256 LC-BLSTM, 95 minutes of training.  The
-# shipped en-lcblstm-medium (3 x 320) is trained on a lent GPU from the same features: training/device-train.sh,
-# then training/device-finish.sh (training/README.md, "Training on a lent GPU machine").
+# shipped en-lcblstm-medium (3 x 320) is trained on a lent GPU from the same features: training/tools/device-train.sh,
+# then training/tools/device-finish.sh (training/README.md, "Training on a lent GPU machine").
 #
 #   training/run.sh [--from STAGE] [--to STAGE] [--minutes 90] [--name en-lcblstm-small] [-- extra train.py args]
 #
@@ -72,7 +72,7 @@ dev_args() {
 
 if want data; then
   say "stage data"
-  $PY training/data/prepare.py --out $W/data --synth-hours "$SYNTH_HOURS" --aug-copies "$AUG_COPIES"
+  $PY training/local/prepare.py --out $W/data --synth-hours "$SYNTH_HOURS" --aug-copies "$AUG_COPIES"
 fi
 
 if want features; then
@@ -91,29 +91,29 @@ fi
 if want train; then
   say "stage train ($MINUTES min, ${LAYERS}x$HIDDEN)"
   # shellcheck disable=SC2046
-  $PY training/train.py --workdir $W/train $(train_args) $(dev_args) --select real-dev \
+  $PY training/lcblstm/train.py --workdir $W/train $(train_args) $(dev_args) --select real-dev \
     --minutes "$MINUTES" --layers "$LAYERS" --hidden "$HIDDEN" --batch-steps "$BATCH_STEPS" --ranks "$RANKS" \
     "${EXTRA[@]}"
 fi
 
 if want export; then
   say "stage export -> $MODEL"
-  $PY training/export.py --checkpoint "$CHECKPOINT" --out "$MODEL" --name "$NAME" \
+  $PY training/lcblstm/export.py --checkpoint "$CHECKPOINT" --out "$MODEL" --name "$NAME" \
     --ref-dump $FEAT/real-dev --ref-dump $FEAT/synth-dev --verify
 fi
 
 if want evaluate; then
   say "stage evaluate $MODEL"
   # shellcheck disable=SC2046
-  $PY training/evaluate.py --model "$MODEL" $(dev_args) --json $W/eval.json
-  $PY training/export.py --record-eval "$MODEL" --eval-json $W/eval.json
+  $PY training/lcblstm/evaluate.py --model "$MODEL" $(dev_args) --json $W/eval.json
+  $PY training/lcblstm/export.py --record-eval "$MODEL" --eval-json $W/eval.json
 fi
 if want tune; then
   say "stage tune: beam-search weights for $MODEL on real-dev + synth-dev -> models/default.json"
   if [[ ! -f models/default.json ]]; then
     printf '{\n  "acousticModel": "%s",\n  "languageModel": "lm/en-3gram.arpa.gz"\n}\n' "$NAME" > models/default.json
   fi
-  npx tsx training/tune-decoder.ts --model "$MODEL" --limit 60 --alphas 0.6,1.0,1.15 --betas 0,1,2,3 --oovs -10,-15 --lookahead \
+  npx tsx training/decoder/tune-decoder.ts --model "$MODEL" --limit 60 --alphas 0.6,1.0,1.15 --betas 0,1,2,3 --oovs -10,-15 --lookahead \
     --manifest $W/data/real-dev/manifest.tsv --manifest $W/data/synth-dev/manifest.tsv --write models/default.json
 fi
 say "done"

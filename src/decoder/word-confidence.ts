@@ -4,7 +4,7 @@
  * The raw acoustic score (the geometric mean of the word's character posteriors) says little on its own: with a
  * strong language model the search often keeps a word whose letters the acoustic model barely heard, and it was
  * measured to be worse than a constant on the dev sets (negative normalised cross entropy). A logistic regression
- * over a few pieces of evidence, fitted on held-out training-side dev sets (`training/fit-confidence.ts`) and
+ * over a few pieces of evidence, fitted on held-out training-side dev sets (`training/decoder/fit-confidence.ts`) and
  * shipped in models/default.json, turns them into a probability that the word is right.
  */
 

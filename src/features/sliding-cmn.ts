@@ -1,5 +1,5 @@
 /**
- * Sliding-window cepstral mean normalisation: causal, per 10 ms frame, the same formula as training/cmn.py.
+ * Sliding-window cepstral mean normalisation: causal, per 10 ms frame, the same formula as training/lcblstm/cmn.py.
  *
  *   m_t = (sum of the last `window` frames up to and including t + priorFrames × g) / (min(t + 1, window) + priorFrames)
  *   y_t = x_t − m_t + g

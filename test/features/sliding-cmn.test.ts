@@ -53,8 +53,8 @@ describe('SlidingCmn', () => {
     expect(Array.from(cmn.apply(frames([[4], [6], [9]])).data)).toEqual(first);
   });
 
-  it('agrees with the trainer (training/cmn.py) on a golden input', () => {
-    // Regenerate (cd training): python3 -c "from cmn import normalise_frames" with the input below; see the fixture's note.
+  it('agrees with the trainer (training/lcblstm/cmn.py) on a golden input', () => {
+    // Regenerate (cd training/lcblstm): python3 -c "from cmn import normalise_frames" with the input below; see the fixture's note.
     const golden = JSON.parse(readFileSync(new URL('../fixtures/cmn-golden.json', import.meta.url), 'utf8')) as {
       config: SlidingCmnConfig; frames: number; rows: Record<string, number[]>;
     };

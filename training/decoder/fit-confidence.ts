@@ -3,7 +3,7 @@
  * held-out TRAINING-side dev sets (never ../shared/eval), and reports how good the confidences are before and
  * after: normalised cross entropy (NCE), AUC and calibration error, in-sample and fitted on one dev set while
  * measured on the other.
- * Usage: npx tsx training/fit-confidence.ts [--model models/NAME] [--decoder models/default.json]
+ * Usage: npx tsx training/decoder/fit-confidence.ts [--model models/NAME] [--decoder models/default.json]
  *          [--manifest training/work/data/real-dev/manifest.tsv ...  default: the dev sets and their augmented copies]
  *          [--limit 400] [--phases 3]
  *          [--held-out training/work/data/real-dev-aug/manifest.tsv ...] [--features meanLogProb,minLogProb,...]
@@ -15,15 +15,15 @@
  * copies (noise, reverb, telephone band), to see how the confidences hold up on audio the model hears worse.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { BeamSearchDecoder } from '../src/decoder/beam.js';
+import { BeamSearchDecoder } from '../../src/decoder/beam.js';
 import {
   CONFIDENCE_FEATURES, fitCalibration, wordConfidence, type CalibrationSample, type ConfidenceCalibration, type ConfidenceFeature,
-} from '../src/decoder/word-confidence.js';
-import { loadArpaFile } from '../src/lm/arpa.js';
-import { AcousticModel } from '../src/model/index.js';
-import { defaultModels } from '../src/recognizer/recognizer.js';
-import { confidenceQuality, type ConfidenceQuality } from '../src/text/confidence.js';
-import { hypothesisWordsCorrect } from '../src/text/wer.js';
+} from '../../src/decoder/word-confidence.js';
+import { loadArpaFile } from '../../src/lm/arpa.js';
+import { AcousticModel } from '../../src/model/index.js';
+import { defaultModels } from '../../src/recognizer/recognizer.js';
+import { confidenceQuality, type ConfidenceQuality } from '../../src/text/confidence.js';
+import { hypothesisWordsCorrect } from '../../src/text/wer.js';
 import { CALIBRATION_MANIFESTS, devLogProbs } from './dev-logprobs.js';
 
 function arg(name: string, fallback?: string): string | undefined {

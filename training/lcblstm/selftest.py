@@ -1,6 +1,6 @@
 """End-to-end self-test of the trainer on toy dumps (no audio needed), ~2 minutes on 2 cores.
 
-  LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp OMP_NUM_THREADS=1 /usr/bin/python3 training/selftest.py
+  LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp OMP_NUM_THREADS=1 /usr/bin/python3 training/lcblstm/selftest.py
 
 Checks: chunked training forward == one-window streaming forward (LSTM/GRU, bi/uni, R = 0/8; dropout off in eval
 mode; a unidirectional model with R > 0 emits R steps late); --shift-aug's stacking phase and chunk offset; --vtlp's warp; --onset-cut's and --offset-cut's cuts; the weight average (--ema) updates, swaps in and out, is evaluated and survives resume; --anchor holds the weights near the start; feature packs decode to within half a quantisation step and train like dumps, with threaded prefetching
@@ -26,7 +26,8 @@ import onnx
 import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(HERE)
+TRAINING = os.path.dirname(HERE)  # the recipe: run.sh, accept-model.sh, local/, tools/, decoder/
+REPO = os.path.dirname(TRAINING)
 sys.path.insert(0, HERE)
 from export import file_sha256, load_from_onnx, round_weights  # noqa: E402
 from model import LCRNN, pad_to_windows  # noqa: E402
@@ -64,7 +65,7 @@ def check_streaming_equivalence():
 
 
 def check_packs(tmp):
-    """training/pack.py round trip, training from packs, prefetch determinism, device-train.sh on the CPU and
+    """training/lcblstm/pack.py round trip, training from packs, prefetch determinism, device-train.sh on the CPU and
     device-finish.sh on what it returned."""
     import numpy as np
     from dataset import Dump
@@ -89,7 +90,7 @@ def check_packs(tmp):
     print("training from packs, prefetch 3 == prefetch 0: OK")
     store = f"{tmp}/store"
     env = dict(os.environ, STORE=store, WORK=f"{tmp}/dev-work", PY=PY)
-    r = subprocess.run(["bash", os.path.join(HERE, "device-train.sh"), "stash", f"{tmp}/packs"], cwd=REPO, env=env,
+    r = subprocess.run(["bash", os.path.join(TRAINING, "tools", "device-train.sh"), "stash", f"{tmp}/packs"], cwd=REPO, env=env,
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     os.rename(f"{store}/real", f"{store}/real-train")
@@ -97,7 +98,7 @@ def check_packs(tmp):
     # a pack whose parts are still to come (a smoke run between stashes) must be left out, not crash the run
     os.makedirs(f"{store}/real-aug")
     shutil.copy(f"{store}/real-train/pack.json", f"{store}/real-aug/pack.json")
-    r = subprocess.run(["bash", os.path.join(HERE, "device-train.sh"), "train", "0.5", "--device", "cpu",
+    r = subprocess.run(["bash", os.path.join(TRAINING, "tools", "device-train.sh"), "train", "0.5", "--device", "cpu",
                         "--layers", "2", "--hidden", "32", "--max-updates", "5", "--load-jobs", "2"],
                        cwd=REPO, env=env, capture_output=True, text=True)
     assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
@@ -110,7 +111,7 @@ def check_packs(tmp):
     os.makedirs(f"{tmp}/feat")
     os.symlink(f"{tmp}/dev", f"{tmp}/feat/real-dev")
     env = dict(os.environ, MODELS=f"{tmp}/models", FEAT=f"{tmp}/feat", PY=PY)
-    r = subprocess.run(["bash", os.path.join(HERE, "device-finish.sh"), f"{tmp}/dev-work/out", "toy-device",
+    r = subprocess.run(["bash", os.path.join(TRAINING, "tools", "device-finish.sh"), f"{tmp}/dev-work/out", "toy-device",
                         f"{tmp}/finish"], cwd=REPO, env=env, capture_output=True, text=True)
     assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
     with open(f"{tmp}/models/toy-device/model.json") as f:
@@ -181,7 +182,7 @@ def check_speaker_perturbation():
     """prepare.py's real-vtp / synth-vtp copies: shift_voice moves f0 by its cents at the same length and tempo
     changes the length only; perturb_speaker is deterministic given its RNG."""
     import numpy as np
-    sys.path.insert(0, os.path.join(HERE, "data"))
+    sys.path.insert(0, os.path.join(TRAINING, "local"))
     import prepare
     tmp = tempfile.mkdtemp(prefix="hearken-vtp-")
     try:
@@ -271,7 +272,7 @@ def check_accept_same(tmp):
     # a lock of its own, so that a real verdict running beside the selftest neither waits for it nor delays it
     lock = os.path.join(tmp, "accept", "model.lock")
     env = dict(os.environ, ACCEPT_LOCK=lock)
-    accept = ["bash", os.path.join(HERE, "accept-model.sh"), candidate, name]
+    accept = ["bash", os.path.join(TRAINING, "accept-model.sh"), candidate, name]
     out = subprocess.run(accept, cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0 and "the candidate is the shipped model" in out.stdout, out
     print("accept-model.sh with the shipped model as candidate: OK")
@@ -300,7 +301,7 @@ def check_accept_rule(tmp):
             with open(path, "w") as f:
                 json.dump({"decoder": {"devWer": dict(zip(sets, wers))}}, f)
             paths.append(path)
-        r = subprocess.run(["node", os.path.join(HERE, "accept-rule.mjs"), *paths, "0.001", "0.01"], cwd=REPO,
+        r = subprocess.run(["node", os.path.join(TRAINING, "decoder", "accept-rule.mjs"), *paths, "0.001", "0.01"], cwd=REPO,
                            capture_output=True, text=True)
         return r.returncode
 
@@ -310,7 +311,7 @@ def check_accept_rule(tmp):
     assert verdict([0.37, 0.34], [0.379, 0.32]) == 0, "0.9 points worse on one set is allowed"
     with open(os.path.join(tmp, "rule-empty.json"), "w") as f:
         json.dump({"decoder": {}}, f)
-    r = subprocess.run(["node", os.path.join(HERE, "accept-rule.mjs"), os.path.join(tmp, "rule-shipped.json"),
+    r = subprocess.run(["node", os.path.join(TRAINING, "decoder", "accept-rule.mjs"), os.path.join(tmp, "rule-shipped.json"),
                         os.path.join(tmp, "rule-empty.json"), "0.001", "0.01"], cwd=REPO, capture_output=True, text=True)
     assert r.returncode == 2 and "no decoder.devWer" in r.stderr, r.stderr
     print("accept rule (mean margin, per-set limit, unreadable input refused): OK")

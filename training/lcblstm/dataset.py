@@ -63,7 +63,7 @@ class Dump(FeatureSource):
 
 
 def open_dump(path, name=None, jobs=1):
-    """A `hearken features` dump folder, or a compact pack (training/pack.py) when the folder has pack.json."""
+    """A `hearken features` dump folder, or a compact pack (training/lcblstm/pack.py) when the folder has pack.json."""
     if os.path.exists(os.path.join(path, "pack.json")):
         from pack import PackedDump
         return PackedDump(path, name, jobs=jobs)

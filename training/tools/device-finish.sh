@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Back from a lent GPU machine: turns the model pieces that training/device-train.sh returned into a model folder.
+# Back from a lent GPU machine: turns the model pieces that training/tools/device-train.sh returned into a model folder.
 #
-#   training/device-finish.sh FILES_DIR NAME [WORKDIR]
+#   training/tools/device-finish.sh FILES_DIR NAME [WORKDIR]
 #
 # FILES_DIR holds best-model.pt.0, .1, ... (the call's files_at); NAME is the folder under models/.  Joins the
 # pieces into WORKDIR/best.pt (default training/work/device-<date>), then runs the recipe's export and evaluate
@@ -10,9 +10,9 @@
 # Environment: MODELS (default models), FEAT (default training/work/features), PY.
 # Then tune its decoder weights and decide whether it replaces the shipped model (training/README.md).
 set -euo pipefail
-cd "$(dirname "$0")/.."
-FILES=${1:?usage: training/device-finish.sh FILES_DIR NAME [WORKDIR]}
-NAME=${2:?usage: training/device-finish.sh FILES_DIR NAME [WORKDIR]}
+cd "$(dirname "$0")/../.."  # the repository root
+FILES=${1:?usage: training/tools/device-finish.sh FILES_DIR NAME [WORKDIR]}
+NAME=${2:?usage: training/tools/device-finish.sh FILES_DIR NAME [WORKDIR]}
 W=${3:-training/work/device-$(date +%Y%m%d-%H%M%S)}
 FEAT=${FEAT:-training/work/features}
 MODELS=${MODELS:-models}
@@ -27,4 +27,4 @@ done
 mv "$W/best.pt.tmp" "$W/best.pt"
 cp "$FILES"/train.log "$W/" 2>/dev/null || true
 WORK=$W FEAT=$FEAT CHECKPOINT=$W/best.pt MODEL_DIR=$MODELS/$NAME training/run.sh --name "$NAME" --from export --to evaluate
-echo "$MODELS/$NAME ready; next: npx tsx training/tune-decoder.ts --model $MODELS/$NAME ... (training/README.md)"
+echo "$MODELS/$NAME ready; next: npx tsx training/decoder/tune-decoder.ts --model $MODELS/$NAME ... (training/README.md)"

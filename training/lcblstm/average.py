@@ -1,6 +1,6 @@
 """Average the weights of several fine-tunes of one model (a "model soup") into a Hearken model folder.
 
-  /usr/bin/python3 training/average.py --base models/NAME --out DIR [--name NAME] \
+  /usr/bin/python3 training/lcblstm/average.py --base models/NAME --out DIR [--name NAME] \
       [--ref-dump training/work/features/real-dev ...] [--verify] CANDIDATE_DIR CANDIDATE_DIR ...
 
 Each CANDIDATE_DIR is an exported model folder (model.onnx + model.json), typically continue.sh's

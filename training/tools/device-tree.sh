@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Makes the working tree that travels to a lent GPU machine lighter, so each `device` call carries more packs.
 #
-#   training/device-tree.sh light     # before staging uploads (training/stage_uploads.py sizes folders from it)
-#   training/device-tree.sh restore   # as soon as the GPU calls are over, and before any commit
+#   training/tools/device-tree.sh light     # before staging uploads (training/tools/stage_uploads.py sizes folders from it)
+#   training/tools/device-tree.sh restore   # as soon as the GPU calls are over, and before any commit
 #
 # Every call sends the tracked files and the untracked ones git does not ignore (~64 MiB in all, packs included).
 # Training there needs training/ and the acoustic model, not the LM (9.4 MB), the punctuation model, the audio
@@ -11,11 +11,11 @@
 # and the 46 h packs went from seven calls to four.  `restore` puts them back in the index and drops the exclude
 # lines; `git status` is clean again.  Never commit in between: the index then says those files are deleted.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."  # the repository root
 PATHS=(models/lm models/punctuation audio-samples test/fixtures package-lock.json)
 EXCLUDE=$(git rev-parse --git-path info/exclude)
-BEGIN='# >>> training/device-tree.sh light'
-END='# <<< training/device-tree.sh light'
+BEGIN='# >>> training/tools/device-tree.sh light'
+END='# <<< training/tools/device-tree.sh light'
 
 case "${1:-}" in
   light)

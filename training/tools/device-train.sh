@@ -1,20 +1,20 @@
 #!/usr/bin/env bash
 # Training on a lent GPU machine (the `device` tool), an option next to the CPU recipe, never a requirement.
 #
-# Only ~64 MiB of files travel per call, so the features go as compact packs (training/pack.py) over several
+# Only ~64 MiB of files travel per call, so the features go as compact packs (training/lcblstm/pack.py) over several
 # calls to the same warm machine, and the last call trains on all of them:
 #
-#   training/device-train.sh stash DIR                  # copy the pack folders in DIR to $STORE
-#   training/device-train.sh train MINUTES [train.py args]
+#   training/tools/device-train.sh stash DIR                  # copy the pack folders in DIR to $STORE
+#   training/tools/device-train.sh train MINUTES [train.py args]
 #
-# `train` runs training/train.py --device cuda for MINUTES of wall clock on every pack in $STORE (real-train,
+# `train` runs training/lcblstm/train.py --device cuda for MINUTES of wall clock on every pack in $STORE (real-train,
 # real-aug -> group real; synth-train -> synth; real-dev, synth-dev -> dev sets, real-dev selects).  Every
 # 90 s, and at the end, it writes the model-only checkpoints (best = by real-dev WER, and last) to $OUT, cut
 # into 15 MB pieces (a returned file may be at most 16 MiB), with train.log, so that even a call cut off at
 # the device's limit brings a model back.  Back here:
-#   cat OUT/best-model.pt.* > best.pt; /usr/bin/python3 training/export.py --checkpoint best.pt --out models/NAME ...
+#   cat OUT/best-model.pt.* > best.pt; /usr/bin/python3 training/lcblstm/export.py --checkpoint best.pt --out models/NAME ...
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."  # the repository root
 STORE=${STORE:-/tmp/hearken-packs}
 WORK=${WORK:-/tmp/hearken-train}
 PY=${PY:-python3}
@@ -82,7 +82,7 @@ case "${1:-}" in
     # call inside the device's command limit
     status=0
     PYTHONUNBUFFERED=1 timeout -s TERM "$(awk -v m="$MINUTES" 'BEGIN { print int(m * 60 + 45) }')" \
-      "$PY" training/train.py "${ARGS[@]}" "$@" || status=$?
+      "$PY" training/lcblstm/train.py "${ARGS[@]}" "$@" || status=$?
     pkill -P "$watcher" 2>/dev/null || true  # its sleep
     kill "$watcher" 2>/dev/null || true
     wait "$watcher" 2>/dev/null || true

@@ -1,11 +1,11 @@
 """Split feature packs into upload folders that each fit one `device` call (~64 MiB travel per call, the
 tracked working tree included).
 
-  /usr/bin/python3 training/stage_uploads.py training/work/packs --out training/work/upload [--mb auto]
+  /usr/bin/python3 training/tools/stage_uploads.py training/work/packs --out training/work/upload [--mb auto]
 
 Writes OUT/c1, OUT/c2, ... (hard links), each holding whole files of the packs under their pack names, filled in
 order: dev packs first, then real-train, real-aug, synth-train.  A pack may straddle two folders; stashing the
-folders one after another on the device (training/device-train.sh stash) puts it back together.  `--mb auto` =
+folders one after another on the device (training/tools/device-train.sh stash) puts it back together.  `--mb auto` =
 64 MiB minus the size of the files git would send, minus 2 MB of slack.  Prints one line per folder.
 """
 import argparse
@@ -28,7 +28,7 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--mb", default="auto", help="budget per folder in MB (10^6 bytes), or auto")
     args = ap.parse_args()
-    repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # training/tools/ -> repo
     budget = (64 * 2 ** 20 - tree_bytes(repo) - 2_000_000) if args.mb == "auto" else int(float(args.mb) * 1e6)
     names = [n for n in ORDER if os.path.isdir(os.path.join(args.packs, n))]
     names += sorted(n for n in os.listdir(args.packs) if n not in names and

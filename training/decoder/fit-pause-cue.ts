@@ -9,24 +9,24 @@
  * the two words' times. Marks are scored slot by slot, as `hearken punctuation eval` does, on the recogniser's words.
  * The punctuation LM used here is built without these clips' sentences, so the LM does not remember their marks.
  *
- * Usage: npx tsx training/fit-pause-cue.ts [--weights 0,0.5,1]
+ * Usage: npx tsx training/decoder/fit-pause-cue.ts [--weights 0,0.5,1]
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArpa } from '../src/lm/arpa.js';
-import { readSentences } from '../src/lm/corpus.js';
-import { buildPunctuationModel } from '../src/punctuation/build.js';
-import { readPunctuatedSentences } from '../src/punctuation/corpus.js';
-import { strongerMark, type Mark } from '../src/punctuation/marks.js';
-import { PunctuationModel } from '../src/punctuation/model.js';
-import { CaseTable } from '../src/punctuation/truecase.js';
-import type { PauseCue } from '../src/punctuation/viterbi.js';
-import { createRecognizer } from '../src/recognizer/index.js';
-import { normalizeText } from '../src/text/normalize.js';
-import { align } from '../src/text/wer.js';
-import { readManifest } from '../src/util/manifest.js';
+import { parseArpa } from '../../src/lm/arpa.js';
+import { readSentences } from '../../src/lm/corpus.js';
+import { buildPunctuationModel } from '../../src/punctuation/build.js';
+import { readPunctuatedSentences } from '../../src/punctuation/corpus.js';
+import { strongerMark, type Mark } from '../../src/punctuation/marks.js';
+import { PunctuationModel } from '../../src/punctuation/model.js';
+import { CaseTable } from '../../src/punctuation/truecase.js';
+import type { PauseCue } from '../../src/punctuation/viterbi.js';
+import { createRecognizer } from '../../src/recognizer/index.js';
+import { normalizeText } from '../../src/text/normalize.js';
+import { align } from '../../src/text/wer.js';
+import { readManifest } from '../../src/util/manifest.js';
 
-const SHARED = join(import.meta.dirname, '..', '..', 'shared');
+const SHARED = join(import.meta.dirname, '..', '..', '..', 'shared');
 const CLIPS = join(SHARED, 'train', 'real', 'dctts-philippmatthes', 'manifest.tsv');
 const CORPUS = ['gutenberg.txt', 'ljspeech.txt', 'wikitext2-valid-test.txt'].map((f) => join(SHARED, 'corpus', f));
 /** Upper edges of the pause bins (seconds). */

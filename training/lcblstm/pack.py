@@ -2,7 +2,7 @@
 machine, where only ~64 MiB of files travel per call).  Features still come from Hearken's own TypeScript
 extractor; a pack only stores them with fewer bits.
 
-  /usr/bin/python3 training/pack.py --out training/work/packs/real-train training/work/features/real-train \
+  /usr/bin/python3 training/lcblstm/pack.py --out training/work/packs/real-train training/work/features/real-train \
       [--bits 5] [--part-frames 600000] [--jobs 2]
 
 Pack layout: DIR/pack.json = {"format", "featureConfig", "dim", "bits", "lo", "step", "parts": [{"file",

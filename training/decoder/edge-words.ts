@@ -2,16 +2,16 @@
  * How often the recognizer gets an utterance's first and last words right, beside its WER: a model that needs
  * silence to warm up on (or to settle in) loses the words at the clip's edges, which the WER of long utterances
  * hides.  A reference word counts as right when one minimum edit alignment matches it.
- * Usage: npx tsx training/edge-words.ts MANIFEST... [--workers N] [--model DIR] [--greedy] [--end-padding S] [--json OUT]
+ * Usage: npx tsx training/decoder/edge-words.ts MANIFEST... [--workers N] [--model DIR] [--greedy] [--end-padding S] [--json OUT]
  * Training-side dev sets only (training/work/data/*-dev*), never ../shared/eval: this is for choosing.
  */
 import { writeFileSync } from 'node:fs';
-import { transcribeFiles } from '../src/recognizer/batch.js';
-import { defaultModels } from '../src/recognizer/recognizer.js';
-import type { WorkerRecognizerOptions } from '../src/recognizer/transcribe-worker.js';
-import { normalizeText } from '../src/text/normalize.js';
-import { align, WerAccumulator } from '../src/text/wer.js';
-import { readManifest } from '../src/util/manifest.js';
+import { transcribeFiles } from '../../src/recognizer/batch.js';
+import { defaultModels } from '../../src/recognizer/recognizer.js';
+import type { WorkerRecognizerOptions } from '../../src/recognizer/transcribe-worker.js';
+import { normalizeText } from '../../src/text/normalize.js';
+import { align, WerAccumulator } from '../../src/text/wer.js';
+import { readManifest } from '../../src/util/manifest.js';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);

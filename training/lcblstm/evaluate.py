@@ -1,9 +1,9 @@
 """Greedy CTC decoding CER / WER on `hearken features` dumps.
 
 CLI:
-  /usr/bin/python3 training/evaluate.py --model models/en-lcblstm-small [--model ...] \
+  /usr/bin/python3 training/lcblstm/evaluate.py --model models/en-lcblstm-small [--model ...] \
       --dev real-dev=training/work/features/real-dev --dev synth-dev=training/work/features/synth-dev [--json out.json]
-  /usr/bin/python3 training/evaluate.py --model models/en-lcblstm-medium --sample 250 \
+  /usr/bin/python3 training/lcblstm/evaluate.py --model models/en-lcblstm-medium --sample 250 \
       --dev real-train=training/work/features/real-train --dev real-dev=training/work/features/real-dev
   (how far the training speakers' error is from the held-out ones': the model's generalisation gap)
   (--model accepts a model folder / model.onnx (weights read from the ONNX initializers) or a training

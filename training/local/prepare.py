@@ -27,7 +27,7 @@ manifest's folder):
   OUT/summary.json
 Deterministic given --seed (every utterance gets its own RNG derived from seed + its name), resumable
 (existing outputs are skipped; files are written to a temp name and renamed), parallel (--jobs, default 2).
-Usage: /usr/bin/python3 training/data/prepare.py --out training/work/data [--seed 1] [--synth-hours 8] [--aug-copies 2]
+Usage: /usr/bin/python3 training/local/prepare.py --out training/work/data [--seed 1] [--synth-hours 8] [--aug-copies 2]
 """
 import argparse
 import hashlib

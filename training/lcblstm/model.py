@@ -58,7 +58,7 @@ class LCRNN(nn.Module):
         self.chunk, self.lookahead, self.vocab = chunk, lookahead, vocab
         # between layers, training only: identity in eval mode, so export and streaming are unaffected
         self.dropout = float(dropout)
-        # sliding-window cepstral mean normalisation of the input frames (training/cmn.py), or None; it runs on the
+        # sliding-window cepstral mean normalisation of the input frames (training/lcblstm/cmn.py), or None; it runs on the
         # raw frames before stacking, outside the graph, like the feature front end
         self.cmn = cmn
         self.drop = nn.Dropout(self.dropout)

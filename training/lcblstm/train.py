@@ -1,6 +1,6 @@
 """CTC training of the LC-BLSTM acoustic model on `hearken features` dumps (2 CPU processes, DDP over gloo).
 
-  /usr/bin/python3 training/train.py --workdir training/work/train \
+  /usr/bin/python3 training/lcblstm/train.py --workdir training/work/train \
       --train real=training/work/features/real-train --train real=training/work/features/real-aug \
       --train synth=training/work/features/synth-train \
       --dev real-dev=training/work/features/real-dev --dev synth-dev=training/work/features/synth-dev \
@@ -101,7 +101,7 @@ def parse_args(argv=None):
                     help="vocal tract length perturbation: each training utterance's frequency axis warped by a "
                          "random factor in [1 - VTLP, 1 + VTLP] (VocalTractWarp; default 0 = off; 0.1 is usual)")
     ap.add_argument("--cmn-window", type=int, default=0,
-                    help="sliding-window cepstral mean normalisation over this many 10 ms frames (training/cmn.py); "
+                    help="sliding-window cepstral mean normalisation over this many 10 ms frames (training/lcblstm/cmn.py); "
                          "0 keeps what the model has (none for a new model)")
     ap.add_argument("--cmn-prior", type=int, default=200,
                     help="frames' worth of the global mean blended into the sliding mean (with --cmn-window)")

@@ -1,6 +1,6 @@
 // accept-model.sh's rule: does a candidate's dev WER beat the shipped model's by enough, and lose nowhere by much?
 //
-//   node training/accept-rule.mjs SHIPPED.json CANDIDATE.json MIN_GAIN MAX_SET_LOSS
+//   node training/decoder/accept-rule.mjs SHIPPED.json CANDIDATE.json MIN_GAIN MAX_SET_LOSS
 //
 // Each JSON is a models/default.json written by tune-decoder.ts --write: decoder.devWer maps each dev manifest to
 // its WER (a fraction).  Prints one line per set and the means; exits 0 when the candidate's mean is at least

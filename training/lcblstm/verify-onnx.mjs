@@ -1,5 +1,5 @@
 // ONNX parity check of an exported model folder against its reference.json, with onnxruntime-node.
-//   node training/verify-onnx.mjs models/<name>        (exit 0 when max |diff| < 1e-4)
+//   node training/lcblstm/verify-onnx.mjs models/<name>        (exit 0 when max |diff| < 1e-4)
 // Runs the windows one at a time carrying the states (batch 1), then the same windows as a batch of 2
 // (dynamic batch axis; the second stream is fed the windows in reverse order to make sure the rows are
 // independent), exactly like test/model/parity.test.ts does.
@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import ort from 'onnxruntime-node';
 
 const dir = process.argv[2];
-if (!dir) { console.error('usage: node training/verify-onnx.mjs MODEL_DIR'); process.exit(2); }
+if (!dir) { console.error('usage: node training/lcblstm/verify-onnx.mjs MODEL_DIR'); process.exit(2); }
 const meta = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
 const ref = JSON.parse(readFileSync(join(dir, 'reference.json'), 'utf8'));
 const session = await ort.InferenceSession.create(join(dir, meta.onnx.file));

@@ -1,7 +1,7 @@
 /**
  * Tunes the beam search's width, LM weight (alpha) and word bonus (beta) on held-out TRAINING-side dev sets
  * (never on ../shared/eval). The acoustic model runs once per utterance; the grid reuses its log-probs.
- * Usage: npx tsx training/tune-decoder.ts --model models/NAME [--lm FILE (default: the LM in models/default.json)]
+ * Usage: npx tsx training/decoder/tune-decoder.ts --model models/NAME [--lm FILE (default: the LM in models/default.json)]
  *          [--manifest training/work/data/real-dev/manifest.tsv ...] [--limit 120 per manifest]
  *          [--beams 16] [--thresholds 30] [--alphas 0.3,0.6,1.0,1.5] [--betas 0,1,2,3] [--phases 3]
  *          [--cache DIR (default training/work/cache/dev-logprobs)] [--lookahead] [--oov-char LOG10] [--write models/default.json]
@@ -13,14 +13,14 @@
  * hotword (boost 10), as test/recognizer/accuracy.test.ts expects; otherwise the next best one is taken.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { readAudioFile } from '../src/audio/index.js';
-import { BeamSearchDecoder } from '../src/decoder/beam.js';
-import { computeMfcc } from '../src/features/index.js';
-import { loadArpaFile } from '../src/lm/arpa.js';
-import { AcousticModel, encodeUtterance } from '../src/model/index.js';
-import { GreedyDecoder } from '../src/decoder/greedy.js';
-import { defaultModels } from '../src/recognizer/recognizer.js';
-import { WerAccumulator } from '../src/text/wer.js';
+import { readAudioFile } from '../../src/audio/index.js';
+import { BeamSearchDecoder } from '../../src/decoder/beam.js';
+import { computeMfcc } from '../../src/features/index.js';
+import { loadArpaFile } from '../../src/lm/arpa.js';
+import { AcousticModel, encodeUtterance } from '../../src/model/index.js';
+import { GreedyDecoder } from '../../src/decoder/greedy.js';
+import { defaultModels } from '../../src/recognizer/recognizer.js';
+import { WerAccumulator } from '../../src/text/wer.js';
 import { DEFAULT_DEV_MANIFESTS, devLogProbs } from './dev-logprobs.js';
 
 function arg(name: string, fallback?: string): string | undefined {
@@ -141,7 +141,7 @@ const write = arg('--write');
 if (write) {
   const json = JSON.parse(readFileSync(write, 'utf8')) as Record<string, unknown>;
   if ((json.decoder as { confidence?: unknown } | undefined)?.confidence) {
-    console.log('the word-confidence calibration was fitted for the old weights and is dropped: run training/fit-confidence.ts --write');
+    console.log('the word-confidence calibration was fitted for the old weights and is dropped: run training/decoder/fit-confidence.ts --write');
   }
   json.decoder = { beamWidth: best.beamWidth, beamThreshold: best.beamThreshold, alpha: best.alpha, beta: best.beta, oovLog10: best.oovLog10, ...(LOOKAHEAD ? { lmLookahead: true } : {}), tunedOn: manifests, devWer: best.perSet, greedyDevWer: greedy.perSet };
   writeFileSync(write, `${JSON.stringify(json, null, 2)}\n`);

@@ -1,6 +1,6 @@
 """Write a small learnable fake `hearken features` dump (for testing the trainer without real features).
 
-  /usr/bin/python3 training/toy_dump.py --out /tmp/toy/train --utts 400 [--seed 1]
+  /usr/bin/python3 training/lcblstm/toy_dump.py --out /tmp/toy/train --utts 400 [--seed 1]
 
 Each character has a fixed random 30-dim prototype (same for every --seed-proto); an utterance is its
 transcript's characters, each held for 5-12 10 ms frames, plus noise and a random global offset.

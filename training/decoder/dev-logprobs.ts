@@ -6,11 +6,11 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { readAudioFile, withEndPadding } from '../src/audio/index.js';
-import { computeMfcc } from '../src/features/index.js';
-import { encodeUtterance, type AcousticModel } from '../src/model/index.js';
-import { DEFAULT_END_PADDING } from '../src/recognizer/recognizer.js';
-import { readManifest } from '../src/util/manifest.js';
+import { readAudioFile, withEndPadding } from '../../src/audio/index.js';
+import { computeMfcc } from '../../src/features/index.js';
+import { encodeUtterance, type AcousticModel } from '../../src/model/index.js';
+import { DEFAULT_END_PADDING } from '../../src/recognizer/recognizer.js';
+import { readManifest } from '../../src/util/manifest.js';
 
 export interface DevUtterance {
   /** Reference transcript. */
@@ -24,7 +24,7 @@ export interface DevUtterance {
 
 const CLEAN_DEV_MANIFESTS = ['training/work/data/real-dev/manifest.tsv', 'training/work/data/synth-dev/manifest.tsv'];
 /**
- * What decoder weights are tuned on and models are compared on: the dev sets, and (where training/data/prepare.py
+ * What decoder weights are tuned on and models are compared on: the dev sets, and (where training/local/prepare.py
  * made them) the same sets with their leading or trailing silence cut, since users' clips often start or end on
  * speech and the model once missed most first words there, and more last words than with silence after them; and
  * so-dev, twenty speechocean762 speakers (children and adults, Mandarin-L1) no model trains on, so that real voices
@@ -38,7 +38,7 @@ export const DEFAULT_DEV_MANIFESTS = [
   ...['training/work/data/so-dev/manifest.tsv'].filter((m) => existsSync(m)),
 ];
 /**
- * The dev sets plus their augmented copies (noise, reverb, telephone band: training/data/prepare.py), for the
+ * The dev sets plus their augmented copies (noise, reverb, telephone band: training/local/prepare.py), for the
  * word-confidence calibration, which must also hold on audio the model hears badly. The copies are newer than the
  * first data preparations: a work folder without them calibrates on the dev sets.
  */
