@@ -256,7 +256,7 @@ def check_weight_average():
 
 
 def check_best_rule():
-    from train import better
+    from train_eval import better
     best = (0.8152, 0.3418)
     assert better((0.8129, 0.3501), best), "best.pt follows WER first"
     assert better((0.8152, 0.3400), best) and not better(best, best) and better((0.9, 0.9), None)

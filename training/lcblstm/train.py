@@ -20,9 +20,7 @@
   (e.g. real=0.6,synth=0.4); default = natural shares with group "real" lifted to >= 0.5.
 """
 import argparse
-import contextlib
 import json
-import math
 import os
 import random
 import signal
@@ -30,17 +28,16 @@ import socket
 import sys
 import time
 
-import numpy as np
 import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from cmn import make_config as make_cmn_config  # noqa: E402
-from dataset import (FrameShift, SilenceCut, SpecAugment, VocalTractWarp, collate, compute_stats, epoch_plan,  # noqa: E402
-                     group_shares, load_items, open_dump)
-from ema import WeightAverage  # noqa: E402
-from evaluate import eval_items, rates  # noqa: E402
+from dataset import FrameShift, SilenceCut, SpecAugment, VocalTractWarp, collate, compute_stats, epoch_plan  # noqa: E402
 from model import LCRNN  # noqa: E402
+from optim import Updater, lr_at  # noqa: E402
+from train_data import TrainData, load_dev_sets  # noqa: E402
+from train_eval import DevEvaluation  # noqa: E402
 
 STOP = False
 
@@ -128,12 +125,6 @@ def parse_args(argv=None):
     return args
 
 
-def split_spec(s, default_name=None):
-    if "=" in s:
-        a, b = s.split("=", 1)
-        return a, b
-    return default_name or os.path.basename(os.path.normpath(s)), s
-
 
 class Logger:
     def __init__(self, path, rank):
@@ -146,16 +137,6 @@ class Logger:
         print(line, flush=True)
         with open(self.path, "a") as f:
             f.write(line + "\n")
-
-
-def lr_at(args, updates, frac):
-    w = min(1.0, (updates + 1) / max(1, args.warmup))
-    if frac <= args.decay_start:
-        d = 1.0
-    else:
-        p = min(1.0, (frac - args.decay_start) / max(1e-9, 1 - args.decay_start))
-        d = args.final_lr ** p
-    return args.lr * w * d
 
 
 def save(path, obj):
@@ -176,23 +157,101 @@ def build_model(args, ck, init_meta):
                  chunk=args.chunk, lookahead=args.lookahead, dropout=args.dropout)
 
 
-def evaluate_all(model, devs, rank, world, max_utts, device="cpu", phases=1):
+def open_start(args):
+    """Where this run starts: the checkpoint it resumes (WORKDIR/last.pt unless --fresh), else for a warm start
+    the model.json next to --init-onnx; (None, None) for a new model."""
+    last_path = os.path.join(args.workdir, "last.pt")
+    ck = torch.load(last_path, map_location="cpu") if (os.path.exists(last_path) and not args.fresh) else None
+    init_meta = None
+    if ck is None and args.init_onnx:
+        with open(os.path.join(os.path.dirname(os.path.abspath(args.init_onnx)), "model.json")) as f:
+            init_meta = json.load(f)
+    return ck, init_meta
+
+
+def load_start_weights(model, args, ck, data, rank, log):
+    """The model's weights and normalisation: the checkpoint's, the warm start's, or new weights normalised by
+    statistics over the training dumps (computed once by rank 0 into WORKDIR/stats.json, read by every rank)."""
     import torch.distributed as dist
-    out = {}
-    for name, items in devs.items():
-        sub = items[:max_utts] if max_utts else items
-        counts, _ = eval_items(model, sub, rank=rank, world=world, device=device, phases=phases)
-        t = torch.tensor(counts, dtype=torch.float64)
-        if world > 1:
-            dist.all_reduce(t)
-        out[name] = rates(t.numpy(), phases)
-    model.train()
-    return out
+    if ck is not None:
+        model.load_state_dict(ck["model"])
+    elif args.init_onnx:
+        from export import load_from_onnx
+        load_from_onnx(args.init_onnx, model)
+    else:
+        stats_path = os.path.join(args.workdir, "stats.json")
+        if rank == 0:
+            if not os.path.exists(stats_path):
+                mean, std, n = compute_stats(data.dumps(), seed=args.seed)
+                with open(stats_path, "w") as f:
+                    json.dump({"mean": mean.tolist(), "std": std.tolist(), "steps": n}, f)
+                log(f"normalisation statistics from {n} steps -> {stats_path}")
+        dist.barrier()
+        with open(stats_path) as f:
+            st = json.load(f)
+        model.set_normalization(st["mean"], st["std"])
+    if args.cmn_window > 0 and ck is None:
+        model.cmn = make_cmn_config(args.cmn_window, args.cmn_prior, model.mean.cpu().numpy())
 
 
-def better(a, b):
-    """a, b: (wer, cer) tuples or None."""
-    return b is None or (a[0], a[1]) < (b[0], b[1])
+def start_state(args, ck, init_meta, updater, device, log):
+    """The run's state (counters, history, best, what it was warm-started from), resumed from `ck` when there is
+    one; a warm start carries the start model's own training (minutes, updates, epochs, dev history) forward."""
+    state = {"epoch": 0, "step": 0, "updates": 0, "trained_seconds": 0.0, "history": [], "best": None,
+             "warm_start": args.init_onnx, "warm_start_sha256": None, "prior_history": [], "prior_minutes": 0.0,
+             "prior_updates": 0, "prior_epochs": 0.0}
+    if ck is not None:
+        updater.resume(ck, device)
+        state.update(ck["state"])
+        log(f"resumed from {os.path.join(args.workdir, 'last.pt')}: epoch {state['epoch']} step {state['step']} "
+            f"updates {state['updates']} trained {state['trained_seconds'] / 60:.1f} min")
+    elif init_meta is not None:
+        tr = init_meta.get("training", {})
+        state["prior_history"] = tr.get("devHistory", [])
+        state["prior_minutes"] = float(tr.get("minutes", 0.0))
+        # the card counts the model's whole training, not just this warm-started run
+        state["prior_updates"] = int(tr.get("updates", 0))
+        state["prior_epochs"] = float(tr.get("epochs", 0.0))
+        # the path's contents change when a model ships; the fingerprint names the weights this run started from
+        from export import file_sha256
+        state["warm_start_sha256"] = file_sha256(args.init_onnx)
+        log(f"warm start from {args.init_onnx}")
+    return state
+
+
+def augmentations(args, model, feature_config):
+    """What collate() does to each training utterance: (frame shift, onset cut, offset cut, VTLP warp, SpecAugment),
+    each None when off."""
+    shift = FrameShift(model.chunk) if args.shift_aug else None
+    onset = SilenceCut(args.onset_cut, "lead") if args.onset_cut > 0 else None
+    offset = SilenceCut(args.offset_cut, "trail") if args.offset_cut > 0 else None
+    warp = None
+    if args.vtlp > 0:
+        from export import DEFAULT_FEATURE_CONFIG
+        warp = VocalTractWarp(feature_config or DEFAULT_FEATURE_CONFIG, args.vtlp)
+    specaug = None if args.no_specaug else SpecAugment(
+        coeffs=model.input_dim // 3, freq_masks=args.freq_masks, freq_width=args.freq_width,
+        time_masks_per_sec=args.time_masks_per_sec, time_width=args.time_width)
+    return shift, onset, offset, warp, specaug
+
+
+def training_summary(args, model, data, state, steps_per_epoch, world, device, n_params, select):
+    """model.json's `training` block as of now (export.py writes the card from it)."""
+    return {
+        "data": data.data_info, "shares": data.shares, "epochHours": data.epoch_seconds / 3600,
+        "settings": dict({k: v for k, v in vars(args).items()
+                          if k not in ("workdir", "train", "dev", "fresh", "max_updates",
+                                       "layers", "hidden", "cell", "unidirectional", "chunk", "lookahead")},
+                         model=model.config()),
+        "minutes": state["prior_minutes"] + state["trained_seconds"] / 60,
+        "updates": state["prior_updates"] + state["updates"],
+        "epochs": state["prior_epochs"] + state["epoch"] + state["step"] / max(1, steps_per_epoch),
+        "hardware": (f"{world} CPU processes x 1 thread" if device.type == "cpu"
+                     else torch.cuda.get_device_name(device)), "parameters": n_params,
+        "devHistory": state["prior_history"] + state["history"], "warmStart": state["warm_start"],
+        "warmStartSha256": state["warm_start_sha256"],
+        "select": select,
+    }
 
 
 def worker(rank, world, args, port):
@@ -215,69 +274,13 @@ def worker(rank, world, args, port):
     last_path = os.path.join(args.workdir, "last.pt")
     best_path = os.path.join(args.workdir, "best.pt")
 
-    ck = torch.load(last_path, map_location="cpu") if (os.path.exists(last_path) and not args.fresh) else None
-    init_meta = None
-    if ck is None and args.init_onnx:
-        with open(os.path.join(os.path.dirname(os.path.abspath(args.init_onnx)), "model.json")) as f:
-            init_meta = json.load(f)
-
-    # ------------------------------------------------------------------ data
-    groups, data_info = {}, []
-    feature_config = None
-    max_steps = int(args.max_seconds / 0.03)
-    for spec in args.train:
-        g, d = split_spec(spec, "train")
-        dump = open_dump(d, jobs=args.load_jobs)
-        if feature_config is None:
-            feature_config = dump.feature_config
-        elif dump.feature_config != feature_config:
-            log(f"WARNING: featureConfig of {d} differs from the first train dump")
-        items, skipped = load_items(dump, max_steps=max_steps)
-        groups.setdefault(g, []).extend(items)
-        hours = sum(it.steps for it in items) * 0.03 / 3600
-        data_info.append({"name": dump.name, "path": d, "group": g, "utterances": len(items), "skipped": skipped,
-                          "hours": hours})
-    if not groups:
-        raise SystemExit("no --train data")
-    group_seconds = {g: sum(it.steps for it in its) * 0.03 for g, its in groups.items()}
-    mix = None
-    if args.mix:
-        mix = {k: float(v) for k, v in (p.split("=") for p in args.mix.split(","))}
-    shares = group_shares(group_seconds, mix, args.real_min_share)
-    epoch_seconds = args.epoch_hours * 3600 if args.epoch_hours else sum(group_seconds.values())
-    for di in data_info:
-        gsec = group_seconds[di["group"]]
-        di["share"] = shares[di["group"]] * (di["hours"] * 3600 / gsec if gsec else 0)
-    devs = {}
-    for spec in args.dev:
-        name, d = split_spec(spec)
-        its, _ = load_items(open_dump(d), feasible_only=False)
-        random.Random(0).shuffle(its)  # fixed subset for --dev-max-utts
-        devs[name] = its
+    # ------------------------------------------------------------------ data, model, optimiser, state
+    ck, init_meta = open_start(args)
+    data = TrainData(args, log)
+    devs = load_dev_sets(args.dev)
     select = args.select or (next(iter(devs)) if devs else None)
-
-    # ------------------------------------------------------------------ model, normalisation
     model = build_model(args, ck, init_meta)
-    if ck is not None:
-        model.load_state_dict(ck["model"])
-    elif args.init_onnx:
-        from export import load_from_onnx
-        load_from_onnx(args.init_onnx, model)
-    else:
-        stats_path = os.path.join(args.workdir, "stats.json")
-        if rank == 0:
-            if not os.path.exists(stats_path):
-                dumps = list({id(it.dump): it.dump for its in groups.values() for it in its}.values())
-                mean, std, n = compute_stats(dumps, seed=args.seed)
-                with open(stats_path, "w") as f:
-                    json.dump({"mean": mean.tolist(), "std": std.tolist(), "steps": n}, f)
-                log(f"normalisation statistics from {n} steps -> {stats_path}")
-        dist.barrier()
-        with open(stats_path) as f:
-            st = json.load(f)
-        model.set_normalization(st["mean"], st["std"])
-    if args.cmn_window > 0 and ck is None:
-        model.cmn = make_cmn_config(args.cmn_window, args.cmn_prior, model.mean.cpu().numpy())
+    load_start_weights(model, args, ck, data, rank, log)
     device = torch.device(args.device)
     if device.type != "cpu" and world > 1:
         raise SystemExit("--device other than cpu needs --ranks 1")
@@ -286,40 +289,13 @@ def worker(rank, world, args, port):
     std = model.std.cpu().numpy().copy()
     C, R = model.chunk, model.lookahead
     ddp = DDP(model, broadcast_buffers=False) if world > 1 else model
-    opt = torch.optim.Adam(model.parameters(), lr=args.lr)
-    ema = WeightAverage(model, args.ema) if args.ema else None
-    if ema is not None and ck is not None and ck.get("ema") is not None:
-        ema.load_state_dict(ck["ema"])
-    anchor = [p.detach().clone() for p in model.parameters()] if args.anchor > 0 else None
-
-    state = {"epoch": 0, "step": 0, "updates": 0, "trained_seconds": 0.0, "history": [], "best": None,
-             "warm_start": args.init_onnx, "warm_start_sha256": None, "prior_history": [], "prior_minutes": 0.0,
-             "prior_updates": 0, "prior_epochs": 0.0}
-    if ck is not None:
-        opt.load_state_dict(ck["optimizer"])
-        for st in opt.state.values():  # a checkpoint is loaded on the CPU
-            for k, v in st.items():
-                if torch.is_tensor(v) and k != "step":
-                    st[k] = v.to(device)
-        state.update(ck["state"])
-        log(f"resumed from {last_path}: epoch {state['epoch']} step {state['step']} updates {state['updates']} "
-            f"trained {state['trained_seconds'] / 60:.1f} min")
-    elif init_meta is not None:
-        tr = init_meta.get("training", {})
-        state["prior_history"] = tr.get("devHistory", [])
-        state["prior_minutes"] = float(tr.get("minutes", 0.0))
-        # the card counts the model's whole training, not just this warm-started run
-        state["prior_updates"] = int(tr.get("updates", 0))
-        state["prior_epochs"] = float(tr.get("epochs", 0.0))
-        # the path's contents change when a model ships; the fingerprint names the weights this run started from
-        from export import file_sha256
-        state["warm_start_sha256"] = file_sha256(args.init_onnx)
-        log(f"warm start from {args.init_onnx}")
+    updater = Updater(model, args)
+    state = start_state(args, ck, init_meta, updater, device, log)
     n_params = sum(p.numel() for p in model.parameters())
     log(f"rank {rank}/{world}: model {model.config()} {n_params} parameters; groups "
-        + ", ".join(f"{g}: {len(its)} utts {group_seconds[g] / 3600:.2f} h share {shares[g]:.2f}"
-                    for g, its in groups.items())
-        + f"; epoch {epoch_seconds / 3600:.2f} h; dev " + ", ".join(f"{k}: {len(v)}" for k, v in devs.items()))
+        + ", ".join(f"{g}: {len(its)} utts {data.group_seconds[g] / 3600:.2f} h share {data.shares[g]:.2f}"
+                    for g, its in data.groups.items())
+        + f"; epoch {data.epoch_seconds / 3600:.2f} h; dev " + ", ".join(f"{k}: {len(v)}" for k, v in devs.items()))
 
     trained_at_start = state["trained_seconds"]
     budget = args.minutes * 60.0
@@ -327,92 +303,23 @@ def worker(rank, world, args, port):
     if total_seconds <= trained_at_start:
         raise SystemExit(f"--schedule-minutes {args.schedule_minutes} is not beyond the {trained_at_start / 60:.1f} "
                          "minutes already trained")
-    shift = FrameShift(C) if args.shift_aug else None
-    onset = SilenceCut(args.onset_cut, "lead") if args.onset_cut > 0 else None
-    offset = SilenceCut(args.offset_cut, "trail") if args.offset_cut > 0 else None
-    warp = None
-    if args.vtlp > 0:
-        from export import DEFAULT_FEATURE_CONFIG
-        warp = VocalTractWarp(feature_config or DEFAULT_FEATURE_CONFIG, args.vtlp)
-    specaug = None if args.no_specaug else SpecAugment(
-        coeffs=model.input_dim // 3, freq_masks=args.freq_masks, freq_width=args.freq_width,
-        time_masks_per_sec=args.time_masks_per_sec, time_width=args.time_width)
-
-    def summary():
-        return {
-            "data": data_info, "shares": shares, "epochHours": epoch_seconds / 3600,
-            "settings": dict({k: v for k, v in vars(args).items()
-                              if k not in ("workdir", "train", "dev", "fresh", "max_updates",
-                                           "layers", "hidden", "cell", "unidirectional", "chunk", "lookahead")},
-                             model=model.config()),
-            "minutes": state["prior_minutes"] + state["trained_seconds"] / 60,
-            "updates": state["prior_updates"] + state["updates"],
-            "epochs": state["prior_epochs"] + state["epoch"] + state["step"] / max(1, plan_len[0]),
-            "hardware": (f"{world} CPU processes x 1 thread" if device.type == "cpu"
-                         else torch.cuda.get_device_name(device)), "parameters": n_params,
-            "devHistory": state["prior_history"] + state["history"], "warmStart": state["warm_start"],
-            "warmStartSha256": state["warm_start_sha256"],
-            "select": select,
-        }
-
-    def checkpoint(path):
-        save(path, {"model": model.state_dict(), "model_config": model.config(), "optimizer": opt.state_dict(),
-                    "state": state, "feature_config": feature_config, "training_summary": summary(),
-                    "args": vars(args), "ema": ema.state_dict() if ema is not None else None})
-
+    shift, onset, offset, warp, specaug = augmentations(args, model, data.feature_config)
     plan_len = [1]
 
-    def weights_in_model(weights):
-        """A context in which `model` holds the named weights: "raw" (as trained) or "ema" (their average)."""
-        return ema.applied(model) if weights == "ema" else contextlib.nullcontext()
+    def checkpoint(path):
+        ema = updater.ema
+        save(path, {"model": model.state_dict(), "model_config": model.config(), "optimizer": updater.opt.state_dict(),
+                    "state": state, "feature_config": data.feature_config,
+                    "training_summary": training_summary(args, model, data, state, plan_len[0], world, device,
+                                                         n_params, select),
+                    "args": vars(args), "ema": ema.state_dict() if ema is not None else None})
 
-    def do_eval(weights="raw"):
-        t0 = time.time()
-        with weights_in_model(weights):
-            res = evaluate_all(model, devs, rank, world, args.dev_max_utts, device, args.dev_phases)
-        entry = {"minutes": state["prior_minutes"] + state["trained_seconds"] / 60,
-                 "updates": state["prior_updates"] + state["updates"],
-                 "dev": res, "weights": weights, "phases": args.dev_phases}
-        msg = "  ".join(f"{k}: CER {100 * v['cer']:.2f}% WER {100 * v['wer']:.2f}% ({v['utterances']})"
-                        for k, v in res.items())
-        log(f"eval @ {state['updates']} updates{' (EMA)' if weights == 'ema' else ''}: {msg}  [{time.time() - t0:.0f} s]")
-        return entry
-
-    def eval_entries():
-        """Every rank: the raw weights, and the averaged ones when --ema is on."""
-        entries = [do_eval()]
-        if ema is not None and ema.updates > 0:
-            entries.append(do_eval("ema"))
-        return entries
-
-    def metric(entry):
-        return entry["dev"][select]["wer"], entry["dev"][select]["cer"]
-
-    def keep(entry):
-        """With the entry's weights in the model: best.pt when it is the best so far."""
-        m = metric(entry)
-        if better(m, state["best"]):
-            state["best"] = m
-            checkpoint(best_path)
-            log(f"new best {select}: WER {100 * m[0]:.2f}% CER {100 * m[1]:.2f}% ({entry['weights']} weights) -> {best_path}")
-
-    def after_eval(entries, initial=False):
-        """rank 0 only: history and best checkpoint (raw or averaged weights, whichever is better)."""
-        if select is None or select not in entries[0]["dev"]:
-            return
-        if initial:
-            m = metric(entries[0])
-            log(f"{'resumed' if ck is not None else 'start'} model: {select} WER {100 * m[0]:.2f}% CER {100 * m[1]:.2f}%")
-            return
-        entry = min(entries, key=metric)  # raw first, so a tie keeps the raw weights
-        state["history"].append(entry)
-        with weights_in_model(entry["weights"]):
-            keep(entry)
-
+    evals = DevEvaluation(model, updater.ema, devs, select, args, rank, world, device, state, log, checkpoint,
+                          best_path)
     if args.eval_at_start and devs:
-        entry = do_eval()
+        entry = evals.run()
         if rank == 0:
-            after_eval([entry], initial=True)
+            evals.record([entry], initial="resumed" if ck is not None else "start")
         dist.barrier()
 
     # ------------------------------------------------------------------ training loop
@@ -438,7 +345,7 @@ def worker(rank, world, args, port):
     win = {"loss": 0.0, "chars": 0, "steps": 0, "padded": 0, "t": 0.0, "n": 0, "cpu": 0.0}
     stopped = False
     while not stopped:
-        plan = epoch_plan(groups, shares, epoch_seconds, state["epoch"], args.seed, args.batch_steps,
+        plan = epoch_plan(data.groups, data.shares, data.epoch_seconds, state["epoch"], args.seed, args.batch_steps,
                           args.max_utts, C, R, world, sortagrad=not args.no_sortagrad)
         plan_len[0] = len(plan)
         if state["step"] == 0:
@@ -457,9 +364,9 @@ def worker(rank, world, args, port):
                 stopped = True
                 break
             if flags[1]:
-                entries = eval_entries()
+                entries = evals.entries()
                 if rank == 0:
-                    after_eval(entries)
+                    evals.record(entries)
                     checkpoint(last_path)
                 dist.barrier()
                 last_eval = last_save = clock()
@@ -472,25 +379,13 @@ def worker(rank, world, args, port):
             t0 = time.time(); c0 = time.process_time()
             x, tg, il, tl, real = batches.get(plan, state["epoch"], state["step"])
             lr = lr_at(args, state["updates"], state["trained_seconds"] / total_seconds)
-            for g in opt.param_groups:
-                g["lr"] = lr
+            updater.set_lr(lr)
             lp = ddp(torch.from_numpy(x).to(device, non_blocking=True), normalized=True)
             loss = torch.nn.functional.ctc_loss(lp.transpose(0, 1), torch.from_numpy(tg).to(device),
                                                 torch.from_numpy(il).to(device), torch.from_numpy(tl).to(device),
                                                 blank=0, reduction="sum", zero_infinity=True)
             nchar = int(tl.sum())
-            opt.zero_grad(set_to_none=True)
-            (loss / nchar).backward()
-            gn = torch.nn.utils.clip_grad_norm_(model.parameters(), args.clip)
-            if torch.isfinite(gn):
-                opt.step()
-                if anchor is not None:
-                    k = min(1.0, lr * args.anchor)
-                    with torch.no_grad():
-                        for p, a in zip(model.parameters(), anchor):
-                            p.mul_(1.0 - k).add_(a, alpha=k)
-                if ema is not None:
-                    ema.update(model)
+            gn = updater.step(loss / nchar, lr)
             state["updates"] += 1
             state["step"] += 1
             win["loss"] += float(loss); win["chars"] += nchar; win["steps"] += real
@@ -515,9 +410,9 @@ def worker(rank, world, args, port):
     if world > 1:
         dist.broadcast(flags, 0)
     if flags[1]:
-        entries = eval_entries()
+        entries = evals.entries()
         if rank == 0:
-            after_eval(entries)
+            evals.record(entries)
     if rank == 0:
         checkpoint(last_path)
         if not devs or not os.path.exists(best_path):
