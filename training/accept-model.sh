@@ -8,7 +8,8 @@
 # offset cuts, so-dev) with the beam search and the LM
 # (training/decoder/tune-decoder.ts: every utterance at the three stacking phases, 120 per set; never ../shared/eval) at the
 # shipped decoder settings (models/default.json: beam, threshold, alpha, beta, unknown-word cost, LM look-ahead).
-# The candidate replaces models/NAME (model.onnx, model.json, reference.json, README.md) only if
+# The candidate replaces models/NAME (model.onnx, model.json, reference.json, README.md; features-golden.json
+# rewritten) only if
 #   - its mean dev WER is at least MIN_GAIN below the shipped model's (default 0.001, a tenth of a point), and
 #   - no dev set's WER rises by more than MAX_SET_LOSS (default 0.01, one point);
 # then models/default.json takes its dev WER and a refitted word-confidence calibration.  Otherwise nothing in
@@ -72,6 +73,10 @@ if [[ $rc == 0 ]]; then
   # the lock keeps other verdicts out, but not a hand-made copy: never replace weights other than those measured
   [[ $(sha256sum < "$MODEL/model.onnx") == "$shipped_sha" ]] || { say "accept: $MODEL changed while it was measured; unchanged, judge again"; exit 1; }
   for f in model.onnx model.json reference.json README.md; do cp "$CANDIDATE/$f" "$MODEL/$f"; done
+  # the shipped model's MFCC fingerprint (test/features/golden.test.ts), for the card's feature settings: a
+  # candidate is exported without one (lcblstm/export.py writes it only into the repository)
+  npx tsx scripts/features-golden.ts "$MODEL" >> "$LOG" 2>&1 ||
+    say "accept: $MODEL/features-golden.json not rewritten: run npx tsx scripts/features-golden.ts $MODEL"
   cp "$work/new.json" models/default.json
   # tune-decoder drops the word-confidence calibration with the old weights: fit one for the new model
   npx tsx training/decoder/fit-confidence.ts --write models/default.json > "$work/confidence.log" 2>&1

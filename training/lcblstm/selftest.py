@@ -2,14 +2,19 @@
 
   LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp OMP_NUM_THREADS=1 /usr/bin/python3 training/lcblstm/selftest.py
 
+(test/training/selftest.test.ts runs it in the suite where torch and onnx are installed.)
+
 Checks: chunked training forward == one-window streaming forward (LSTM/GRU, bi/uni, R = 0/8; dropout off in eval
-mode; a unidirectional model with R > 0 emits R steps late); --shift-aug's stacking phase and chunk offset; --vtlp's warp; --onset-cut's and --offset-cut's cuts; the weight average (--ema) updates, swaps in and out, is evaluated and survives resume; --anchor holds the weights near the start; feature packs decode to within half a quantisation step and train like dumps, with threaded prefetching
-giving the same updates as none; device-train.sh runs end to end (on the CPU) and returns model pieces; training loss
-decreases with 2 DDP ranks; resume continues from last.pt; export + ONNX parity with onnxruntime-node; warm start
-from the ONNX initializers reproduces the checkpoint's outputs exactly (its weight matrices rounded to float16,
-as stored); export --ema writes the moving average; average.py averages fine-tunes of one base and refuses others; prepare.py's speaker perturbation shifts pitch and tempo as asked; evaluate.py runs on model folder and .pt;
-accept-model.sh leaves the shipped model alone when it is the candidate, waits while another verdict holds the
-model's lock, and its rule (accept-rule.mjs) decides.
+mode; a unidirectional model with R > 0 emits R steps late); --shift-aug's stacking phase and chunk offset; --vtlp's
+warp; --onset-cut's and --offset-cut's cuts; the weight average (--ema) updates, swaps in and out, is evaluated and
+survives resume; --anchor holds the weights near the start; feature packs decode to within half a quantisation step
+and train like dumps, with threaded prefetching giving the same updates as none; device-train.sh runs end to end (on
+the CPU) and returns model pieces; training loss decreases with 2 DDP ranks; resume continues from last.pt; export +
+ONNX parity with onnxruntime-node (and the features golden); warm start from the ONNX initializers reproduces the
+checkpoint's outputs exactly (its weight matrices rounded to float16, as stored); export --ema writes the moving
+average; average.py averages fine-tunes of one base and refuses others; prepare.py's speaker perturbation shifts
+pitch and tempo as asked; evaluate.py runs on model folder and .pt; accept-model.sh leaves the shipped model alone
+when it is the candidate, waits while another verdict holds the model's lock, and its rule (accept-rule.mjs) decides.
 """
 import fcntl
 import json
@@ -452,9 +457,10 @@ def main():
         print("resume (with the weight average): OK")
         md = f"{tmp}/model"
         out = run(PY, os.path.join(HERE, "export.py"), "--checkpoint", f"{wd}/last.pt", "--out", md,
-                  "--ref-dump", f"{tmp}/dev", "--verify")
-        assert "OK" in out
-        print("export + onnxruntime-node parity: OK")
+                  "--ref-dump", f"{tmp}/dev", "--verify", "--features-golden")
+        golden = json.load(open(f"{md}/features-golden.json"))  # what test/features/golden.test.ts checks
+        assert "OK" in out and golden["featureConfig"] == json.load(open(f"{md}/model.json"))["featureConfig"], golden
+        print("export + onnxruntime-node parity + features golden: OK")
         ck = torch.load(f"{wd}/last.pt", map_location="cpu")
         a = LCRNN(**ck["model_config"])
         a.load_state_dict(ck["model"])
