@@ -7,11 +7,11 @@
 #   training/tools/device-train.sh stash DIR                  # copy the pack folders in DIR to $STORE
 #   training/tools/device-train.sh train MINUTES [train.py args]
 #
-# `train` runs training/lcblstm/train.py --device cuda for MINUTES of wall clock on every pack in $STORE (real-train,
-# real-aug -> group real; synth-train -> synth; real-dev, synth-dev -> dev sets, real-dev selects).  Every
-# 90 s, and at the end, it writes the model-only checkpoints (best = by real-dev WER, and last) to $OUT, cut
-# into 15 MB pieces (a returned file may be at most 16 MiB), with train.log, so that even a call cut off at
-# the device's limit brings a model back.  Back here:
+# `train` runs training/lcblstm/train.py --device cuda for MINUTES of wall clock on every pack in $STORE, grouped as
+# run.sh's train stage groups them (real-train, real-aug, so-train, so-aug, ast-train -> group real; synth-train ->
+# synth; real-dev, synth-dev, so-dev -> dev sets, real-dev selects).  Every 90 s, and at the end, it writes the
+# model-only checkpoints (best = by real-dev WER, and last) to $OUT, cut into 15 MB pieces (a returned file may be
+# at most 16 MiB), with train.log, so that even a call cut off at the device's limit brings a model back.  Back here:
 #   cat OUT/best-model.pt.* > best.pt; /usr/bin/python3 training/lcblstm/export.py --checkpoint best.pt --out models/NAME ...
 set -euo pipefail
 cd "$(dirname "$0")/../.."  # the repository root
@@ -19,6 +19,9 @@ STORE=${STORE:-/tmp/hearken-packs}
 WORK=${WORK:-/tmp/hearken-train}
 PY=${PY:-python3}
 OUT=${OUT:-$WORK/out}
+REAL_SETS=(real-train real-aug so-train so-aug ast-train)
+SYNTH_SETS=(synth-train)
+DEV_SETS=(real-dev synth-dev so-dev)
 
 export_models() {
   "$PY" - "$WORK" "$OUT" <<'PYEOF'
@@ -71,9 +74,10 @@ case "${1:-}" in
   train)
     MINUTES=$2; shift 2
     ARGS=(--workdir "$WORK" --device cuda --ranks 1 --load-jobs 8 --minutes "$MINUTES" --select real-dev)
-    for s in real-train real-aug; do complete "$STORE/$s" && ARGS+=(--train "real=$STORE/$s"); done
-    complete "$STORE/synth-train" && ARGS+=(--train "synth=$STORE/synth-train")
-    for s in real-dev synth-dev; do complete "$STORE/$s" && ARGS+=(--dev "$s=$STORE/$s"); done
+    # the sets and groups of run.sh's train stage (a set not stashed is simply not trained on)
+    for s in "${REAL_SETS[@]}"; do complete "$STORE/$s" && ARGS+=(--train "real=$STORE/$s"); done
+    for s in "${SYNTH_SETS[@]}"; do complete "$STORE/$s" && ARGS+=(--train "synth=$STORE/$s"); done
+    for s in "${DEV_SETS[@]}"; do complete "$STORE/$s" && ARGS+=(--dev "$s=$STORE/$s"); done
     mkdir -p "$WORK" "$OUT"
     nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader 2>/dev/null || true
     ( while sleep 90; do export_models || true; done ) >/dev/null 2>&1 &
@@ -89,5 +93,5 @@ case "${1:-}" in
     export_models
     exit $status ;;
   *)
-    sed -n '2,16p' "$0"; exit 2 ;;
+    sed -n '2,/^set /{/^#/p}' "$0"; exit 2 ;;
 esac

@@ -4,16 +4,18 @@ tracked working tree included).
   /usr/bin/python3 training/tools/stage_uploads.py training/work/packs --out training/work/upload [--mb auto]
 
 Writes OUT/c1, OUT/c2, ... (hard links), each holding whole files of the packs under their pack names, filled in
-order: dev packs first, then real-train, real-aug, synth-train.  A pack may straddle two folders; stashing the
-folders one after another on the device (training/tools/device-train.sh stash) puts it back together.  `--mb auto` =
-64 MiB minus the size of the files git would send, minus 2 MB of slack.  Prints one line per folder.
+order: dev packs first (real-dev, synth-dev, so-dev), then real-train, real-aug, so-train, so-aug, ast-train,
+synth-train (run.sh's train stage's sets), then any other pack.  A pack may straddle two folders; stashing the folders
+one after another on the device (training/tools/device-train.sh stash) puts it back together.  `--mb auto` = 64 MiB
+minus the size of the files git would send, minus 2 MB of slack.  Prints one line per folder.
 """
 import argparse
 import os
 import shutil
 import subprocess
 
-ORDER = ["real-dev", "synth-dev", "real-train", "real-aug", "synth-train"]
+# dev packs first (a run needs them to select), then the training sets of run.sh's train stage; other packs follow
+ORDER = ["real-dev", "synth-dev", "so-dev", "real-train", "real-aug", "so-train", "so-aug", "ast-train", "synth-train"]
 
 
 def tree_bytes(repo):
