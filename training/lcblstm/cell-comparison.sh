@@ -4,17 +4,17 @@
 # each for the same CPU budget (one process, one thread, --clock cpu: the budget counts the process's own CPU
 # time, so runs sharing a loaded machine get equal shares of training), then exported, decoded and timed.
 #
-#   training/cell-comparison.sh [--stage train|export|greedy|beam|rtf|table|all] [VARIANT...]
+#   training/lcblstm/cell-comparison.sh [--stage train|export|greedy|beam|rtf|table|all] [VARIANT...]
 #
 # Stages: train (all variants at once), export (best.pt by real-dev -> OUT/VARIANT/model), greedy (evaluate.py:
 # greedy CER/WER on the seven dev dumps), beam (tune-decoder.ts at the shipped decoder settings: beam+LM WER on the
 # seven dev sets, 120 utterances x 3 phases each, as accept-model.sh decides), rtf (bench/models-rtf.ts: features +
 # model + beam search, one thread, all variants side by side on the same dev files) and table
-# (training/cell_table.py -> training/results/cell-comparison.json and a Markdown table).
+# (training/lcblstm/cell_table.py -> training/results/cell-comparison.json and a Markdown table).
 # Variants: blstm bigru ulstm ugru ulstm-d3.  Environment: MINUTES (CPU minutes per model, default 35), LAYERS (2),
 # HIDDEN (256), WORK (training/work), OUT (WORK/cells), PY (/usr/bin/python3).
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 STAGE=all
 if [[ ${1:-} == --stage ]]; then STAGE=$2; shift 2; fi
 VARIANTS=("$@")
@@ -58,7 +58,7 @@ if want train; then
     mkdir -p "$OUT/$v"
     say "train $v: $MINUTES CPU minutes, ${LAYERS}x$HIDDEN $(variant_args "$v")"
     # shellcheck disable=SC2046
-    $PY training/train.py --workdir "$OUT/$v/train" $(train_args) --select real-dev --ranks 1 --clock cpu \
+    $PY training/lcblstm/train.py --workdir "$OUT/$v/train" $(train_args) --select real-dev --ranks 1 --clock cpu \
       --minutes "$MINUTES" --eval-every 10 --dev-max-utts 150 --layers "$LAYERS" --hidden "$HIDDEN" \
       $(variant_args "$v") > "$OUT/$v/train.out" 2>&1 & pids+=($!)
   done
@@ -69,7 +69,7 @@ DEVS=(real-dev synth-dev so-dev real-dev-onset synth-dev-onset real-dev-offset s
 if want export; then
   for v in "${VARIANTS[@]}"; do
     say "export $v"
-    $PY training/export.py --checkpoint "$OUT/$v/train/best.pt" --out "$OUT/$v/model" --name "cell-$v" \
+    $PY training/lcblstm/export.py --checkpoint "$OUT/$v/train/best.pt" --out "$OUT/$v/model" --name "cell-$v" \
       --ref-dump "$FEAT/real-dev" --verify > "$OUT/$v/export.log" 2>&1
   done
 fi
@@ -77,7 +77,7 @@ if want greedy; then
   for v in "${VARIANTS[@]}"; do
     say "greedy $v"
     a=(); for s in "${DEVS[@]}"; do a+=(--dev "$s=$FEAT/$s"); done
-    $PY training/evaluate.py --model "$OUT/$v/model" "${a[@]}" --examples 0 --json "$OUT/$v/greedy.json" > "$OUT/$v/greedy.log" 2>&1
+    $PY training/lcblstm/evaluate.py --model "$OUT/$v/model" "${a[@]}" --examples 0 --json "$OUT/$v/greedy.json" > "$OUT/$v/greedy.log" 2>&1
   done
 fi
 if want beam; then
@@ -88,7 +88,7 @@ if want beam; then
   for v in "${VARIANTS[@]}"; do
     say "beam $v"
     # --json, not --write: a weak model may fail tune-decoder's hotword check, which only matters for shipping
-    npx tsx training/tune-decoder.ts --model "$OUT/$v/model" "${GRID[@]}" --json "$OUT/$v/beam.json" > "$OUT/$v/beam.log" 2>&1 || true
+    npx tsx training/decoder/tune-decoder.ts --model "$OUT/$v/model" "${GRID[@]}" --json "$OUT/$v/beam.json" > "$OUT/$v/beam.log" 2>&1 || true
   done
 fi
 if want rtf; then
@@ -98,5 +98,5 @@ if want rtf; then
     --limit 30 --json "$OUT/rtf.json" "${m[@]}" | tee "$OUT/rtf.log"
 fi
 if want table; then
-  $PY training/cell_table.py --out-dir "$OUT" --json training/results/cell-comparison.json "${VARIANTS[@]}"
+  $PY training/lcblstm/cell_table.py --out-dir "$OUT" --json training/results/cell-comparison.json "${VARIANTS[@]}"
 fi

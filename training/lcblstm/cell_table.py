@@ -1,7 +1,7 @@
-"""Gathers training/cell-comparison.sh's measurements into training/results/cell-comparison.json and prints the
+"""Gathers training/lcblstm/cell-comparison.sh's measurements into training/results/cell-comparison.json and prints the
 Markdown table for training/RESULTS.md.
 
-  /usr/bin/python3 training/cell_table.py --out-dir training/work/cells --json training/results/cell-comparison.json \
+  /usr/bin/python3 training/lcblstm/cell_table.py --out-dir training/work/cells --json training/results/cell-comparison.json \
       blstm bigru ulstm ugru ulstm-d3
 
 Per variant it reads OUT/VARIANT/train/status.json (CPU and wall minutes, updates), model/model.json (shape,
