@@ -1,3 +1,5 @@
+import { HearkenError } from '../util/errors.js';
+
 /** Machine-readable reason an audio input was refused. */
 export type AudioErrorCode =
   | 'EMPTY'
@@ -20,12 +22,9 @@ export type AudioErrorCode =
   | 'NON_FINITE_SAMPLE';
 
 /** Every refusal of audio input is an AudioFormatError with a code and a message a person can act on. */
-export class AudioFormatError extends Error {
-  readonly code: AudioErrorCode;
-
+export class AudioFormatError extends HearkenError<AudioErrorCode> {
   constructor(code: AudioErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(code, message, options);
     this.name = 'AudioFormatError';
-    this.code = code;
   }
 }

@@ -4,6 +4,8 @@ import { DEFAULT_HOTWORD_BOOST } from '../decoder/beam.js';
 import type { Hotword } from '../decoder/hotwords.js';
 import { dirname, relative } from 'node:path';
 import { DEFAULT_ENDPOINT_CONFIG } from '../recognizer/endpoint.js';
+import { OptionsError } from '../recognizer/options-error.js';
+import { checkHotword, checkRecognizerOption, checkRecognizerOptions } from '../recognizer/options-validation.js';
 import { DEFAULT_END_PADDING, MODELS_DIR, defaultModels } from '../recognizer/recognizer.js';
 import type { WorkerRecognizerOptions } from '../recognizer/transcribe-worker.js';
 import { MaskWordsError, parseMaskWordList } from '../text/mask-words.js';
@@ -14,34 +16,41 @@ export function positiveInt(value: string): number {
   return n;
 }
 
-export function finiteNumber(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n)) throw new InvalidArgumentError('must be a number');
-  return n;
+/** The library's refusal as commander's, so commander names the flag and keeps the library's message. */
+function asFlagError<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (err) {
+    if (err instanceof OptionsError) throw new InvalidArgumentError(err.message);
+    throw err;
+  }
+}
+
+/**
+ * A numeric decoding flag's parser: the text as a number, checked by the library's rule for `option`
+ * (options-validation.ts), so `--beam 0` is refused with createRecognizer({ beamWidth: 0 })'s message.
+ */
+export function recognizerNumber(option: 'beamWidth' | 'beamThreshold' | 'alpha' | 'beta' | 'endPadding'): (value: string) => number {
+  return (value) => asFlagError(() => checkRecognizerOption(option, value.trim() === '' ? Number.NaN : Number(value)));
 }
 
 /** Seconds of end padding (RecognizerOptions.endPadding). */
-export function endPaddingSeconds(value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 5) throw new InvalidArgumentError('must be a number of seconds from 0 to 5');
-  return n;
-}
+export const endPaddingSeconds = recognizerNumber('endPadding');
 
 /** A repeatable string option. */
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
-/** `word` or `phrase:boost`, repeatable. */
+/**
+ * `word` or `phrase:boost`, repeatable; each checked as the library checks StreamOptions.hotwords, named by its
+ * place in the list ("hotwords[1].boost must be a positive number up to 100, got -2").
+ */
 export function collectHotword(value: string, previous: Hotword[] = []): Hotword[] {
   const colon = value.lastIndexOf(':');
-  if (colon > 0) {
-    const boost = Number(value.slice(colon + 1));
-    if (!Number.isFinite(boost) || boost <= 0) throw new InvalidArgumentError(`hotword boost in "${value}" must be a positive number`);
-    return [...previous, { phrase: value.slice(0, colon), boost }];
-  }
-  if (value.trim() === '') throw new InvalidArgumentError('hotword must not be empty');
-  return [...previous, { phrase: value }];
+  const boostText = colon > 0 ? value.slice(colon + 1) : undefined;
+  const entry = boostText === undefined ? { phrase: value } : { phrase: value.slice(0, colon), boost: boostText.trim() === '' ? Number.NaN : Number(boostText) };
+  return [...previous, asFlagError(() => checkHotword(`hotwords[${previous.length}]`, entry))];
 }
 
 /** `--hotword`, repeatable. */
@@ -100,9 +109,9 @@ export interface DecodingFlags {
   endPadding?: number;
 }
 
-/** Recognizer settings from the shared decoding flags. */
+/** Recognizer settings from the shared decoding flags, checked as createRecognizer checks them. */
 export function recognizerOptions(flags: DecodingFlags): WorkerRecognizerOptions {
-  return {
+  const options: WorkerRecognizerOptions = {
     model: flags.model,
     lm: flags.lm === false ? false : typeof flags.lm === 'string' ? flags.lm : undefined,
     decoding: flags.greedy ? 'greedy' : 'beam',
@@ -114,6 +123,8 @@ export function recognizerOptions(flags: DecodingFlags): WorkerRecognizerOptions
     endpoint: flags.endpoint ? undefined : false,
     endPadding: flags.endPadding,
   };
+  checkRecognizerOptions(options);
+  return options;
 }
 
 /** The shipped model's folder, LM and tuned decoder settings, as help texts show them; empty when none is installed. */
@@ -143,11 +154,11 @@ export function withDecodingFlags<T extends import('commander').Command>(command
     .option('--model <dir>', `acoustic model folder (default: the shipped model${shipped.model ? `, ${shipped.model}` : ''})`)
     .option('--lm <file>', `ARPA language model, gzipped or not (default: the shipped LM${shipped.lm ? `, ${shipped.lm}` : ''})`)
     .option('--no-lm', 'decode without a language model')
-    .option('--beam <n>', `beam width: hypotheses kept at each step; lower is faster, less accurate (default: ${tuned(d.beamWidth, 16)})`, positiveInt)
-    .option('--beam-threshold <nats>', `drop hypotheses scoring this far below the best; lower is faster (default: ${tuned(d.beamThreshold, 30)})`, finiteNumber)
+    .option('--beam <n>', `beam width: hypotheses kept at each step; lower is faster, less accurate (default: ${tuned(d.beamWidth, 16)})`, recognizerNumber('beamWidth'))
+    .option('--beam-threshold <nats>', `drop hypotheses scoring this far below the best; lower is faster (default: ${tuned(d.beamThreshold, 30)})`, recognizerNumber('beamThreshold'))
     .option('--greedy', 'greedy CTC decoding: fastest, no beam, no LM, no hotwords')
-    .option('--alpha <x>', `language model weight (default: ${tuned(d.alpha, 0.5)})`, finiteNumber)
-    .option('--beta <x>', `word insertion bonus (default: ${tuned(d.beta, 1)})`, finiteNumber)
+    .option('--alpha <x>', `language model weight (default: ${tuned(d.alpha, 0.5)})`, recognizerNumber('alpha'))
+    .option('--beta <x>', `word insertion bonus (default: ${tuned(d.beta, 1)})`, recognizerNumber('beta'))
     .option('--lm-lookahead', `charge partial words their best LM probability in context while they grow (default: ${d.lmLookahead ? 'on; off with another --model' : 'off'})`)
     .option('--no-lm-lookahead', 'charge words their LM probability only when they end')
     .option('--no-endpoint', `decode ${what} as one utterance (default: a new utterance after each pause, and after ${DEFAULT_ENDPOINT_CONFIG.maxUtterance} s of speech)`)

@@ -15,6 +15,7 @@ import { parseArpa } from '../lm/arpa.js';
 import type { NgramLM } from '../lm/ngram-lm.js';
 import type { BeamSearchOptions } from './beam.js';
 import { normalizeText } from '../text/normalize.js';
+import { HearkenError } from '../util/errors.js';
 
 /** Vosk's garbage word: in a grammar it admits out-of-grammar speech, which is reported as this token. */
 export const UNKNOWN_WORD = '[unk]';
@@ -31,9 +32,9 @@ export const MAX_GRAMMAR_PHRASE_CHARS = 1000;
 export const GRAMMAR_SEARCH: Readonly<Pick<BeamSearchOptions, 'topK' | 'cumulativeProb' | 'tokenLogProbFloor' | 'blankSkipProb' | 'beamThreshold'>> =
   Object.freeze({ topK: Number.MAX_SAFE_INTEGER, cumulativeProb: 1, tokenLogProbFloor: -Infinity, blankSkipProb: 2, beamThreshold: 30 });
 
-export class GrammarError extends Error {
+export class GrammarError extends HearkenError<'BAD_GRAMMAR'> {
   constructor(message: string) {
-    super(message);
+    super('BAD_GRAMMAR', message);
     this.name = 'GrammarError';
   }
 }

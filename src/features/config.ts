@@ -1,3 +1,5 @@
+import { HearkenError } from '../util/errors.js';
+
 /** Everything that determines the feature frames; saved in every model card and checked when a model loads. */
 export interface FeatureConfig {
   /** Input rate in Hz; audio is resampled to it first. */
@@ -31,9 +33,9 @@ export const DEFAULT_FEATURE_CONFIG: Readonly<FeatureConfig> = Object.freeze({
   inputScale: 32_768,
 });
 
-export class FeatureConfigError extends Error {
+export class FeatureConfigError extends HearkenError<'BAD_FEATURE_CONFIG'> {
   constructor(message: string) {
-    super(message);
+    super('BAD_FEATURE_CONFIG', message);
     this.name = 'FeatureConfigError';
   }
 }

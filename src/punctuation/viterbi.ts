@@ -15,6 +15,7 @@
 import type { NgramLM } from '../lm/ngram-lm.js';
 import { normalizeWords } from '../text/normalize.js';
 import { MARKS, MARK_TOKEN, endsSentence, type Mark } from './marks.js';
+import { HearkenError } from '../util/errors.js';
 
 interface Node {
   score: number;
@@ -35,9 +36,9 @@ export interface PauseCue {
   readonly log10Ratio: Readonly<Record<Mark, readonly number[]>>;
 }
 
-export class PauseCueError extends Error {
+export class PauseCueError extends HearkenError<'BAD_PAUSE_CUE'> {
   constructor(message: string) {
-    super(message);
+    super('BAD_PAUSE_CUE', message);
     this.name = 'PauseCueError';
   }
 }

@@ -1,16 +1,16 @@
 import { Redis } from 'ioredis';
+import { HearkenError } from '../util/errors.js';
+
+export type QueueConnectionErrorCode = 'BAD_REDIS_URL' | 'REDIS_UNREACHABLE';
 
 /**
  * A queue or worker could not start on Redis: `BAD_REDIS_URL` (not a redis:// or rediss:// URL) or
  * `REDIS_UNREACHABLE` (Redis down, a wrong host or port, a firewall, refused credentials).
  */
-export class QueueConnectionError extends Error {
-  readonly code: 'BAD_REDIS_URL' | 'REDIS_UNREACHABLE';
-
-  constructor(code: QueueConnectionError['code'], message: string, options?: { cause?: unknown }) {
-    super(message, options);
+export class QueueConnectionError extends HearkenError<QueueConnectionErrorCode> {
+  constructor(code: QueueConnectionErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
     this.name = 'QueueConnectionError';
-    this.code = code;
   }
 }
 

@@ -10,6 +10,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { Queue, QueueEvents, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { AudioFormatError } from '../audio/errors.js';
+import { checkRecognizerOptions, checkStreamOptions } from '../recognizer/options-validation.js';
 import { connectRedis } from './connection.js';
 import {
   DEFAULT_JOB_TTL_SECONDS,
@@ -80,6 +81,9 @@ export class TranscriptionQueue {
   async submit(audio: Uint8Array, name: string, options: JobTranscribeOptions = {}): Promise<SubmittedJob> {
     const max = this.options.maxJobBytes ?? DEFAULT_MAX_JOB_BYTES;
     if (audio.length > max) throw new AudioFormatError('TOO_LARGE', `${name} is ${audio.length} bytes; the queue's limit is ${max}`);
+    // a bad option is refused here, as transcribeFiles refuses it, not by every worker that picks the job up
+    checkRecognizerOptions(options.recognizer ?? {});
+    checkStreamOptions({ hotwords: options.hotwords, grammar: options.grammar, numerals: options.numerals, punctuate: options.punctuate });
     const id = transcriptionJobId(audio, options);
     const queue = await this.queue();
     if (await queue.getJob(id)) return { id, created: false };

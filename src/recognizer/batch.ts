@@ -7,6 +7,7 @@ import { loadSharedLM } from '../lm/shared.js';
 import { compileWordMask } from '../text/mask-words.js';
 import { PUNCTUATION_DIR, PUNCTUATION_LM_FILE } from '../punctuation/model.js';
 import { siblingWorker } from '../util/worker-path.js';
+import { checkRecognizerOptions, checkStreamOptions } from './options-validation.js';
 import { languageModelPath } from './recognizer.js';
 import type { TranscribeOutcome, TranscribeTask, WorkerRecognizerOptions } from './transcribe-worker.js';
 
@@ -31,6 +32,9 @@ export interface BatchOptions {
 
 /** Transcribes files on a pool of worker threads, one recognizer per thread. Never throws for a bad file. */
 export async function transcribeFiles(paths: readonly string[], options: BatchOptions = {}): Promise<TranscribeOutcome[]> {
+  // bad options are one error now, not one per file: the checks createRecognizer and createStream make
+  checkRecognizerOptions(options.recognizer ?? {});
+  checkStreamOptions({ hotwords: options.hotwords, grammar: options.grammar, numerals: options.numerals, punctuate: options.punctuate });
   if (options.grammar) normalizeGrammar(options.grammar); // a bad grammar is one error now, not one per file
   if (options.maskWords) compileWordMask(options.maskWords); // ... and so is a bad list of words to mask
   const worker = siblingWorker(import.meta.url, 'transcribe-worker');

@@ -1,4 +1,6 @@
 import { argmaxRow } from '../decoder/greedy.js';
+import { echo } from '../util/echo.js';
+import { OptionsError } from './options-error.js';
 
 /**
  * Endpointing rules in the Kaldi/sherpa style, evaluated per model step so that where an utterance ends
@@ -24,18 +26,34 @@ export const DEFAULT_ENDPOINT_CONFIG: Readonly<EndpointConfig> = Object.freeze({
   maxUtterance: 20,
 });
 
-export class EndpointConfigError extends Error {
-  constructor(message: string) {
-    super(message);
+/** A bad endpoint setting: an OptionsError (code `INVALID_OPTION`), named for what it checks. */
+export class EndpointConfigError extends OptionsError {
+  constructor(option: string, message: string) {
+    super(option, message);
     this.name = 'EndpointConfigError';
   }
 }
 
+/** The longest any endpoint setting may be (seconds): beyond, a stream that never pauses is one utterance anyway. */
+export const MAX_ENDPOINT_SECONDS = 3600;
+const ENDPOINT_KEYS: readonly string[] = Object.keys(DEFAULT_ENDPOINT_CONFIG);
+
+/**
+ * Endpoint settings over the defaults; unknown keys and values that are not positive numbers of seconds (up to
+ * an hour) throw an EndpointConfigError. The one check of endpoint settings: the library, the CLI and the
+ * server's `config` messages all come here (options-validation.ts).
+ */
 export function checkEndpointConfig(partial: Partial<EndpointConfig> | undefined): EndpointConfig {
+  if (partial !== undefined && (typeof partial !== 'object' || partial === null || Array.isArray(partial))) {
+    throw new EndpointConfigError('endpoint', `endpoint must be false or an object, got ${echo(partial)}`);
+  }
+  for (const key of Object.keys(partial ?? {})) {
+    if (!ENDPOINT_KEYS.includes(key)) throw new EndpointConfigError('endpoint', `endpoint has unknown key ${echo(key)} (known: ${ENDPOINT_KEYS.join(', ')})`);
+  }
   const config = { ...DEFAULT_ENDPOINT_CONFIG, ...(partial ?? {}) };
   for (const [key, value] of Object.entries(config)) {
-    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-      throw new EndpointConfigError(`endpoint setting "${key}" must be a positive number of seconds, got ${JSON.stringify(value)}`);
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_ENDPOINT_SECONDS) {
+      throw new EndpointConfigError(`endpoint.${key}`, `endpoint.${key} must be a positive number of seconds up to ${MAX_ENDPOINT_SECONDS}, got ${echo(value)}`);
     }
   }
   return config;

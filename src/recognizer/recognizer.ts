@@ -1,11 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { join, resolve } from 'node:path';
 import { TARGET_SAMPLE_RATE } from '../audio/types.js';
 import { BeamSearchDecoder, type Hotword } from '../decoder/beam.js';
 import { GreedyDecoder } from '../decoder/greedy.js';
 import { BeamStreamingDecoder } from '../decoder/streaming-decoder.js';
-import { checkCalibration, type ConfidenceCalibration } from '../decoder/word-confidence.js';
+import type { ConfidenceCalibration } from '../decoder/word-confidence.js';
 import { GRAMMAR_SEARCH, GrammarView, compileGrammar, type Grammar } from '../decoder/grammar.js';
 import { compileWordMask } from '../text/mask-words.js';
 import { normalizeWords } from '../text/normalize.js';
@@ -15,6 +13,8 @@ import { AcousticModel } from '../model/acoustic-model.js';
 import { directRunner, type WindowRunner } from '../model/encoder.js';
 import { ModelLoadError } from '../model/errors.js';
 import { checkEndpointConfig, type EndpointConfig } from './endpoint.js';
+import { MODELS_DIR, installedDefaultModels, type DefaultModels } from './default-models.js';
+import { DEFAULT_END_PADDING, checkRecognizerOptions, checkStreamOptions } from './options-validation.js';
 import { withMaskedWords } from './mask-words.js';
 import { withNumerals } from './display-numerals.js';
 import { withPunctuation } from './display-punctuation.js';
@@ -31,36 +31,9 @@ const GRAMMAR_UNKNOWN_LOG10 = -10;
  */
 const GRAMMAR_UNKNOWN_CHAR_LOG10 = -2;
 
-/** RecognizerOptions.endPadding: its default, and the most that still means "silence after the speech". */
-export const DEFAULT_END_PADDING = 0.3;
-const MAX_END_PADDING = 5;
+export { DEFAULT_END_PADDING } from './options-validation.js';
 
-/** The folder of shipped models, beside src/ and dist/. */
-export const MODELS_DIR = fileURLToPath(new URL('../../models/', import.meta.url));
-
-interface DefaultModels {
-  acousticModel: string;
-  languageModel: string | null;
-  /** Beam-search weights tuned for this model and LM on held-out training-side dev sets. */
-  decoder: { beamWidth?: number; beamThreshold?: number; alpha?: number; beta?: number; oovLog10?: number; lmLookahead?: boolean; confidence?: ConfidenceCalibration };
-}
-
-/** `models/default.json` names the shipped acoustic model and LM, relative to models/. */
-export function defaultModels(): DefaultModels {
-  const path = join(MODELS_DIR, 'default.json');
-  if (!existsSync(path)) throw new ModelLoadError('NOT_FOUND', `no default model: ${path} is missing`);
-  const json = JSON.parse(readFileSync(path, 'utf8')) as Omit<DefaultModels, 'decoder'> & { decoder?: Omit<DefaultModels['decoder'], 'confidence'> & { confidence?: unknown } };
-  const d = json.decoder;
-  return {
-    acousticModel: resolve(MODELS_DIR, json.acousticModel),
-    languageModel: json.languageModel ? resolve(MODELS_DIR, json.languageModel) : null,
-    decoder: {
-      beamWidth: d?.beamWidth, beamThreshold: d?.beamThreshold, alpha: d?.alpha, beta: d?.beta, oovLog10: d?.oovLog10,
-      lmLookahead: d?.lmLookahead === undefined ? undefined : d.lmLookahead === true,
-      confidence: d?.confidence === undefined ? undefined : checkCalibration(d.confidence, `${path}: decoder.confidence`),
-    },
-  };
-}
+export { MODELS_DIR, defaultModels } from './default-models.js';
 
 export interface RecognizerOptions {
   /** Model folder (model.json + model.onnx). Default: the shipped model named in models/default.json. */
@@ -155,15 +128,12 @@ export class Recognizer {
   ) {}
 
   static async create(options: RecognizerOptions = {}): Promise<Recognizer> {
-    // settings are checked before anything is loaded, so a bad one fails at once
-    if (options.endpoint !== undefined && options.endpoint !== false) checkEndpointConfig(options.endpoint);
+    // settings are checked before anything is loaded, so a bad one fails at once, as in the CLI and the server
+    checkRecognizerOptions(options as RecognizerOptions & Record<string, unknown>);
     const endPadding = options.endPadding ?? DEFAULT_END_PADDING;
-    if (typeof endPadding !== 'number' || !Number.isFinite(endPadding) || endPadding < 0 || endPadding > MAX_END_PADDING) {
-      throw new RangeError(`endPadding must be a number of seconds from 0 to ${MAX_END_PADDING}, got ${JSON.stringify(endPadding)}`);
-    }
-    const defaults = safeDefaults();
+    const defaults = installedDefaultModels();
     const modelDir = options.model ?? defaults?.acousticModel;
-    if (!modelDir) throw new ModelLoadError('NOT_FOUND', 'no model given and no default model is installed');
+    if (!modelDir) throw new ModelLoadError('NOT_FOUND', `no model given and no default model is installed (${join(MODELS_DIR, 'default.json')} is missing)`);
     const model = await AcousticModel.load(modelDir, { intraOpThreads: options.intraOpThreads });
     const source = languageModelSource(options, defaults);
     const lm = typeof source === 'string' ? loadArpaFile(source) : source;
@@ -186,7 +156,9 @@ export class Recognizer {
     }, options.oovLog10);
   }
 
+  /** A new stream; bad options throw an OptionsError (options-validation.ts), bad grammars a GrammarError. */
   createStream(options: StreamOptions = {}): RecognizerStream {
+    checkStreamOptions(options as StreamOptions & Record<string, unknown>);
     const endpointSetting = options.endpoint !== undefined ? options.endpoint : this.options.endpoint;
     const decoder = this.createDecoder(options.hotwords ?? [], options.grammar ? compileGrammar(options.grammar) : null);
     return new RecognizerStream({
@@ -252,13 +224,6 @@ export class Recognizer {
   }
 }
 
-function safeDefaults(): DefaultModels | null {
-  try {
-    return defaultModels();
-  } catch {
-    return null;
-  }
-}
 
 /** The LM a recognizer with these options decodes with: an ARPA path, a loaded model, or null (none). */
 function languageModelSource(options: Pick<RecognizerOptions, 'decoding' | 'lm'>, defaults: DefaultModels | null): string | NgramLM | null {
@@ -269,7 +234,7 @@ function languageModelSource(options: Pick<RecognizerOptions, 'decoding' | 'lm'>
 
 /** The ARPA file `createRecognizer(options)` would load, or null (greedy decoding, no LM, or an LM given loaded). */
 export function languageModelPath(options: Pick<RecognizerOptions, 'decoding' | 'lm'>): string | null {
-  const source = languageModelSource(options, safeDefaults());
+  const source = languageModelSource(options, installedDefaultModels());
   return typeof source === 'string' ? source : null;
 }
 

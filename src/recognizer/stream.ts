@@ -7,10 +7,14 @@ import type { AcousticModel } from '../model/acoustic-model.js';
 import { ChunkedEncoder, type StepLogProbs, type WindowRunner } from '../model/encoder.js';
 import { EndpointDetector, type EndpointConfig } from './endpoint.js';
 import type { DecoderOutput, PartialResult, RecognitionResult, StreamingDecoder } from './types.js';
+import { HearkenError } from '../util/errors.js';
 
-export class StreamStateError extends Error {
-  constructor(message: string) {
-    super(message);
+/** A stream used out of turn: `STREAM_FINISHED` (audio after finish()) or `SAMPLE_RATE_CHANGED` (a new rate without reset()). */
+export type StreamStateErrorCode = 'STREAM_FINISHED' | 'SAMPLE_RATE_CHANGED';
+
+export class StreamStateError extends HearkenError<StreamStateErrorCode> {
+  constructor(code: StreamStateErrorCode, message: string) {
+    super(code, message);
     this.name = 'StreamStateError';
   }
 }
@@ -83,7 +87,7 @@ export class RecognizerStream {
 
   /** Queues audio (float samples in [-1, 1]); one stream keeps one sample rate until `reset`. */
   acceptWaveform(samples: Float32Array, sampleRate: number = TARGET_SAMPLE_RATE): void {
-    if (this.finished) throw new StreamStateError('acceptWaveform() after finish(); call reset() to start again');
+    if (this.finished) throw new StreamStateError('STREAM_FINISHED', 'acceptWaveform() after finish(); call reset() to start again');
     if (!(samples instanceof Float32Array)) throw new TypeError('acceptWaveform() takes a Float32Array');
     // NaN or infinity would run through the features as a "word"; refused before anything is queued.
     for (let i = 0; i < samples.length; i++) {
@@ -92,7 +96,7 @@ export class RecognizerStream {
       }
     }
     if (this.inputRate !== null && sampleRate !== this.inputRate) {
-      throw new StreamStateError(`this stream carries ${this.inputRate} Hz audio; got ${sampleRate} Hz (reset() to change)`);
+      throw new StreamStateError('SAMPLE_RATE_CHANGED', `this stream carries ${this.inputRate} Hz audio; got ${sampleRate} Hz (reset() to change)`);
     }
     this.inputRate = sampleRate;
     this.secondsIn += samples.length / sampleRate;

@@ -22,7 +22,7 @@ export interface TranscribeTask {
 
 export type TranscribeOutcome =
   | { ok: true; result: FileTranscript; audioSeconds: number; computeSeconds: number }
-  /** `code`: the error's stable code where it has one (AudioFormatError's, ModelLoadError's). */
+  /** `code`: the error's code where it has one: every HearkenError's (stable, src/errors.ts), and Node's (ENOENT). */
   | { ok: false; error: string; code?: string };
 
 let cached: { key: string; recognizer: Promise<Recognizer> } | null = null;

@@ -14,6 +14,7 @@ import { pino, type Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import type { WorkerRecognizerOptions } from '../recognizer/transcribe-worker.js';
 import type { EndpointConfig } from '../recognizer/endpoint.js';
+import { checkRecognizerOptions } from '../recognizer/options-validation.js';
 import { languageModelPath } from '../recognizer/recognizer.js';
 import { loadSharedLM } from '../lm/shared.js';
 import { ServerMetrics } from './metrics.js';
@@ -148,6 +149,13 @@ function originAllowed(origin: string, host: string | undefined, allowed: readon
 }
 
 export function createServer(options: ServerOptions = {}): HearkenServer {
+  const recognizer: WorkerRecognizerOptions = { ...options.recognizer };
+  if (options.model !== undefined) recognizer.model = options.model;
+  if (options.lm !== undefined) recognizer.lm = options.lm;
+  if (options.decoding !== undefined) recognizer.decoding = options.decoding;
+  if (options.endpoint !== undefined) recognizer.endpoint = options.endpoint;
+  // as createRecognizer checks them, but now, not later in each decode worker
+  checkRecognizerOptions(recognizer);
   const log = options.logger ?? pino({ name: 'hearken', level: process.env.HEARKEN_LOG_LEVEL ?? 'info' });
   const metrics = new ServerMetrics(options.processMetrics ?? true);
   const limits = {
@@ -277,11 +285,6 @@ export function createServer(options: ServerOptions = {}): HearkenServer {
     },
     async listen() {
       if (bound) return bound;
-      const recognizer: WorkerRecognizerOptions = { ...options.recognizer };
-      if (options.model !== undefined) recognizer.model = options.model;
-      if (options.lm !== undefined) recognizer.lm = options.lm;
-      if (options.decoding !== undefined) recognizer.decoding = options.decoding;
-      if (options.endpoint !== undefined) recognizer.endpoint = options.endpoint;
       const workers = options.workers ?? availableParallelism();
       // One copy of the LM for all workers, instead of one per worker.
       const lmPath = languageModelPath(recognizer);

@@ -6,8 +6,12 @@
 import type { Hotword } from '../decoder/hotwords.js';
 import { MAX_SAMPLE_RATE, MIN_SAMPLE_RATE } from '../audio/types.js';
 import type { EndpointConfig } from '../recognizer/endpoint.js';
+import { OptionsError } from '../recognizer/options-error.js';
+import { MAX_ALTERNATIVES, checkEndpointSetting, checkGrammarPhrases, checkHotwords } from '../recognizer/options-validation.js';
+import { echo } from '../util/echo.js';
 import type { RecognitionResult } from '../recognizer/types.js';
 import { DEFAULT_MASK_WORDS, MaskWordsError, compileWordMask } from '../text/mask-words.js';
+import { HearkenError } from '../util/errors.js';
 
 /** WebSocket close codes the server uses (RFC 6455 §7.4.1). */
 export const CloseCode = {
@@ -20,11 +24,25 @@ export const CloseCode = {
   INTERNAL: 1011,
 } as const;
 
-/** A client error: the server replies `{"error": message}` and closes with `code`. */
-export class ProtocolError extends Error {
-  constructor(readonly code: number, message: string) {
-    super(message);
+/** Why a client message was refused: close 1007 (a known command with bad values) or 1003 (no known command). */
+export type ProtocolErrorCode = 'INVALID_PAYLOAD' | 'UNSUPPORTED_DATA';
+
+const PROTOCOL_ERROR_CODES: Readonly<Record<ProtocolErrorCode, number>> = {
+  INVALID_PAYLOAD: CloseCode.INVALID_PAYLOAD,
+  UNSUPPORTED_DATA: CloseCode.UNSUPPORTED_DATA,
+};
+
+/**
+ * A client error: the server replies `{"error": message}` and closes with `closeCode`. `code` is the HearkenError
+ * code (a string, like every Hearken error's); the WebSocket close code is `closeCode`.
+ */
+export class ProtocolError extends HearkenError<ProtocolErrorCode> {
+  readonly closeCode: number;
+
+  constructor(code: ProtocolErrorCode, message: string) {
+    super(code, message);
     this.name = 'ProtocolError';
+    this.closeCode = PROTOCOL_ERROR_CODES[code];
   }
 }
 
@@ -61,25 +79,8 @@ export const BYTES_PER_SAMPLE: Record<SampleFormat, number> = { s16le: 2, f32le:
 
 export type ClientCommand = { type: 'config'; config: Partial<StreamConfig> } | { type: 'eof' } | { type: 'reset' };
 
-const MAX_PHRASES = 1000;
-const MAX_PHRASE_CHARS = 200;
-/** Bounds the cost of compiling one phrase list (~40 ms at this size on a loaded core). */
-export const MAX_PHRASE_LIST_CHARS = 20_000;
-const MAX_ALTERNATIVES = 100;
-const ENDPOINT_KEYS = new Set(['silenceWithoutSpeech', 'trailingSilence', 'maxUtterance']);
-
-/** Most characters of client input an error message repeats: an error's cost never grows with the input. */
-const ECHO_CHARS = 40;
-
-/** Client input as an error message shows it: short values as JSON, long strings cut, containers by size. */
-export function echo(value: unknown): string {
-  if (typeof value === 'string') {
-    return value.length > ECHO_CHARS ? `${JSON.stringify(value.slice(0, ECHO_CHARS))}... (${value.length} characters)` : JSON.stringify(value);
-  }
-  if (Array.isArray(value)) return `an array of ${value.length}`;
-  if (value !== null && typeof value === 'object') return 'an object';
-  return value === undefined ? 'nothing' : JSON.stringify(value) ?? String(value);
-}
+export { MAX_PHRASE_LIST_CHARS } from '../recognizer/options-validation.js';
+export { echo } from '../util/echo.js';
 
 /** WebSocket close reasons are limited to 123 bytes of UTF-8 (RFC 6455 §5.5). */
 const MAX_CLOSE_REASON_BYTES = 123;
@@ -94,7 +95,7 @@ export function closeReason(text: string): string {
 }
 
 function invalid(message: string): ProtocolError {
-  return new ProtocolError(CloseCode.INVALID_PAYLOAD, message);
+  return new ProtocolError('INVALID_PAYLOAD', message);
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -108,17 +109,14 @@ function flag(value: unknown, name: string): boolean {
   throw invalid(`"${name}" must be true, false, 1 or 0, got ${echo(value)}`);
 }
 
-function phrase(value: unknown, where: string): string {
-  if (typeof value !== 'string' || value.trim() === '' || value.length > MAX_PHRASE_CHARS) {
-    throw invalid(`${where} must be a non-empty string of at most ${MAX_PHRASE_CHARS} characters`);
+/** A stream option checked by the library's own rules (options-validation.ts): the same refusal, sent as 1007. */
+function option<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (err) {
+    if (err instanceof OptionsError) throw invalid(err.message);
+    throw err;
   }
-  return value;
-}
-
-function phraseArray(value: unknown, name: string): unknown[] {
-  if (!Array.isArray(value)) throw invalid(`"${name}" must be an array`);
-  if (value.length > MAX_PHRASES) throw invalid(`"${name}" may hold at most ${MAX_PHRASES} entries`);
-  return value;
 }
 
 /** `mask_words`: true for the default list, false for none, or a list of words. */
@@ -137,7 +135,6 @@ function maskWordList(value: unknown): string[] {
 export function parseConfig(body: unknown): Partial<StreamConfig> {
   if (!isPlainObject(body)) throw invalid('"config" must be an object');
   const out: Partial<StreamConfig> = {};
-  const hotwords: Hotword[] = [];
   for (const [key, value] of Object.entries(body)) {
     switch (key) {
       case 'sample_rate': {
@@ -161,45 +158,17 @@ export function parseConfig(body: unknown): Partial<StreamConfig> {
         // Vosk's grammar: only these phrases' words can be recognised; "[unk]" admits other speech as [unk].
         // Only the shape is checked here: normalising and compiling (tens of ms for a large list) happen in
         // the stream's decode worker, off the main thread, which reports a bad phrase as 1007.
-        const list = phraseArray(value, 'phrase_list').map((p, i) => phrase(p, `"phrase_list"[${i}]`));
-        const chars = list.reduce((n, p) => n + p.length, 0);
-        if (chars > MAX_PHRASE_LIST_CHARS) throw invalid(`"phrase_list" may hold at most ${MAX_PHRASE_LIST_CHARS} characters in all, got ${chars}`);
-        out.grammar = list;
+        out.grammar = option(() => checkGrammarPhrases(value, 'phrase_list'));
         break;
       }
-      case 'hotwords':
-        for (const [i, h] of phraseArray(value, 'hotwords').entries()) {
-          if (typeof h === 'string') {
-            hotwords.push({ phrase: phrase(h, `"hotwords"[${i}]`) });
-            continue;
-          }
-          if (!isPlainObject(h)) throw invalid(`"hotwords"[${i}] must be a string or {"phrase", "boost"}`);
-          for (const k of Object.keys(h)) if (k !== 'phrase' && k !== 'boost') throw invalid(`"hotwords"[${i}] has unknown key ${echo(k)}`);
-          const entry: Hotword = { phrase: phrase(h.phrase, `"hotwords"[${i}].phrase`) };
-          if (h.boost !== undefined) {
-            if (typeof h.boost !== 'number' || !Number.isFinite(h.boost) || h.boost <= 0 || h.boost > 100) {
-              throw invalid(`"hotwords"[${i}].boost must be a positive number up to 100`);
-            }
-            entry.boost = h.boost;
-          }
-          hotwords.push(entry);
-        }
+      case 'hotwords': {
+        const hotwords = option(() => checkHotwords(value));
+        if (hotwords.length > 0) out.hotwords = hotwords;
         break;
+      }
       case 'endpoint': {
-        if (value === false) {
-          out.endpoint = false;
-          break;
-        }
-        if (!isPlainObject(value)) throw invalid('"endpoint" must be false or an object');
-        const endpoint: Partial<EndpointConfig> = {};
-        for (const [k, v] of Object.entries(value)) {
-          if (!ENDPOINT_KEYS.has(k)) throw invalid(`"endpoint" has unknown key ${echo(k)} (known: ${[...ENDPOINT_KEYS].join(', ')})`);
-          if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || v > 3600) {
-            throw invalid(`"endpoint.${k}" must be a positive number of seconds, got ${echo(v)}`);
-          }
-          endpoint[k as keyof EndpointConfig] = v;
-        }
-        out.endpoint = endpoint;
+        const endpoint = option(() => checkEndpointSetting(value ?? null));
+        if (endpoint !== undefined) out.endpoint = endpoint === false ? false : { ...endpoint };
         break;
       }
       case 'numerals':
@@ -219,8 +188,6 @@ export function parseConfig(body: unknown): Partial<StreamConfig> {
         throw invalid(`unknown config key ${echo(key)}`);
     }
   }
-  if (hotwords.length > MAX_PHRASES) throw invalid(`at most ${MAX_PHRASES} phrases in all`);
-  if (hotwords.length > 0) out.hotwords = hotwords;
   return out;
 }
 
@@ -235,10 +202,10 @@ export function parseTextMessage(text: string): ClientCommand {
   } catch {
     throw invalid('text message is not valid JSON');
   }
-  if (!isPlainObject(json)) throw new ProtocolError(CloseCode.UNSUPPORTED_DATA, 'text message must be a JSON object: {"config": {...}}, {"eof": 1} or {"reset": 1}');
+  if (!isPlainObject(json)) throw new ProtocolError('UNSUPPORTED_DATA', 'text message must be a JSON object: {"config": {...}}, {"eof": 1} or {"reset": 1}');
   const keys = Object.keys(json);
   if (keys.length !== 1) {
-    throw new ProtocolError(CloseCode.UNSUPPORTED_DATA, `text message must hold exactly one of "config", "eof", "reset"; got ${keys.length} keys: ${keys.slice(0, 3).map(echo).join(', ')}${keys.length > 3 ? ', ...' : ''}`);
+    throw new ProtocolError('UNSUPPORTED_DATA', `text message must hold exactly one of "config", "eof", "reset"; got ${keys.length} keys: ${keys.slice(0, 3).map(echo).join(', ')}${keys.length > 3 ? ', ...' : ''}`);
   }
   const key = keys[0]!;
   const value = json[key];
@@ -250,7 +217,7 @@ export function parseTextMessage(text: string): ClientCommand {
       if (value !== 1 && value !== true) throw invalid(`"${key}" must be 1, got ${echo(value)}`);
       return { type: key };
     default:
-      throw new ProtocolError(CloseCode.UNSUPPORTED_DATA, `unknown message ${echo(key)} (known: config, eof, reset)`);
+      throw new ProtocolError('UNSUPPORTED_DATA', `unknown message ${echo(key)} (known: config, eof, reset)`);
   }
 }
 

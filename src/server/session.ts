@@ -193,7 +193,7 @@ export class Session {
     try {
       command = parseTextMessage(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
     } catch (err) {
-      if (err instanceof ProtocolError) return this.fail(err.code, err.message);
+      if (err instanceof ProtocolError) return this.fail(err.closeCode, err.message);
       throw err;
     }
     switch (command.type) {

@@ -4,12 +4,13 @@
  * the punctuation around a word ("Damn," → "****,"), and covers the possessive ("bitch's" → "*****'s"); other
  * forms (plurals, "-ing") are words of their own, to be listed.
  */
+import { HearkenError } from '../util/errors.js';
 
 export type MaskWordsErrorCode = 'BAD_MASK_WORD' | 'TOO_MANY_MASK_WORDS';
 
-export class MaskWordsError extends Error {
-  constructor(readonly code: MaskWordsErrorCode, message: string) {
-    super(message);
+export class MaskWordsError extends HearkenError<MaskWordsErrorCode> {
+  constructor(code: MaskWordsErrorCode, message: string) {
+    super(code, message);
     this.name = 'MaskWordsError';
   }
 }

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
+import { HearkenError } from './errors.js';
 
 /** One line of a `file<TAB>transcript` manifest, with the path resolved against the manifest's folder. */
 export interface ManifestEntry {
@@ -12,9 +13,9 @@ export interface ManifestEntry {
   line: number;
 }
 
-export class ManifestError extends Error {
+export class ManifestError extends HearkenError<'BAD_MANIFEST'> {
   constructor(message: string) {
-    super(message);
+    super('BAD_MANIFEST', message);
     this.name = 'ManifestError';
   }
 }

@@ -14,7 +14,8 @@ describe('server "mask_words" config', () => {
       try {
         parseConfig({ mask_words: bad });
       } catch (err) {
-        expect((err as ProtocolError).code).toBe(1007);
+        expect((err as ProtocolError).closeCode).toBe(1007);
+        expect((err as ProtocolError).code).toBe('INVALID_PAYLOAD');
         expect((err as Error).message).toMatch(/^"mask_words"/);
       }
     }
