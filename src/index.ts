@@ -1,13 +1,20 @@
-/** Hearken's public API: recognizer streams, batch transcription, the server, and the building blocks. */
+/**
+ * Hearken's public API: what an app needs to recognise speech. Recognizers and their streams, batch
+ * transcription of files, the WebSocket server, output formats, and the errors an app catches (all
+ * HearkenErrors with a stable `code`; src/errors.ts lists them).
+ *
+ * The building blocks have subpaths of their own: `hearken/audio` (decoding, resampling), `hearken/features`
+ * (MFCCs), `hearken/model` (the acoustic model), `hearken/decoder` (beam search, grammars, hotwords),
+ * `hearken/lm` (n-gram LMs), `hearken/text` (normalising, WER, numerals, word masks), `hearken/punctuation`,
+ * `hearken/output` (cues, batch output), `hearken/queue` (the Redis job queue) and `hearken/testing`.
+ */
 export {
   createRecognizer,
   defaultModels,
   Recognizer,
   RecognizerStream,
-  StreamStateError,
   mergeResults,
   DEFAULT_ENDPOINT_CONFIG,
-  EndpointConfigError,
   type RecognizerOptions,
   type StreamOptions,
   type EndpointConfig,
@@ -18,18 +25,20 @@ export {
   type FileTranscript,
   type FileTranscriptionOptions,
 } from './recognizer/index.js';
+export type { Hotword } from './decoder/hotwords.js';
 export { transcribeFiles, type BatchOptions } from './recognizer/batch.js';
-export { createServer } from './server/index.js';
-export { TranscriptionQueue, TranscriptionWorker, QueueWorkerMetrics, QueueConnectionError, transcriptionJobId, type TranscriptionQueueOptions, type TranscriptionWorkerOptions, type JobTranscribeOptions, type JobOutcome, type SubmittedJob } from './queue/index.js';
-export { formatResult, toSrt, toVtt, wordsToCues, transcriptDocument, OUTPUT_FORMATS, type OutputFormat, type TranscriptDocument, type SegmentDocument } from './output/formats.js';
-export { BatchOutput, type BatchOutputOptions } from './output/batch-output.js';
-export { outputFileNames } from './output/names.js';
-export * from './audio/index.js';
-export { MfccExtractor, computeMfcc, DEFAULT_FEATURE_CONFIG, type FeatureConfig, type FeatureFrames } from './features/index.js';
-export { AcousticModel, ModelLoadError, WindowBatcher } from './model/index.js';
-export { BeamSearchDecoder, type BeamSearchOptions, type Hotword } from './decoder/beam.js';
-export { compileGrammar, GrammarError, UNKNOWN_WORD, type Grammar } from './decoder/grammar.js';
-export { loadArpa, loadArpaFile, buildArpa, NgramLM, LmFormatError } from './lm/index.js';
-export { normalizeText, computeWer, WerAccumulator, writeNumerals, writeNumeralsInText, type NumeralSpan } from './text/index.js';
-export { DEFAULT_MASK_WORDS, MaskWordsError, compileWordMask, parseMaskWordList, type WordMask } from './text/index.js';
-export { PunctuationModel, punctuateText, defaultPunctuationModel, type Mark } from './punctuation/index.js';
+export type { TranscribeOutcome } from './recognizer/transcribe-worker.js';
+export { createServer, type ServerOptions, type HearkenServer } from './server/index.js';
+export { formatResult, toSrt, toVtt, OUTPUT_FORMATS, type OutputFormat, type TranscriptDocument, type SegmentDocument } from './output/formats.js';
+export { DEFAULT_MASK_WORDS } from './text/mask-words.js';
+export {
+  HearkenError,
+  OptionsError,
+  EndpointConfigError,
+  ModelLoadError,
+  AudioFormatError,
+  StreamStateError,
+  GrammarError,
+  MaskWordsError,
+  type HearkenErrorCode,
+} from './errors.js';

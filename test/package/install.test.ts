@@ -116,17 +116,25 @@ describe('npm pack → npm install <tarball> in an empty project → npx hearken
     expect(normalizeText(both.stdout).split(normalizeText(expected)).length - 1).toBe(2);
   });
 
-  it('`hearken` and `hearken/testing` import from the project (the package exports)', async () => {
+  it('`hearken`, `hearken/testing` and the building-block subpaths import from the project (the package exports)', async () => {
     const script = [
-      "import { createRecognizer } from 'hearken';",
+      "import { createRecognizer, HearkenError, OptionsError } from 'hearken';",
       "import { transcriptionScore } from 'hearken/testing';",
+      "import { decodeWav } from 'hearken/audio';",
+      "import { BeamSearchDecoder } from 'hearken/decoder';",
+      "import { parseArpa } from 'hearken/lm';",
+      "import { TranscriptionQueue } from 'hearken/queue';",
       `const score = await transcriptionScore('x.wav', ${JSON.stringify(FIXTURE_TEXT)});`,
-      'console.log(JSON.stringify({ wer: score.wer, heard: score.heardText, create: typeof createRecognizer }));',
+      'const subpaths = [decodeWav, BeamSearchDecoder, parseArpa, TranscriptionQueue].map((f) => typeof f);',
+      'const refused = await createRecognizer({ beamWidth: 0 }).catch((e) => e instanceof OptionsError && e instanceof HearkenError && e.code);',
+      'console.log(JSON.stringify({ wer: score.wer, heard: score.heardText, create: typeof createRecognizer, subpaths, refused }));',
     ].join('\n');
     writeFileSync(join(app, 'check.mjs'), script);
     const { stdout } = await run(process.execPath, ['check.mjs'], { cwd: app, env: userEnv() });
-    const out = JSON.parse(stdout) as { wer: number; heard: string; create: string };
+    const out = JSON.parse(stdout) as { wer: number; heard: string; create: string; subpaths: string[]; refused: unknown };
     expect(out.create).toBe('function');
+    expect(out.subpaths).toEqual(['function', 'function', 'function', 'function']);
+    expect(out.refused).toBe('INVALID_OPTION');
     expect(out.heard).not.toBe('');
     expect(out.wer).toBeLessThan(0.5);
   });
