@@ -6,7 +6,7 @@
 #
 #   training/lcblstm/cell-comparison.sh [--stage train|export|greedy|beam|rtf|table|all] [VARIANT...]
 #
-# Stages: train (all variants at once), export (best.pt by real-dev -> OUT/VARIANT/model), greedy (evaluate.py:
+# Stages: train (all variants at once), export (last.pt, or CHECKPOINT=best.pt -> OUT/VARIANT/model), greedy (evaluate.py:
 # greedy CER/WER on the seven dev dumps), beam (tune-decoder.ts at the shipped decoder settings: beam+LM WER on the
 # seven dev sets, 120 utterances x 3 phases each, as accept-model.sh decides), rtf (bench/models-rtf.ts: features +
 # model + beam search, one thread, all variants side by side on the same dev files) and table
@@ -69,7 +69,10 @@ DEVS=(real-dev synth-dev so-dev real-dev-onset synth-dev-onset real-dev-offset s
 if want export; then
   for v in "${VARIANTS[@]}"; do
     say "export $v"
-    $PY training/lcblstm/export.py --checkpoint "$OUT/$v/train/best.pt" --out "$OUT/$v/model" --name "cell-$v" \
+    # the weights at the end of the budget (the LR schedule is annealed by then): train.py's best.pt ranks
+    # checkpoints by greedy real-dev WER first, and while every WER is at or above 100 % (as after 35 minutes from
+    # scratch) an early checkpoint that emits nothing scores a "better" 100 % than a later one that emits words
+    $PY training/lcblstm/export.py --checkpoint "$OUT/$v/train/${CHECKPOINT:-last.pt}" --out "$OUT/$v/model" --name "cell-$v" \
       --ref-dump "$FEAT/real-dev" --verify > "$OUT/$v/export.log" 2>&1
   done
 fi

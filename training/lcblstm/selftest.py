@@ -430,7 +430,16 @@ def losses(log):
     return [float(v) for v in re.findall(r"loss/char ([0-9.]+)", log)]
 
 
+def check_checkpoint_choice():
+    """best.pt: WER decides, CER breaks ties, and CER decides while both WERs are at or above 100 %."""
+    from train_eval import better
+    assert better((1.02, 0.55), (1.0, 0.88)) and not better((1.0, 0.88), (1.02, 0.55))
+    assert better((0.9, 0.5), (1.0, 0.3)) and not better((0.6, 0.2), (0.5, 0.3)) and better((0.5, 0.3), None)
+    print("checkpoint choice: OK")
+
+
 def main():
+    check_checkpoint_choice()
     check_streaming_equivalence()
     check_silence_cut()
     check_speaker_perturbation()

@@ -23,8 +23,14 @@ def evaluate_all(model, devs, rank, world, max_utts, device="cpu", phases=1):
 
 
 def better(a, b):
-    """a, b: (wer, cer) tuples or None."""
-    return b is None or (a[0], a[1]) < (b[0], b[1])
+    """a, b: (wer, cer) tuples or None.  WER decides, then CER; but where both WERs are at or above 100 % (early in
+    a run from scratch) WER says nothing, and a checkpoint that emits nothing (exactly 100 %) would beat every one
+    that has begun to spell words: CER decides there."""
+    if b is None:
+        return True
+    if a[0] >= 1.0 and b[0] >= 1.0:
+        return (a[1], a[0]) < (b[1], b[0])
+    return (a[0], a[1]) < (b[0], b[1])
 
 
 class DevEvaluation:
