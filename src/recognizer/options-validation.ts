@@ -1,10 +1,12 @@
 /**
  * The one check of recognizer and stream options. The library (createRecognizer, createStream), the CLI (its
  * flags) and the server (its `recognizer` options and clients' `config` messages) all validate here, so a bad
- * hotword, beam, padding, grammar or endpoint setting is refused with the same OptionsError and the same message
+ * hotword, beam, padding, grammar or endpoint setting is refused with the same error (OptionsError; GrammarError for
+ * grammars, as compileGrammar's) and the same message
  * whichever way it came in, instead of being clamped or dropped in one path and refused in another. Messages
  * name the option as the library spells it, and show at most a few dozen characters of the bad value.
  */
+import { GrammarError } from '../decoder/grammar.js';
 import type { Hotword } from '../decoder/hotwords.js';
 import { normalizeText } from '../text/normalize.js';
 import { echo } from '../util/echo.js';
@@ -117,17 +119,23 @@ export function checkEndpointSetting(value: unknown): Partial<EndpointConfig> | 
   return value as Partial<EndpointConfig>;
 }
 
-/** A hotword or grammar phrase: a string of at most MAX_PHRASE_CHARS with a word that can be spoken. */
-function phrase(name: string, value: unknown): string {
+/** How a list's problems are thrown: OptionsError for hotwords, GrammarError (as compileGrammar's) for grammars. */
+type Refuse = (name: string, message: string) => never;
+const refuseGrammar: Refuse = (_name, message) => {
+  throw new GrammarError(message);
+};
+
+/** A hotword or grammar phrase: a non-empty string of at most MAX_PHRASE_CHARS. */
+function phrase(name: string, value: unknown, refuse: Refuse = fail): string {
   if (typeof value !== 'string' || value.trim() === '' || value.length > MAX_PHRASE_CHARS) {
-    fail(name, `${name} must be a non-empty string of at most ${MAX_PHRASE_CHARS} characters, got ${echo(value)}`);
+    refuse(name, `${name} must be a non-empty string of at most ${MAX_PHRASE_CHARS} characters, got ${echo(value)}`);
   }
   return value;
 }
 
-function phraseList(name: string, value: unknown): unknown[] {
-  if (!Array.isArray(value)) fail(name, `${name} must be an array, got ${echo(value)}`);
-  if (value.length > MAX_PHRASES) fail(name, `${name} may hold at most ${MAX_PHRASES} entries, got ${value.length}`);
+function phraseList(name: string, value: unknown, refuse: Refuse = fail): unknown[] {
+  if (!Array.isArray(value)) refuse(name, `${name} must be an array, got ${echo(value)}`);
+  if (value.length > MAX_PHRASES) refuse(name, `${name} may hold at most ${MAX_PHRASES} entries, got ${value.length}`);
   return value;
 }
 
@@ -163,12 +171,13 @@ export function checkHotwords(value: unknown, name = 'hotwords'): Hotword[] {
 
 /**
  * A grammar's shape (StreamOptions.grammar, the server's `phrase_list`): an array of non-empty phrases within the
- * size limits. What its words are is compileGrammar's to judge (GrammarError), as it normalises them.
+ * size limits, else a GrammarError, the error of every bad grammar. What its words are is compileGrammar's to
+ * judge, as it normalises them.
  */
 export function checkGrammarPhrases(value: unknown, name = 'grammar'): string[] {
-  const list = phraseList(name, value).map((p, i) => phrase(`${name}[${i}]`, p));
+  const list = phraseList(name, value, refuseGrammar).map((p, i) => phrase(`${name}[${i}]`, p, refuseGrammar));
   const chars = list.reduce((n, p) => n + p.length, 0);
-  if (chars > MAX_PHRASE_LIST_CHARS) fail(name, `${name} may hold at most ${MAX_PHRASE_LIST_CHARS} characters in all, got ${chars}`);
+  if (chars > MAX_PHRASE_LIST_CHARS) refuseGrammar(name, `${name} may hold at most ${MAX_PHRASE_LIST_CHARS} characters in all, got ${chars}`);
   return list;
 }
 
@@ -182,7 +191,10 @@ export interface CheckableStreamOptions {
   [key: string]: unknown;
 }
 
-/** Checks a stream's options; throws an OptionsError (an EndpointConfigError for endpoint settings). */
+/**
+ * Checks a stream's options; throws an OptionsError (an EndpointConfigError for endpoint settings), or a
+ * GrammarError for a grammar that is not a list of phrases.
+ */
 export function checkStreamOptions(options: CheckableStreamOptions): void {
   if (!isPlainObject(options)) fail('options', `stream options must be an object, got ${echo(options)}`);
   if (options.hotwords !== undefined) checkHotwords(options.hotwords);

@@ -3,6 +3,7 @@
  * parsing and validation, and result formatting. Pure functions, shared by the server and its workers.
  * docs/protocol.md is the reference.
  */
+import { GrammarError } from '../decoder/grammar.js';
 import type { Hotword } from '../decoder/hotwords.js';
 import { MAX_SAMPLE_RATE, MIN_SAMPLE_RATE } from '../audio/types.js';
 import type { EndpointConfig } from '../recognizer/endpoint.js';
@@ -114,7 +115,7 @@ function option<T>(check: () => T): T {
   try {
     return check();
   } catch (err) {
-    if (err instanceof OptionsError) throw invalid(err.message);
+    if (err instanceof OptionsError || err instanceof GrammarError) throw invalid(err.message);
     throw err;
   }
 }

@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectHotword, endPaddingSeconds, recognizerNumber } from '../../src/cli/options.js';
+import { GrammarError } from '../../src/decoder/grammar.js';
 import { OptionsError } from '../../src/recognizer/options-error.js';
 import { checkHotwords, checkRecognizerOptions } from '../../src/recognizer/options-validation.js';
 import { createRecognizer, type Recognizer, type StreamOptions } from '../../src/recognizer/index.js';
@@ -116,8 +117,10 @@ describe('one options validator: the same bad value, the same error everywhere',
     expect((await thrown(() => parseConfig({ endpoint: { silence: 1 } }))).message).toBe(unknownKey);
   });
 
-  it('a grammar that is not a list of phrases, in the library and as a phrase_list', async () => {
-    expect((await streamRefusal({ grammar: ['yes', 3] as never })).message).toBe('grammar[1] must be a non-empty string of at most 200 characters, got 3');
+  it('a grammar that is not a list of phrases: a GrammarError in the library, 1007 as a phrase_list', async () => {
+    const err = await streamRefusal({ grammar: ['yes', 3] as never });
+    expect(err).toBeInstanceOf(GrammarError);
+    expect(err.message).toBe('grammar[1] must be a non-empty string of at most 200 characters, got 3');
     expect((await thrown(() => parseConfig({ phrase_list: ['yes', 3] }))).message).toBe('phrase_list[1] must be a non-empty string of at most 200 characters, got 3');
   });
 
