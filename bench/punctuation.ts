@@ -32,7 +32,7 @@ export async function benchPunctuation(): Promise<PunctuationBench> {
     stream.acceptWaveform(audio.samples, audio.sampleRate);
     await stream.decode();
     const results = [];
-    while (stream.isEndpoint()) results.push(stream.popResult()!);
+    while (stream.hasResult()) results.push(stream.popResult()!);
     results.push(await stream.finish());
     recognizerSeconds += (performance.now() - t0) / 1000;
     for (const r of results) if (r.words.length > 0) utterances.push(r.words.map((w) => w.word));

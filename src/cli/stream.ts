@@ -83,7 +83,7 @@ async function streamStdin(input: Readable, out: Writable, err: Writable, flags:
       for await (const chunk of input) {
         accept(await audio.push(chunk as Buffer));
         await stream.decode();
-        while (stream.isEndpoint()) emit(stream.popResult()!);
+        while (stream.hasResult()) emit(stream.popResult()!);
         if (flags.partials) {
           const text = stream.partial().text;
           if (text !== shown) err.write(`\r${text}\x1b[K`);

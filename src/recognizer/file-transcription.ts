@@ -30,7 +30,7 @@ export async function transcribeFileStream(
   for await (const samples of audio.samples()) {
     stream.acceptWaveform(samples, TARGET_SAMPLE_RATE);
     await stream.decode();
-    while (stream.isEndpoint()) utterances.push(stream.popResult()!);
+    while (stream.hasResult()) utterances.push(stream.popResult()!);
   }
   utterances.push(...(await stream.finishUtterances()));
   const merged = mergeResults(utterances);

@@ -48,7 +48,7 @@ export function mergeResults(results: readonly RecognitionResult[]): Recognition
 
 /**
  * One audio stream: `acceptWaveform` queues samples (never dropping any), `decode` runs the pipeline as far
- * as the audio allows, finished utterances wait in a queue (`isEndpoint` / `popResult`), and `finish` flushes
+ * as the audio allows, finished utterances wait in a queue (`hasResult` / `popResult`), and `finish` flushes
  * the rest. The results depend only on the audio, not on how it was cut into packets.
  */
 export class RecognizerStream {
@@ -108,9 +108,17 @@ export class RecognizerStream {
     return this.serial(() => this.process(false));
   }
 
-  /** A finished utterance is waiting in the queue. */
-  isEndpoint(): boolean {
+  /** A finished utterance is waiting in the queue: `popResult()` returns it. */
+  hasResult(): boolean {
     return this.done.length > 0;
+  }
+
+  /**
+   * sherpa-onnx's name for `hasResult()`: true once an endpoint has ended an utterance, until its result is
+   * popped. Here results queue, so it stays true while any is waiting.
+   */
+  isEndpoint(): boolean {
+    return this.hasResult();
   }
 
   /** The oldest finished utterance, or undefined. */

@@ -69,7 +69,7 @@ async function openSegment(state: StreamState): Promise<Segment> {
 }
 
 function take(state: StreamState, segment: Segment): void {
-  while (segment.stream.isEndpoint()) state.pending.push(shiftResult(segment.stream.popResult()!, state.offset));
+  while (segment.stream.hasResult()) state.pending.push(shiftResult(segment.stream.popResult()!, state.offset));
 }
 
 async function onAudio(id: number, seq: number, bytes: ArrayBuffer): Promise<void> {

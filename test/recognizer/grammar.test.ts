@@ -71,7 +71,7 @@ describe('grammar (Vosk phrase list) on real audio', () => {
         if (random() < 0.3) {
           await stream.decode();
           for (const w of stream.partial().text.split(' ').filter(Boolean)) expect(grammar).toContain(w);
-          while (stream.isEndpoint()) parts.push(stream.popResult()!);
+          while (stream.hasResult()) parts.push(stream.popResult()!);
         }
       }
       parts.push(await stream.finish());

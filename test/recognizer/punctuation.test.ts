@@ -73,13 +73,13 @@ describe('punctuation on real audio', () => {
       stream.acceptWaveform(audio.samples.subarray(from, to), audio.sampleRate);
       from = to;
       await stream.decode();
-      while (stream.isEndpoint()) results.push(stream.popResult()!);
+      while (stream.hasResult()) results.push(stream.popResult()!);
       if (k % 5 !== 4) continue;
       // every fifth cut the twin catches up in one piece: with the same audio in, the same partial out
       twin.acceptWaveform(audio.samples.subarray(twinFrom, to), audio.sampleRate);
       twinFrom = to;
       await twin.decode();
-      while (twin.isEndpoint()) twin.popResult();
+      while (twin.hasResult()) twin.popResult();
       expect(twin.partial().text).toBe(stream.partial().text);
     }
     results.push(await stream.finish());
@@ -103,7 +103,7 @@ describe('punctuation on real audio', () => {
     stream.acceptWaveform(audio.samples, audio.sampleRate);
     await stream.decode();
     const utterances: RecognitionResult[] = [];
-    while (stream.isEndpoint()) utterances.push(stream.popResult()!);
+    while (stream.hasResult()) utterances.push(stream.popResult()!);
     utterances.push(await stream.finish());
     const spoken = utterances.filter((u) => u.words.length > 0);
     // 70 s cut every 5 s or so: most cuts fall inside sentences, and the text no longer shows each as a sentence end

@@ -20,7 +20,12 @@ async function streamed(recognizer: Recognizer, samples: Float32Array, rate: num
     if (random() < 0.3) {
       await stream.decode();
       expect(typeof stream.partial().text).toBe('string');
-      while (stream.isEndpoint()) results.push(stream.popResult()!);
+      // isEndpoint is sherpa-onnx's name for hasResult: the two must agree before and after each pop
+      expect(stream.isEndpoint()).toBe(stream.hasResult());
+      while (stream.hasResult()) {
+        results.push(stream.popResult()!);
+        expect(stream.isEndpoint()).toBe(stream.hasResult());
+      }
     }
   }
   results.push(await stream.finish());

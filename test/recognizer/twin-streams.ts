@@ -22,7 +22,7 @@ export async function streamBesideTwin(
     for (const [s, out] of [[stream, shown], [twin, plain]] as const) {
       s.acceptWaveform(audio.samples.subarray(at, at + step), audio.sampleRate);
       await s.decode();
-      while (s.isEndpoint()) out.push(s.popResult()!);
+      while (s.hasResult()) out.push(s.popResult()!);
     }
     afterPacket(stream, twin);
   }
