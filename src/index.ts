@@ -16,6 +16,7 @@ export {
   mergeResults,
   DEFAULT_ENDPOINT_CONFIG,
   type RecognizerOptions,
+  type PortableRecognizerOptions,
   type StreamOptions,
   type EndpointConfig,
   type RecognitionResult,

@@ -7,7 +7,7 @@ import { DEFAULT_ENDPOINT_CONFIG } from '../recognizer/endpoint.js';
 import { OptionsError } from '../recognizer/options-error.js';
 import { checkHotword, checkRecognizerOption, checkRecognizerOptions } from '../recognizer/options-validation.js';
 import { DEFAULT_END_PADDING, MODELS_DIR, defaultModels } from '../recognizer/recognizer.js';
-import type { WorkerRecognizerOptions } from '../recognizer/transcribe-worker.js';
+import type { PortableRecognizerOptions } from '../recognizer/recognizer.js';
 import { MaskWordsError, parseMaskWordList } from '../text/mask-words.js';
 
 export function positiveInt(value: string): number {
@@ -110,8 +110,8 @@ export interface DecodingFlags {
 }
 
 /** Recognizer settings from the shared decoding flags, checked as createRecognizer checks them. */
-export function recognizerOptions(flags: DecodingFlags): WorkerRecognizerOptions {
-  const options: WorkerRecognizerOptions = {
+export function recognizerOptions(flags: DecodingFlags): PortableRecognizerOptions {
+  const options: PortableRecognizerOptions = {
     model: flags.model,
     lm: flags.lm === false ? false : typeof flags.lm === 'string' ? flags.lm : undefined,
     decoding: flags.greedy ? 'greedy' : 'beam',

@@ -5,7 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { BatchOptions } from '../recognizer/batch.js';
-import type { TranscribeOutcome, WorkerRecognizerOptions } from '../recognizer/transcribe-worker.js';
+import type { PortableRecognizerOptions } from '../recognizer/recognizer.js';
+import type { TranscribeOutcome } from '../recognizer/transcribe-worker.js';
 
 /** The queue name `hearken worker` and `hearken enqueue` use unless told otherwise. */
 export const DEFAULT_QUEUE = 'hearken';
@@ -20,7 +21,7 @@ export const DEFAULT_JOB_TTL_SECONDS = 24 * 60 * 60;
  * Decoding settings a job may choose. The acoustic model and LM files are the worker's (`hearken worker --model`):
  * paths on the submitting machine mean nothing on a worker's.
  */
-export type JobRecognizerOptions = Omit<WorkerRecognizerOptions, 'model' | 'lm'>;
+export type JobRecognizerOptions = Omit<PortableRecognizerOptions, 'model' | 'lm'>;
 
 /** Everything that shapes one file's result, besides the worker's model: what `transcribeFiles` takes per batch. */
 export type JobTranscribeOptions = Pick<BatchOptions, 'hotwords' | 'grammar' | 'numerals' | 'punctuate' | 'maskWords' | 'maxDuration'> & {

@@ -14,7 +14,8 @@ import { pino, type Logger } from 'pino';
 import { encodeWav16 } from '../audio/wav.js';
 import { loadSharedLM } from '../lm/shared.js';
 import { languageModelPath } from '../recognizer/recognizer.js';
-import type { TranscribeOutcome, TranscribeTask, WorkerRecognizerOptions } from '../recognizer/transcribe-worker.js';
+import type { PortableRecognizerOptions } from '../recognizer/recognizer.js';
+import type { TranscribeOutcome, TranscribeTask } from '../recognizer/transcribe-worker.js';
 import { siblingWorker } from '../util/worker-path.js';
 import { connectRedis } from './connection.js';
 import { DEFAULT_QUEUE, type JobTranscribeOptions, type TranscriptionJobData, type TranscriptionJobResult } from './job.js';
@@ -126,12 +127,12 @@ export class TranscriptionWorker {
   private task(path: string, job: JobTranscribeOptions): TranscribeTask {
     // Threads keep their recognizer while the options' JSON stays the same: one spelling for equal options
     // (keys sorted, unset ones left out, beam search named) keeps the warm-up's recognizer for every job.
-    const merged: WorkerRecognizerOptions = { ...job.recognizer, decoding: job.recognizer?.decoding ?? 'beam', model: this.options.model, lm: this.options.lm };
+    const merged: PortableRecognizerOptions = { ...job.recognizer, decoding: job.recognizer?.decoding ?? 'beam', model: this.options.model, lm: this.options.lm };
     const recognizer = Object.fromEntries(
       Object.entries(merged)
         .filter(([, value]) => value !== undefined)
         .sort(([a], [b]) => (a < b ? -1 : 1)),
-    ) as WorkerRecognizerOptions;
+    ) as PortableRecognizerOptions;
     const { hotwords, grammar, numerals, punctuate, maskWords, maxDuration } = job;
     return { path, options: recognizer, hotwords: hotwords ?? [], grammar, numerals, punctuate, maskWords, maxDuration };
   }

@@ -9,10 +9,11 @@ import { PUNCTUATION_DIR, PUNCTUATION_LM_FILE } from '../punctuation/model.js';
 import { siblingWorker } from '../util/worker-path.js';
 import { checkRecognizerOptions, checkStreamOptions } from './options-validation.js';
 import { languageModelPath } from './recognizer.js';
-import type { TranscribeOutcome, TranscribeTask, WorkerRecognizerOptions } from './transcribe-worker.js';
+import type { PortableRecognizerOptions } from './recognizer.js';
+import type { TranscribeOutcome, TranscribeTask } from './transcribe-worker.js';
 
 export interface BatchOptions {
-  recognizer?: WorkerRecognizerOptions;
+  recognizer?: PortableRecognizerOptions;
   hotwords?: Hotword[];
   /** Restrict recognition to these phrases (see StreamOptions.grammar). A bad list throws before any work. */
   grammar?: string[];

@@ -1,4 +1,4 @@
-export { Recognizer, createRecognizer, defaultModels, MODELS_DIR, DEFAULT_END_PADDING, type RecognizerOptions, type StreamOptions } from './recognizer.js';
+export { Recognizer, createRecognizer, defaultModels, MODELS_DIR, DEFAULT_END_PADDING, type RecognizerOptions, type PortableRecognizerOptions, type StreamOptions } from './recognizer.js';
 export { RecognizerStream, StreamStateError, emptyResult, mergeResults } from './stream.js';
 export { DEFAULT_ENDPOINT_CONFIG, EndpointConfigError, type EndpointConfig } from './endpoint.js';
 export type { Alternative, PartialResult, RecognitionResult, WordResult } from './types.js';

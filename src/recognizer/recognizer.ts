@@ -81,6 +81,12 @@ export interface RecognizerOptions {
   endPadding?: number;
 }
 
+/**
+ * Recognizer options that survive structured cloning into a worker thread (the server's decode pool, batch
+ * workers): the LM is named by its path, not passed loaded, and there is no custom window runner.
+ */
+export type PortableRecognizerOptions = Omit<RecognizerOptions, 'runner' | 'lm'> & { lm?: string | false };
+
 export interface StreamOptions {
   /** Words or phrases to favour, with optional boosts (natural-log units). */
   hotwords?: readonly Hotword[];

@@ -3,14 +3,11 @@ import type { Hotword } from '../decoder/hotwords.js';
 import { ngramLMFromShared, type SharedNgramData } from '../lm/shared.js';
 import { useSharedPunctuationLm } from '../punctuation/model.js';
 import { transcribeFileStream, type FileTranscript } from './file-transcription.js';
-import { createRecognizer, type Recognizer, type RecognizerOptions } from './recognizer.js';
-
-/** Options that survive structured cloning into a worker (no loaded LM, no runner). */
-export type WorkerRecognizerOptions = Omit<RecognizerOptions, 'runner' | 'lm'> & { lm?: string | false };
+import { createRecognizer, type PortableRecognizerOptions, type Recognizer } from './recognizer.js';
 
 export interface TranscribeTask {
   path: string;
-  options: WorkerRecognizerOptions;
+  options: PortableRecognizerOptions;
   hotwords: Hotword[];
   grammar?: string[];
   numerals?: boolean;
@@ -28,7 +25,7 @@ export type TranscribeOutcome =
 let cached: { key: string; recognizer: Promise<Recognizer> } | null = null;
 
 /** One recognizer per worker thread, loaded on the first task and reused for the rest. */
-function recognizerFor(options: WorkerRecognizerOptions): Promise<Recognizer> {
+function recognizerFor(options: PortableRecognizerOptions): Promise<Recognizer> {
   const key = JSON.stringify(options);
   if (!cached || cached.key !== key) {
     // transcribeFiles loads the LM its tasks' options name once, for every thread, when it can

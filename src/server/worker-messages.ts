@@ -1,9 +1,9 @@
-import type { WorkerRecognizerOptions } from '../recognizer/transcribe-worker.js';
+import type { PortableRecognizerOptions } from '../recognizer/recognizer.js';
 import type { SharedNgramData } from '../lm/shared.js';
 import type { StreamConfig } from './protocol.js';
 
 export interface WorkerInit {
-  recognizer: WorkerRecognizerOptions;
+  recognizer: PortableRecognizerOptions;
   /** The LM, loaded once for all workers (replaces `recognizer.lm`). */
   sharedLm?: SharedNgramData;
   /** Most windows per batched ORT call. */

@@ -8,7 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import { transcribeFiles } from '../../src/recognizer/batch.js';
 import { defaultModels } from '../../src/recognizer/recognizer.js';
-import type { WorkerRecognizerOptions } from '../../src/recognizer/transcribe-worker.js';
+import type { PortableRecognizerOptions } from '../../src/recognizer/recognizer.js';
 import { normalizeText } from '../../src/text/normalize.js';
 import { align, WerAccumulator } from '../../src/text/wer.js';
 import { readManifest } from '../../src/util/manifest.js';
@@ -24,7 +24,7 @@ if (manifests.length === 0) throw new Error('usage: edge-words.ts MANIFEST... [-
 // Another model folder is measured at the shipped decoder settings, so that models are compared, not settings
 // (a recognizer applies models/default.json's tuned weights only to the shipped model).
 const tuned = defaultModels().decoder;
-const recognizer: WorkerRecognizerOptions = {
+const recognizer: PortableRecognizerOptions = {
   ...(arg('--model')
     ? { model: arg('--model'), beamWidth: tuned.beamWidth, beamThreshold: tuned.beamThreshold, alpha: tuned.alpha, beta: tuned.beta, oovLog10: tuned.oovLog10 }
     : {}),
