@@ -61,16 +61,18 @@ ARGS=(--workdir "$WORKDIR" --init-onnx "$MODEL/model.onnx" --minutes "$MINUTES" 
       --lr 1e-4 --warmup 20 --decay-start 0.6 --final-lr 0.1 --ema 0.998 --dropout 0.2
       --batch-steps $((12000 / RANKS)) --max-utts $((64 / RANKS)) --no-sortagrad
       --shift-aug --onset-cut 0.3 --seed "$RANDOM")
-# the real group: Libri-light/FSDD/LJ reader, speechocean762's 105 training speakers, Asterisk's prompts, augmented copies
-for s in real-train real-aug so-train so-aug ast-train; do [[ -f $FEAT/$s/index.json ]] && ARGS+=(--train "real=$FEAT/$s"); done
-[[ -f $FEAT/synth-train/index.json ]] && ARGS+=(--train "synth=$FEAT/synth-train")
+# the real group: Libri-light/FSDD/LJ reader, speechocean762's 105 training speakers, Asterisk's prompts, augmented
+# copies; the synth group: TTS (training/local/sets.sh)
+source training/local/sets.sh
+read -ra TRAIN <<< "$(train_args "$FEAT")"
+ARGS+=("${TRAIN[@]}")
 REF=() CARD_DEV=()
-for s in real-dev synth-dev so-dev; do
+for s in "${DEV_SETS[@]}"; do
   [[ -f $FEAT/$s/index.json ]] && CARD_DEV+=(--dev "$s=$FEAT/$s") && REF+=(--ref-dump "$FEAT/$s")
 done
 ARGS+=("${CARD_DEV[@]}")
 # clips that start or end on speech, measured beside them
-for s in real-dev-onset synth-dev-onset real-dev-offset synth-dev-offset; do [[ -f $FEAT/$s/index.json ]] && ARGS+=(--dev "$s=$FEAT/$s"); done
+for s in "${CUT_DEV_SETS[@]}"; do [[ -f $FEAT/$s/index.json ]] && ARGS+=(--dev "$s=$FEAT/$s"); done
 [[ -f $FEAT/real-dev/index.json ]] || { echo "need $FEAT/real-dev (run training/run.sh --to features)" >&2; exit 1; }
 
 # At the stop: the moving average of the last weights, exported beside the run with the shipped card's hand-written

@@ -57,18 +57,8 @@ F=$(idx "$FROM"); T=$(idx "$TO")
 want() { local i; i=$(idx "$1"); [[ $i -ge $F && $i -le $T ]]; }
 say() { echo "[$(date '+%F %T')] $*"; }
 
-# dump dirs present, by role (train groups: real-train + real-aug = "real", synth-train = "synth")
-train_args() {
-  local a=()
-  for s in real-train real-aug so-train so-aug ast-train; do [[ -f $FEAT/$s/index.json ]] && a+=(--train "real=$FEAT/$s"); done
-  for s in synth-train; do [[ -f $FEAT/$s/index.json ]] && a+=(--train "synth=$FEAT/$s"); done
-  echo "${a[@]}"
-}
-dev_args() {
-  local a=()
-  for s in real-dev synth-dev so-dev; do [[ -f $FEAT/$s/index.json ]] && a+=(--dev "$s=$FEAT/$s"); done
-  echo "${a[@]}"
-}
+# the sets present, by role (train_args, dev_args)
+source training/local/sets.sh
 
 if want data; then
   say "stage data"
@@ -91,7 +81,7 @@ fi
 if want train; then
   say "stage train ($MINUTES min, ${LAYERS}x$HIDDEN)"
   # shellcheck disable=SC2046
-  $PY training/lcblstm/train.py --workdir $W/train $(train_args) $(dev_args) --select real-dev \
+  $PY training/lcblstm/train.py --workdir $W/train $(train_args "$FEAT") $(dev_args "$FEAT") --select real-dev \
     --minutes "$MINUTES" --layers "$LAYERS" --hidden "$HIDDEN" --batch-steps "$BATCH_STEPS" --ranks "$RANKS" \
     "${EXTRA[@]}"
 fi
@@ -105,7 +95,7 @@ fi
 if want evaluate; then
   say "stage evaluate $MODEL"
   # shellcheck disable=SC2046
-  $PY training/lcblstm/evaluate.py --model "$MODEL" $(dev_args) --json $W/eval.json
+  $PY training/lcblstm/evaluate.py --model "$MODEL" $(dev_args "$FEAT") --json $W/eval.json
   $PY training/lcblstm/export.py --record-eval "$MODEL" --eval-json $W/eval.json
 fi
 if want tune; then

@@ -43,13 +43,7 @@ variant_args() {
     *) echo "unknown variant $1" >&2; exit 2 ;;
   esac
 }
-train_args() {
-  local a=() s
-  for s in real-train real-aug so-train so-aug ast-train; do [[ -f $FEAT/$s/index.json ]] && a+=(--train "real=$FEAT/$s"); done
-  [[ -f $FEAT/synth-train/index.json ]] && a+=(--train "synth=$FEAT/synth-train")
-  for s in real-dev synth-dev so-dev; do [[ -f $FEAT/$s/index.json ]] && a+=(--dev "$s=$FEAT/$s"); done
-  echo "${a[@]}"
-}
+source training/local/sets.sh  # train_args, dev_args, DEV_SETS, CUT_DEV_SETS: the recipe's data mix
 want() { [[ $STAGE == all || $STAGE == "$1" ]]; }
 
 if want train; then
@@ -58,14 +52,14 @@ if want train; then
     mkdir -p "$OUT/$v"
     say "train $v: $MINUTES CPU minutes, ${LAYERS}x$HIDDEN $(variant_args "$v")"
     # shellcheck disable=SC2046
-    $PY training/lcblstm/train.py --workdir "$OUT/$v/train" $(train_args) --select real-dev --ranks 1 --clock cpu \
+    $PY training/lcblstm/train.py --workdir "$OUT/$v/train" $(train_args "$FEAT") $(dev_args "$FEAT") --select real-dev --ranks 1 --clock cpu \
       --minutes "$MINUTES" --eval-every 10 --dev-max-utts 150 --layers "$LAYERS" --hidden "$HIDDEN" \
       $(variant_args "$v") > "$OUT/$v/train.out" 2>&1 & pids+=($!)
   done
   for p in "${pids[@]}"; do wait "$p"; done
 fi
 
-DEVS=(real-dev synth-dev so-dev real-dev-onset synth-dev-onset real-dev-offset synth-dev-offset)
+DEVS=("${DEV_SETS[@]}" "${CUT_DEV_SETS[@]}")
 if want export; then
   for v in "${VARIANTS[@]}"; do
     say "export $v"

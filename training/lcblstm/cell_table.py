@@ -82,7 +82,7 @@ def markdown(rows):
             f"| {name} | {x['params'] / 1e6:.2f} M | {x['onnx_bytes'] / 1e6:.1f} | {x['train_minutes']:.1f} "
             f"({x['updates']}) | {pct(x['dev_cer'])} | {pct(c.get('real-dev', 0))} / {pct(c.get('so-dev', 0))} | "
             f"{pct(x['dev_wer_lm'])} | {pct(w.get('real-dev', 0))} / {pct(w.get('so-dev', 0))} | "
-            f"{x['rtf']:.4f} | {x['latency_ms']} |" if x["rtf"] is not None else "| ? |")
+            f"{'—' if x['rtf'] is None else format(x['rtf'], '.4f')} | {x['latency_ms']} |")
     return "\n".join(lines)
 
 

@@ -19,9 +19,7 @@ STORE=${STORE:-/tmp/hearken-packs}
 WORK=${WORK:-/tmp/hearken-train}
 PY=${PY:-python3}
 OUT=${OUT:-$WORK/out}
-REAL_SETS=(real-train real-aug so-train so-aug ast-train)
-SYNTH_SETS=(synth-train)
-DEV_SETS=(real-dev synth-dev so-dev)
+source training/local/sets.sh  # REAL_SETS, SYNTH_SETS, DEV_SETS: run.sh's groups
 
 export_models() {
   "$PY" - "$WORK" "$OUT" <<'PYEOF'
