@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { BeamSearchDecoder, type BeamSearchOptions } from '../src/decoder/beam.js';
 import { greedyDecode } from '../src/decoder/greedy.js';
 import { DEFAULT_VOCABULARY } from '../src/decoder/vocabulary.js';
-import { loadArpaFile } from '../src/lm/arpa.js';
+import { loadLanguageModelFile } from '../src/lm/load.js';
 import { defaultModels } from '../src/recognizer/recognizer.js';
 import type { NgramLM } from '../src/lm/ngram-lm.js';
 import { rng as mulberry32 } from '../src/util/random.js';
@@ -64,11 +64,11 @@ function time(fn: () => void, repeats: number): number {
 function main(): void {
   const seconds = 60;
   const { logProbs, frames } = synthesize(seconds, 1);
-  const lmPath = process.argv[2] ?? defaultModels().languageModel ?? 'models/lm/en-3gram.arpa.gz';
+  const lmPath = process.argv[2] ?? defaultModels().languageModel ?? 'models/lm/en-3gram.hklm';
   let lm: NgramLM | null = null;
   if (existsSync(lmPath)) {
     const t0 = performance.now();
-    lm = loadArpaFile(lmPath);
+    lm = loadLanguageModelFile(lmPath);
     console.log(`LM ${lmPath}: ${lm.counts.join('/')} n-grams loaded in ${(performance.now() - t0).toFixed(0)} ms`);
   } else {
     console.log(`LM ${lmPath} not found: LM rows skipped`);

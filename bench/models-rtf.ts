@@ -11,7 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { readAudioFile, withEndPadding } from '../src/audio/index.js';
 import { BeamSearchDecoder } from '../src/decoder/beam.js';
 import { computeMfcc } from '../src/features/index.js';
-import { loadArpaFile } from '../src/lm/arpa.js';
+import { loadLanguageModelFile } from '../src/lm/load.js';
 import { encodeUtterance } from '../src/model/index.js';
 import { DEFAULT_END_PADDING, createRecognizer, defaultModels, type Recognizer } from '../src/recognizer/index.js';
 import { readManifest, type ManifestEntry } from '../src/util/manifest.js';
@@ -25,7 +25,7 @@ export interface ModelRtf {
 
 export async function benchModels(modelDirs: readonly string[], manifests: readonly string[], limit = 40): Promise<ModelRtf[]> {
   const defaults = defaultModels();
-  const lm = defaults.languageModel ? loadArpaFile(defaults.languageModel) : null;
+  const lm = defaults.languageModel ? loadLanguageModelFile(defaults.languageModel) : null;
   const recognizers: Recognizer[] = [];
   for (const dir of modelDirs) recognizers.push(await createRecognizer({ model: dir, lm: lm ?? false, intraOpThreads: 1 }));
   let entries: ManifestEntry[] = [];

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { readAudioFile, withEndPadding } from '../src/audio/index.js';
 import { BeamSearchDecoder } from '../src/decoder/beam.js';
 import { computeMfcc } from '../src/features/index.js';
-import { loadArpaFile } from '../src/lm/arpa.js';
+import { loadLanguageModelFile } from '../src/lm/load.js';
 import { encodeUtterance } from '../src/model/index.js';
 import { DEFAULT_END_PADDING, createRecognizer, defaultModels } from '../src/recognizer/index.js';
 import { GreedyDecoder } from '../src/decoder/greedy.js';
@@ -78,8 +78,8 @@ export async function benchRecognizer(options: { quick?: boolean; pocketsphinx?:
   const defaults = existsSync(join(ROOT, 'models', 'default.json')) ? defaultModels() : null;
   const modelDir = options.model ?? defaults?.acousticModel;
   if (!modelDir) throw new Error('no model: pass --model DIR or ship models/default.json');
-  const lmPath = defaults?.languageModel ?? join(ROOT, 'models', 'lm', 'en-3gram.arpa.gz');
-  const lm = existsSync(lmPath) ? loadArpaFile(lmPath) : null;
+  const lmPath = defaults?.languageModel ?? join(ROOT, 'models', 'lm', 'en-3gram.hklm');
+  const lm = existsSync(lmPath) ? loadLanguageModelFile(lmPath) : null;
   // One model and one LM serve the per-stage measurements and the whole recognizer alike.
   const recognizer = await createRecognizer({ model: modelDir, lm: lm ?? false, intraOpThreads: 1 });
   const { model } = recognizer;

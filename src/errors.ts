@@ -15,6 +15,7 @@
  * | MaskWordsError       | BAD_MASK_WORD, TOO_MANY_MASK_WORDS                                               |
  * | QueueConnectionError | BAD_REDIS_URL, REDIS_UNREACHABLE                                                 |
  * | LmFormatError        | BAD_ARPA                                                                         |
+ * | LmBinaryError        | BAD_LM_BINARY                                                                    |
  * | FeatureConfigError   | BAD_FEATURE_CONFIG                                                               |
  * | PauseCueError        | BAD_PAUSE_CUE                                                                    |
  * | ManifestError        | BAD_MANIFEST                                                                     |
@@ -36,7 +37,7 @@ export { StreamStateError, type StreamStateErrorCode } from './recognizer/stream
 export { GrammarError } from './decoder/grammar.js';
 export { MaskWordsError, type MaskWordsErrorCode } from './text/mask-words.js';
 export { QueueConnectionError, type QueueConnectionErrorCode } from './queue/connection.js';
-export { LmFormatError } from './lm/errors.js';
+export { LmBinaryError, LmFormatError } from './lm/errors.js';
 export { FeatureConfigError } from './features/config.js';
 export { PauseCueError } from './punctuation/viterbi.js';
 export { ManifestError } from './util/manifest.js';
@@ -52,6 +53,7 @@ export type HearkenErrorCode =
   | MaskWordsErrorCode
   | QueueConnectionErrorCode
   | 'BAD_ARPA'
+  | 'BAD_LM_BINARY'
   | 'BAD_FEATURE_CONFIG'
   | 'BAD_PAUSE_CUE'
   | 'BAD_MANIFEST'

@@ -3,7 +3,7 @@ import * as errors from '../src/errors.js';
 import { decodeWav } from '../src/audio/index.js';
 import { compileGrammar } from '../src/decoder/index.js';
 import { DEFAULT_FEATURE_CONFIG, checkFeatureConfig } from '../src/features/index.js';
-import { parseArpa } from '../src/lm/index.js';
+import { parseArpa, parseBinaryLm } from '../src/lm/index.js';
 import { AcousticModel } from '../src/model/index.js';
 import { CaseTable, PunctuationModel, buildPunctuationModel } from '../src/punctuation/index.js';
 import { connectRedis } from '../src/queue/connection.js';
@@ -55,6 +55,7 @@ const CASES: { name: string; cls: ErrorClass; code: string; provoke: () => unkno
   { name: 'MaskWordsError', cls: errors.MaskWordsError, code: 'BAD_MASK_WORD', provoke: () => compileWordMask(['two words']) },
   { name: 'QueueConnectionError', cls: errors.QueueConnectionError, code: 'BAD_REDIS_URL', provoke: () => connectRedis('http://localhost:6379') },
   { name: 'LmFormatError', cls: errors.LmFormatError, code: 'BAD_ARPA', provoke: () => parseArpa('not an arpa file') },
+  { name: 'LmBinaryError', cls: errors.LmBinaryError, code: 'BAD_LM_BINARY', provoke: () => parseBinaryLm(Buffer.from('HKNGRAM\n\u0002\u0000\u0000\u0000')) },
   { name: 'FeatureConfigError', cls: errors.FeatureConfigError, code: 'BAD_FEATURE_CONFIG', provoke: () => checkFeatureConfig({ ...DEFAULT_FEATURE_CONFIG, window: 'hamming' }) },
   {
     name: 'PauseCueError',

@@ -101,7 +101,7 @@ fi
 if want tune; then
   say "stage tune: beam-search weights for $MODEL on real-dev + synth-dev -> models/default.json"
   if [[ ! -f models/default.json ]]; then
-    printf '{\n  "acousticModel": "%s",\n  "languageModel": "lm/en-3gram.arpa.gz"\n}\n' "$NAME" > models/default.json
+    printf '{\n  "acousticModel": "%s",\n  "languageModel": "lm/en-3gram.hklm"\n}\n' "$NAME" > models/default.json
   fi
   npx tsx training/decoder/tune-decoder.ts --model "$MODEL" --limit 60 --alphas 0.6,1.0,1.15 --betas 0,1,2,3 --oovs -10,-15 --lookahead \
     --manifest $W/data/real-dev/manifest.tsv --manifest $W/data/synth-dev/manifest.tsv --write models/default.json

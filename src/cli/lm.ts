@@ -1,13 +1,15 @@
 /**
- * `hearken lm ...` sub-commands: build an ARPA model from text, inspect one, or measure
+ * `hearken lm ...` sub-commands: build an ARPA model from text, mix two, compile one to the binary format, or measure
  * perplexity. Exported as a factory so src/cli.ts can register it; also runnable directly with
  * `npx tsx src/cli/lm.ts build ...`.
  */
 import { statSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
-import { arpaFileBytes, loadArpaFile } from '../lm/arpa.js';
+import { arpaFileBytes } from '../lm/arpa.js';
+import { type BinaryLmBits, binaryLmBytes } from '../lm/binary.js';
 import { writeArpa } from '../lm/build.js';
+import { loadLanguageModelFile } from '../lm/load.js';
 import { mixArpa } from '../lm/mix.js';
 import { prepareCorpusLine, readSentences } from '../lm/corpus.js';
 import { perplexity } from '../lm/perplexity.js';
@@ -15,6 +17,12 @@ import { perplexity } from '../lm/perplexity.js';
 function positiveInt(v: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+}
+
+function quantisationBits(v: string): BinaryLmBits {
+  const n = Number(v);
+  if (n !== 8 && n !== 16 && n !== 32) throw new InvalidArgumentError('expected 8, 16 or 32');
   return n;
 }
 
@@ -60,28 +68,47 @@ export function lmCommand(): Command {
 
   lm.command('mix')
     .description('interpolate two ARPA models of the same order into one: (1 - weight) * first + weight * second')
-    .argument('<first>', 'ARPA model (plain or .gz)')
-    .argument('<second>', 'ARPA model (plain or .gz)')
+    .argument('<first>', 'ARPA (plain or .gz) or binary model')
+    .argument('<second>', 'ARPA (plain or .gz) or binary model')
     .requiredOption('--weight <w>', 'weight of the second model, 0 to 1', unitInterval)
     .requiredOption('-o, --output <file>', 'output ARPA file (gzip-compressed when the name ends in .gz)')
     .action((first: string, second: string, opts: { weight: number; output: string }) => {
       const t0 = performance.now();
-      const arpa = mixArpa(loadArpaFile(first), loadArpaFile(second), { weight: opts.weight });
+      const arpa = mixArpa(loadLanguageModelFile(first), loadLanguageModelFile(second), { weight: opts.weight });
       writeFileSync(opts.output, arpaFileBytes(opts.output, arpa));
-      const mixed = loadArpaFile(opts.output);
+      const mixed = loadLanguageModelFile(opts.output);
       process.stdout.write(
         `${opts.output}: ${mixed.counts.map((c, i) => `${i + 1}-grams ${c}`).join(', ')}\n` +
           `  ${(statSync(opts.output).size / 1e6).toFixed(1)} MB in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
       );
     });
 
-  lm.command('ppl')
-    .description('perplexity of an ARPA model on text files (normalised like the training text)')
-    .argument('<arpa>', 'ARPA model')
-    .argument('<files...>', 'text files')
-    .action((arpa: string, files: string[]) => {
+  lm.command('compile')
+    .description('convert a model to Hearken\'s binary format: a smaller file that loads faster, in a fraction of the memory')
+    .argument('<model>', 'ARPA model (plain or .gz) or binary model')
+    .requiredOption('-o, --output <file>', 'output binary model (e.g. en-3gram.hklm)')
+    .option('--bits <n>', 'bits per probability and back-off of orders 2 and up: 8, 16, or 32 (exact)', quantisationBits, 16 as BinaryLmBits)
+    .action((input: string, opts: { output: string; bits: BinaryLmBits }) => {
       const t0 = performance.now();
-      const model = loadArpaFile(arpa);
+      const model = loadLanguageModelFile(input);
+      writeFileSync(opts.output, binaryLmBytes(model, { bits: opts.bits }));
+      const t1 = performance.now();
+      const back = loadLanguageModelFile(opts.output);
+      const loadMs = performance.now() - t1;
+      process.stdout.write(
+        `${opts.output}: ${back.counts.map((c, i) => `${i + 1}-grams ${c}`).join(', ')}, ${opts.bits} bits\n` +
+          `  ${(statSync(opts.output).size / 1e6).toFixed(1)} MB (from ${(statSync(input).size / 1e6).toFixed(1)} MB) in ${((t1 - t0) / 1000).toFixed(1)} s; ` +
+          `loads in ${(loadMs / 1000).toFixed(2)} s\n`,
+      );
+    });
+
+  lm.command('ppl')
+    .description('perplexity of a model on text files (normalised like the training text)')
+    .argument('<model>', 'ARPA (plain or .gz) or binary model')
+    .argument('<files...>', 'text files')
+    .action((modelPath: string, files: string[]) => {
+      const t0 = performance.now();
+      const model = loadLanguageModelFile(modelPath);
       const loadMs = performance.now() - t0;
       const sentences = [...readSentences(files)].map(prepareCorpusLine).filter((s): s is string[] => s !== null);
       const r = perplexity(model, sentences);

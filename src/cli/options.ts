@@ -152,7 +152,7 @@ export function withDecodingFlags<T extends import('commander').Command>(command
   const d = shipped.decoder;
   command
     .option('--model <dir>', `acoustic model folder (default: the shipped model${shipped.model ? `, ${shipped.model}` : ''})`)
-    .option('--lm <file>', `ARPA language model, gzipped or not (default: the shipped LM${shipped.lm ? `, ${shipped.lm}` : ''})`)
+    .option('--lm <file>', `language model: Hearken binary (.hklm) or ARPA, gzipped or not (default: the shipped LM${shipped.lm ? `, ${shipped.lm}` : ''})`)
     .option('--no-lm', 'decode without a language model')
     .option('--beam <n>', `beam width: hypotheses kept at each step; lower is faster, less accurate (default: ${tuned(d.beamWidth, 16)})`, recognizerNumber('beamWidth'))
     .option('--beam-threshold <nats>', `drop hypotheses scoring this far below the best; lower is faster (default: ${tuned(d.beamThreshold, 30)})`, recognizerNumber('beamThreshold'))

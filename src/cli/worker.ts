@@ -52,7 +52,7 @@ export function workerCommand(): Command {
     .option('--queue <name>', 'queue name', DEFAULT_QUEUE)
     .option('--concurrency <n>', 'jobs at once, one recognizer thread each', positiveInt, 1)
     .option('--model <dir>', 'acoustic model folder (default: the shipped model)')
-    .option('--lm <file>', 'ARPA language model (default: the shipped LM)')
+    .option('--lm <file>', 'language model: Hearken binary (.hklm) or ARPA, gzipped or not (default: the shipped LM)')
     .option('--no-lm', 'decode without a language model')
     .option('--stalled-after <seconds>', "give a job to another worker when its worker has not renewed its lock for this long", seconds, 30)
     .option('--metrics-port <n>', 'serve Prometheus /metrics and /healthz on this port', positiveInt)

@@ -50,6 +50,7 @@ export class ArpaParser {
     switch (this.phase) {
       case 'start':
         if (t === '') return;
+        if (t.startsWith('HKNGRAM')) throw new LmFormatError('this is a binary LM file, not ARPA text: load it with loadLanguageModelFile', this.lineNo);
         if (t !== '\\data\\') throw new LmFormatError(`expected "\\data\\" header, found "${clip(t)}"`, this.lineNo);
         this.phase = 'data';
         return;

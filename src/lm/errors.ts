@@ -10,3 +10,15 @@ export class LmFormatError extends HearkenError<'BAD_ARPA'> {
     this.line = line;
   }
 }
+
+/** A malformed binary LM file (src/lm/binary.ts): bad magic, unknown version, truncated or inconsistent data. */
+export class LmBinaryError extends HearkenError<'BAD_LM_BINARY'> {
+  /** The problem without the file name. */
+  readonly detail: string;
+
+  constructor(detail: string) {
+    super('BAD_LM_BINARY', `binary LM: ${detail}`);
+    this.name = 'LmBinaryError';
+    this.detail = detail;
+  }
+}

@@ -1,8 +1,11 @@
 export { ArpaParser, arpaFileBytes, loadArpa, loadArpaFile, parseArpa, type ArpaLoadStats } from './arpa.js';
+export { BINARY_LM_MAGIC, BINARY_LM_VERSION, binaryLmBytes, isBinaryLm, parseBinaryLm, type BinaryLmBits, type BinaryLmOptions } from './binary.js';
 export { buildArpa, buildArpaWithStats, type BuildOptions, type BuildStats } from './build.js';
 export { prepareCorpusLine } from './corpus.js';
-export { LmFormatError } from './errors.js';
+export { ContextRanges, type ContextRangesArrays } from './context-ranges.js';
+export { LmBinaryError, LmFormatError } from './errors.js';
+export { isBinaryLmFile, loadLanguageModelFile } from './load.js';
 export { mixArpa, type MixOptions } from './mix.js';
-export { NgramLM, DEFAULT_UNK_LOG10, type NgramTable } from './ngram-lm.js';
+export { NgramLM, DEFAULT_UNK_LOG10, type NgramIndex, type NgramTable } from './ngram-lm.js';
 export { perplexity, sentenceLog10, type PerplexityResult } from './perplexity.js';
 export { loadSharedLM, ngramLMFromShared, shareNgramLM, type SharedNgramData } from './shared.js';

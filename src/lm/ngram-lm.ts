@@ -6,9 +6,14 @@
  *
  * Storage per order n: parallel typed arrays, entry i = (ctx[i], word[i]) where ctx is the
  * entry index of the (n-1)-word prefix in the order n-1 table (unigrams are indexed by word id
- * directly). A PairHash maps (ctx, word) → entry, so each query step is one hash probe.
+ * directly). An index maps (ctx, word) → entry: a PairHash (one probe per query step) for models parsed from ARPA
+ * text, or ContextRanges (a binary search, a tenth of the memory) for binary files, whose entries are sorted.
  */
-import { PairHash } from './pair-hash.js';
+import type { ContextRanges } from './context-ranges.js';
+import type { PairHash } from './pair-hash.js';
+
+/** (context entry, word) → entry index, or -1: a hash (ARPA text loads) or sorted ranges (binary loads). */
+export type NgramIndex = PairHash | ContextRanges;
 
 export interface NgramTable {
   /** Entry index of the (n-1)-gram prefix in the previous order's table (0 for unigrams). */
@@ -20,7 +25,7 @@ export interface NgramTable {
   /** log10 back-off weight (0 when absent); null for the highest order. */
   readonly backoff: Float32Array | null;
   /** (ctx, word) → entry; null for unigrams, whose entry index is the word id. */
-  readonly index: PairHash | null;
+  readonly index: NgramIndex | null;
 }
 
 /** KenLM's score for a word absent from the vocabulary when the model has no <unk>. */

@@ -1,22 +1,26 @@
 /**
  * An n-gram model in shared memory, so that several worker threads score with one copy.
  *
- * A parsed model costs a thread ~60 MB (its typed arrays plus what the parse leaves on the heap); the server
+ * A parsed ARPA model costs a thread ~60 MB (its typed arrays plus what the parse leaves on the heap); the server
  * runs one decode worker per core. `loadSharedLM` parses in a short-lived thread whose heap goes away with it,
  * copies the tables into SharedArrayBuffers, and hands back data that `postMessage` / `workerData` pass to
  * other threads without copying; `ngramLMFromShared` wraps it as an ordinary `NgramLM` there.
  */
 import { Worker } from 'node:worker_threads';
 import { siblingWorker } from '../util/worker-path.js';
-import { NgramLM, type NgramTable } from './ngram-lm.js';
+import { ContextRanges } from './context-ranges.js';
+import { NgramLM, type NgramIndex, type NgramTable } from './ngram-lm.js';
 import { PairHash, type PairHashArrays } from './pair-hash.js';
+
+/** An index's arrays: a hash's, or the range starts of a sorted table (its words are the table's own). */
+type SharedIndex = ({ kind: 'hash' } & PairHashArrays) | { kind: 'ranges'; start: Int32Array };
 
 export interface SharedNgramTable {
   ctx: Int32Array;
   word: Int32Array;
   prob: Float32Array;
   backoff: Float32Array | null;
-  index: PairHashArrays | null;
+  index: SharedIndex | null;
 }
 
 /** Plain data (structured-clonable; every typed array is backed by a SharedArrayBuffer). */
@@ -34,18 +38,24 @@ function shared<T extends Int32Array | Float32Array>(a: T): T {
   return copy;
 }
 
+function shareIndex(index: NgramIndex | null): SharedIndex | null {
+  if (index === null) return null;
+  if (index instanceof ContextRanges) return { kind: 'ranges', start: shared(index.arrays().start) };
+  const a = index.arrays();
+  return { kind: 'hash', keyA: shared(a.keyA), keyB: shared(a.keyB), values: shared(a.values), count: a.count };
+}
+
 /** Copies a model's tables into shared memory. */
 export function shareNgramLM(lm: NgramLM): SharedNgramData {
   const tables: SharedNgramTable[] = [];
   for (let n = 1; n <= lm.order; n++) {
     const t = lm.table(n);
-    const index = t.index?.arrays() ?? null;
     tables.push({
       ctx: shared(t.ctx),
       word: shared(t.word),
       prob: shared(t.prob),
       backoff: t.backoff ? shared(t.backoff) : null,
-      index: index ? { keyA: shared(index.keyA), keyB: shared(index.keyB), values: shared(index.values), count: index.count } : null,
+      index: shareIndex(t.index),
     });
   }
   return { words: [...lm.words], tables, sourcePath: lm.sourcePath };
@@ -60,14 +70,14 @@ export function ngramLMFromShared(data: SharedNgramData): NgramLM {
     word: t.word,
     prob: t.prob,
     backoff: t.backoff,
-    index: t.index ? PairHash.fromArrays(t.index) : null,
+    index: t.index === null ? null : t.index.kind === 'ranges' ? new ContextRanges({ start: t.index.start, word: t.word }) : PairHash.fromArrays(t.index),
   }));
   const lm = new NgramLM(vocab, data.words, tables);
   lm.sourcePath = data.sourcePath;
   return lm;
 }
 
-/** Parses an ARPA file in a throw-away thread and returns its tables in shared memory. */
+/** Loads an LM file (binary or ARPA) in a throw-away thread and returns its tables in shared memory. */
 export function loadSharedLM(path: string): Promise<SharedNgramData> {
   const mod = siblingWorker(import.meta.url, 'shared-load-worker');
   const worker = new Worker(mod.filename, { workerData: { ...mod.workerData, path } });

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import { loadArpaFile } from '../lm/arpa.js';
+import { loadLanguageModelFile } from '../lm/load.js';
 import type { NgramLM } from '../lm/ngram-lm.js';
 import { ngramLMFromShared, type SharedNgramData } from '../lm/shared.js';
 import { ModelLoadError } from '../model/errors.js';
@@ -61,7 +61,7 @@ export class PunctuationModel {
     for (const p of lm ? [casePath] : [lmPath, casePath]) {
       if (!existsSync(p)) throw new ModelLoadError('NOT_FOUND', `punctuation model: ${p} is missing`);
     }
-    return new PunctuationModel(lm ?? loadArpaFile(lmPath), CaseTable.parse(gunzipSync(readFileSync(casePath)).toString('utf8')));
+    return new PunctuationModel(lm ?? loadLanguageModelFile(lmPath), CaseTable.parse(gunzipSync(readFileSync(casePath)).toString('utf8')));
   }
 
   /** A decoder state for one stream (its partials reuse the work of the ones before). */

@@ -44,7 +44,7 @@ export function defaultModels(modelsDir: string = MODELS_DIR): DefaultModels {
   const modelDir = resolve(modelsDir, acousticModel);
   if (!existsSync(modelDir)) throw invalid(`"acousticModel" names ${modelDir}, which does not exist`);
   if (languageModel !== undefined && languageModel !== null && (typeof languageModel !== 'string' || languageModel === '')) {
-    throw invalid('"languageModel" must name an ARPA file under models/, or be null');
+    throw invalid('"languageModel" must name a language model file (binary or ARPA) under models/, or be null');
   }
   const lm = languageModel ? resolve(modelsDir, languageModel) : null;
   if (lm !== null && !existsSync(lm)) throw invalid(`"languageModel" names ${lm}, which does not exist`);

@@ -7,7 +7,7 @@ import type { ConfidenceCalibration } from '../decoder/word-confidence.js';
 import { GRAMMAR_SEARCH, GrammarView, compileGrammar, type Grammar } from '../decoder/grammar.js';
 import { compileWordMask } from '../text/mask-words.js';
 import { normalizeWords } from '../text/normalize.js';
-import { loadArpaFile } from '../lm/arpa.js';
+import { loadLanguageModelFile } from '../lm/load.js';
 import type { NgramLM } from '../lm/ngram-lm.js';
 import { AcousticModel } from '../model/acoustic-model.js';
 import { directRunner, type WindowRunner } from '../model/encoder.js';
@@ -38,7 +38,7 @@ export { MODELS_DIR, defaultModels } from './default-models.js';
 export interface RecognizerOptions {
   /** Model folder (model.json + model.onnx). Default: the shipped model named in models/default.json. */
   model?: string;
-  /** ARPA file, a loaded LM, or false for none. Default: the shipped LM. Greedy decoding ignores it. */
+  /** LM file (Hearken binary or ARPA, gzip or not), a loaded LM, or false for none. Default: the shipped LM. Greedy decoding ignores it. */
   lm?: string | NgramLM | false;
   /** 'beam' (CTC prefix beam search with LM and hotwords, default) or 'greedy'. */
   decoding?: 'beam' | 'greedy';
@@ -142,7 +142,7 @@ export class Recognizer {
     if (!modelDir) throw new ModelLoadError('NOT_FOUND', `no model given and no default model is installed (${join(MODELS_DIR, 'default.json')} is missing)`);
     const model = await AcousticModel.load(modelDir, { intraOpThreads: options.intraOpThreads });
     const source = languageModelSource(options, defaults);
-    const lm = typeof source === 'string' ? loadArpaFile(source) : source;
+    const lm = typeof source === 'string' ? loadLanguageModelFile(source) : source;
     // The tuned weights belong to the shipped model + LM pair; other pairs start from the decoder's defaults.
     const shipped = defaults !== null && resolve(modelDir) === defaults.acousticModel;
     const tuned = shipped ? defaults.decoder : {};
@@ -231,14 +231,14 @@ export class Recognizer {
 }
 
 
-/** The LM a recognizer with these options decodes with: an ARPA path, a loaded model, or null (none). */
+/** The LM a recognizer with these options decodes with: an LM file path, a loaded model, or null (none). */
 function languageModelSource(options: Pick<RecognizerOptions, 'decoding' | 'lm'>, defaults: DefaultModels | null): string | NgramLM | null {
   if ((options.decoding ?? 'beam') !== 'beam') return null;
   const source = options.lm === undefined ? defaults?.languageModel ?? false : options.lm;
   return source === false ? null : source;
 }
 
-/** The ARPA file `createRecognizer(options)` would load, or null (greedy decoding, no LM, or an LM given loaded). */
+/** The LM file `createRecognizer(options)` would load, or null (greedy decoding, no LM, or an LM given loaded). */
 export function languageModelPath(options: Pick<RecognizerOptions, 'decoding' | 'lm'>): string | null {
   const source = languageModelSource(options, installedDefaultModels());
   return typeof source === 'string' ? source : null;

@@ -34,7 +34,7 @@ export interface ServerOptions {
   host?: string;
   /** Acoustic model folder. Default: the shipped model (models/default.json). */
   model?: string;
-  /** ARPA language model path, or false for none. Default: the shipped LM. */
+  /** Language model file (binary or ARPA), or false for none. Default: the shipped LM. */
   lm?: string | false;
   /** 'beam' (default; LM and hotwords) or 'greedy'. */
   decoding?: 'beam' | 'greedy';

@@ -4,6 +4,7 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildArpa } from '../../src/lm/build.js';
 import { loadArpaFile } from '../../src/lm/arpa.js';
+import { binaryLmBytes, parseBinaryLm } from '../../src/lm/binary.js';
 import type { NgramLM } from '../../src/lm/ngram-lm.js';
 import { PairHash } from '../../src/lm/pair-hash.js';
 import { loadSharedLM, ngramLMFromShared, shareNgramLM } from '../../src/lm/shared.js';
@@ -42,13 +43,24 @@ describe('shared-memory n-gram model', () => {
     const data = shareNgramLM(lm);
     for (const t of data.tables) {
       expect(t.prob.buffer).toBeInstanceOf(SharedArrayBuffer);
-      if (t.index) expect(t.index.keyA.buffer).toBeInstanceOf(SharedArrayBuffer);
+      if (t.index) expect((t.index.kind === 'hash' ? t.index.keyA : t.index.start).buffer).toBeInstanceOf(SharedArrayBuffer);
     }
     const copy = ngramLMFromShared(structuredClone(data));
     expect(copy.counts).toEqual(lm.counts);
     expect(copy.wordId('cat')).toBe(lm.wordId('cat'));
     expect(copy.unkId).toBe(lm.unkId);
     expect(queries(copy, 7)).toEqual(queries(lm, 7));
+  });
+
+  it('shares a binary-loaded model (sorted context ranges, no hash) and scores as the ARPA one does', () => {
+    const lm = loadArpaFile(arpaFile());
+    const binary = parseBinaryLm(binaryLmBytes(lm, { bits: 32 }));
+    const data = shareNgramLM(binary);
+    for (const t of data.tables.slice(1)) {
+      expect(t.index?.kind).toBe('ranges');
+      if (t.index?.kind === 'ranges') expect(t.index.start.buffer).toBeInstanceOf(SharedArrayBuffer);
+    }
+    expect(queries(ngramLMFromShared(structuredClone(data)), 8)).toEqual(queries(lm, 8));
   });
 
   it('is shared, not copied, by structured cloning', () => {

@@ -5,7 +5,8 @@
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadArpaFile, parseArpa } from '../../src/lm/arpa.js';
+import { parseArpa } from '../../src/lm/arpa.js';
+import { loadLanguageModelFile } from '../../src/lm/load.js';
 import { buildArpa } from '../../src/lm/build.js';
 import { mixArpa } from '../../src/lm/mix.js';
 import { defaultModels } from '../../src/recognizer/recognizer.js';
@@ -122,7 +123,7 @@ describe.runIf(defaultModelDir() !== null)('shipped model accuracy on the fixtur
   it('a domain LM mixed into the shipped one makes its words recognisable', async () => {
     // What `hearken lm mix` is for: a few sentences of the user's own domain, built into an LM and given a tenth of the
     // weight, teach the decoder a name the shipped LM does not let win (it has never seen it, or as a rare book name).
-    const shipped = loadArpaFile(defaultModels().languageModel!);
+    const shipped = loadLanguageModelFile(defaultModels().languageModel!);
     expect((await beam.transcribeFile(join(SAMPLES, 'tts-flite-stella.wav'))).text.split(' ')).not.toContain('stella');
     const domainText = ['call stella', 'stella will bring the things', 'ask stella to come over', 'stella and her sister', 'please tell stella'];
     const mixed = parseArpa(mixArpa(shipped, parseArpa(buildArpa(domainText, { order: shipped.order })), { weight: 0.1 }));

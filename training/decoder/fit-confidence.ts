@@ -19,7 +19,7 @@ import { BeamSearchDecoder } from '../../src/decoder/beam.js';
 import {
   CONFIDENCE_FEATURES, fitCalibration, wordConfidence, type CalibrationSample, type ConfidenceCalibration, type ConfidenceFeature,
 } from '../../src/decoder/word-confidence.js';
-import { loadArpaFile } from '../../src/lm/arpa.js';
+import { loadLanguageModelFile } from '../../src/lm/load.js';
 import { AcousticModel } from '../../src/model/index.js';
 import { defaultModels } from '../../src/recognizer/recognizer.js';
 import { confidenceQuality, type ConfidenceQuality } from '../../src/text/confidence.js';
@@ -43,7 +43,7 @@ const lookahead = lmLookahead === true;
 if (!shipped.languageModel) throw new Error('models/default.json names no language model');
 
 const model = await AcousticModel.load(modelDir);
-const lm = loadArpaFile(shipped.languageModel);
+const lm = loadLanguageModelFile(shipped.languageModel);
 const utterances = await devLogProbs(model, [...manifests, ...heldOutManifests], Number(arg('--limit', '400')), Number(arg('--phases', '3')));
 await model.release();
 

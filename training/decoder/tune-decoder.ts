@@ -16,7 +16,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { readAudioFile } from '../../src/audio/index.js';
 import { BeamSearchDecoder } from '../../src/decoder/beam.js';
 import { computeMfcc } from '../../src/features/index.js';
-import { loadArpaFile } from '../../src/lm/arpa.js';
+import { loadLanguageModelFile } from '../../src/lm/load.js';
 import { AcousticModel, encodeUtterance } from '../../src/model/index.js';
 import { GreedyDecoder } from '../../src/decoder/greedy.js';
 import { defaultModels } from '../../src/recognizer/recognizer.js';
@@ -51,7 +51,7 @@ const PHASES = Number(arg('--phases', '3'));
 const LIMIT = Number(arg('--limit', '120'));
 
 const model = await AcousticModel.load(modelDir);
-const lm = loadArpaFile(lmPath);
+const lm = loadLanguageModelFile(lmPath);
 const V = model.card.vocabulary.length;
 /** Where the model's dev log-probabilities are kept between runs (keyed on the weights, manifests and settings). */
 const CACHE = arg('--cache', 'training/work/cache/dev-logprobs');

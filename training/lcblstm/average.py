@@ -1,6 +1,6 @@
 """Average the weights of several fine-tunes of one model (a "model soup") into a Hearken model folder.
 
-  /usr/bin/python3 training/lcblstm/average.py --base models/NAME --out DIR [--name NAME] \
+  /usr/bin/python3 training/lcblstm/average.py --base models/NAME --out DIR [--name NAME] [--with-base] \
       [--ref-dump training/work/features/real-dev ...] [--verify] CANDIDATE_DIR CANDIDATE_DIR ...
 
 Each CANDIDATE_DIR is an exported model folder (model.onnx + model.json), typically continue.sh's
@@ -13,7 +13,10 @@ accept-model.sh, which decides as for any other.
 
 Why: continue.sh's fine-tunes on the CPU each end within a few hundredths of a point of the shipped model and are
 refused one by one (training/README.md, fifteenth and sixteenth sessions); their average can be better than each of
-them (Wortsman et al., "Model soups", 2022), at no cost at run time.
+them (Wortsman et al., "Model soups", 2022), at no cost at run time.  `--with-base` adds the base's own weights as one
+more ingredient, so one fine-tune averaged with its start lands halfway back (weight-space ensembling, Wortsman et
+al., "Robust fine-tuning of zero-shot models", 2022): a fine-tune that gained on new voices and lost on old ones
+can keep part of each.
 
 model.json's training record is the base's (data, settings, dev history) with the compute of every ingredient added
 (minutes, updates and epochs beyond the base), `weights: "average"` and an `average` list naming each ingredient.
@@ -80,22 +83,25 @@ def average_models(models):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("candidates", nargs="+", metavar="CANDIDATE_DIR", help="exported fine-tunes of --base (two or more)")
+    ap.add_argument("candidates", nargs="+", metavar="CANDIDATE_DIR",
+                    help="exported fine-tunes of --base (two or more; one or more with --with-base)")
     ap.add_argument("--base", required=True, help="the model folder every candidate was warm-started from")
     ap.add_argument("--out", required=True)
     ap.add_argument("--name", help="model name (default: the base's)")
     ap.add_argument("--ref-dump", action="append", default=[], help="dump dir(s) to take the reference utterance from")
     ap.add_argument("--verify", action="store_true", help="check ONNX parity with onnxruntime-node (recommended)")
+    ap.add_argument("--with-base", action="store_true", help="the base's weights join the average as one more ingredient")
     args = ap.parse_args()
-    if len(args.candidates) < 2:
-        ap.error("give two or more candidates")
+    if len(args.candidates) + int(args.with_base) < 2:
+        ap.error("give two or more candidates (or one with --with-base)")
     torch.set_num_threads(1)
     base = read_meta(args.base)
     base_training = base.get("training", {})
     metas = [read_meta(c) for c in args.candidates]
     for folder, meta in zip(args.candidates, metas):
         check_compatible(args.base, base, folder, meta)
-    model = average_models([load_from_onnx(model_path(c)).eval() for c in args.candidates])
+    folders = ([args.base] if args.with_base else []) + args.candidates
+    model = average_models([load_from_onnx(model_path(c)).eval() for c in folders])
 
     def beyond_base(meta, key):
         return meta["training"].get(key, 0) - base_training.get(key, 0)
@@ -113,13 +119,15 @@ def main():
                             "updates": beyond_base(m, "updates"), "weights": m["training"].get("weights", "raw"),
                             "data": [d.get("name") for d in m["training"].get("data", [])]}
                            for c, m in zip(args.candidates, metas)]
+    if args.with_base:
+        training["average"].insert(0, {"source": args.base, "minutes": 0, "updates": 0, "weights": "base"})
     name = args.name or base.get("name") or os.path.basename(os.path.normpath(args.out))
     os.makedirs(args.out, exist_ok=True)
     card = os.path.join(args.out, "README.md")
     if not os.path.exists(card) and os.path.exists(os.path.join(args.base, "README.md")):
         shutil.copy(os.path.join(args.base, "README.md"), card)  # export.py regenerates only its training block
     meta = export_model(model, args.out, name, training, base.get("featureConfig"), args.ref_dump, args.verify)
-    print(f"averaged {len(args.candidates)} fine-tunes of {args.base} -> {args.out} "
+    print(f"averaged {len(args.candidates)} fine-tunes of {args.base}{' with the base' if args.with_base else ''} -> {args.out} "
           f"({meta['training']['parameters']} parameters)")
 
 
