@@ -14,7 +14,8 @@ import { readAudioFile } from '../src/audio/index.js';
 import { createRecognizer } from '../src/recognizer/index.js';
 import { WerAccumulator } from '../src/text/wer.js';
 import { rng } from '../src/util/random.js';
-import { cpuSecondsAsync, ensurePocketsphinx, pocketsphinx } from './recognizer.js';
+import { ensurePocketsphinx, pocketsphinx } from './recognizer.js';
+import { cpuSecondsAsync } from './stage-timing.js';
 
 const DIGITS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
 const VOICES: Array<{ name: string; say: (text: string, out: string) => void }> = [

@@ -8,14 +8,11 @@
  * Beam settings are models/default.json's (the shipped decoder), with its LM.
  */
 import { writeFileSync } from 'node:fs';
-import { readAudioFile, withEndPadding } from '../src/audio/index.js';
-import { BeamSearchDecoder } from '../src/decoder/beam.js';
-import { computeMfcc } from '../src/features/index.js';
+import { readAudioFile } from '../src/audio/index.js';
 import { loadLanguageModelFile } from '../src/lm/load.js';
-import { encodeUtterance } from '../src/model/index.js';
-import { DEFAULT_END_PADDING, createRecognizer, defaultModels, type Recognizer } from '../src/recognizer/index.js';
+import { createRecognizer, defaultModels, type Recognizer } from '../src/recognizer/index.js';
 import { readManifest, type ManifestEntry } from '../src/util/manifest.js';
-import { cpuSecondsAsync } from './recognizer.js';
+import { timeStages } from './stage-timing.js';
 
 export interface ModelRtf {
   model: string;
@@ -35,24 +32,14 @@ export async function benchModels(modelDirs: readonly string[], manifests: reado
   for (const [i, entry] of entries.entries()) {
     const audio = await readAudioFile(entry.path);
     audioSeconds += audio.samples.length / audio.sampleRate;
-    const padded = withEndPadding(audio.samples, DEFAULT_END_PADDING);
     for (let j = 0; j < recognizers.length; j++) {
       const k = (i + j) % recognizers.length;
       const { model } = recognizers[k] as Recognizer;
       const acc = t[k] as { features: number; model: number; beam: number };
-      let feats = computeMfcc(new Float32Array(0));
-      acc.features += await cpuSecondsAsync(async () => {
-        feats = computeMfcc(padded, model.card.featureConfig);
-      });
-      let logProbs: Float32Array = new Float32Array(0);
-      acc.model += await cpuSecondsAsync(async () => {
-        logProbs = await encodeUtterance(model, feats);
-      });
-      acc.beam += await cpuSecondsAsync(async () => {
-        const d = new BeamSearchDecoder({ vocabulary: model.card.vocabulary, blank: model.card.blank, lm, ...defaults.decoder, confidence: null });
-        d.acceptFrames(logProbs, logProbs.length / model.card.vocabulary.length);
-        d.finalize();
-      });
+      const { seconds } = await timeStages(model, audio.samples, { lm, decoder: defaults.decoder });
+      acc.features += seconds.features;
+      acc.model += seconds.model;
+      acc.beam += seconds.beamDecoder;
     }
   }
   for (const r of recognizers) await r.close();

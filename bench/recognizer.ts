@@ -7,16 +7,13 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { readAudioFile, withEndPadding } from '../src/audio/index.js';
-import { BeamSearchDecoder } from '../src/decoder/beam.js';
-import { computeMfcc } from '../src/features/index.js';
+import { readAudioFile } from '../src/audio/index.js';
 import { loadLanguageModelFile } from '../src/lm/load.js';
-import { encodeUtterance } from '../src/model/index.js';
-import { DEFAULT_END_PADDING, createRecognizer, defaultModels } from '../src/recognizer/index.js';
-import { GreedyDecoder } from '../src/decoder/greedy.js';
+import { createRecognizer, defaultModels } from '../src/recognizer/index.js';
 import { confidenceQuality, scoreWords, type ScoredWord } from '../src/text/confidence.js';
 import { WerAccumulator } from '../src/text/wer.js';
 import { readManifest, type ManifestEntry } from '../src/util/manifest.js';
+import { timeStages } from './stage-timing.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 
@@ -35,21 +32,6 @@ export interface SetResult {
   confidence: { raw: { nce: number; auc: number }; calibrated: { nce: number; auc: number } };
   pocketsphinxRtf: number | null;
   speedupVsPocketsphinx: number | null;
-}
-
-function cpuSeconds(fn: () => void): number {
-  const t0 = process.cpuUsage();
-  fn();
-  const d = process.cpuUsage(t0);
-  return (d.user + d.system) / 1e6;
-}
-
-/** CPU seconds (user + system) this process spends in `fn`. */
-export async function cpuSecondsAsync(fn: () => Promise<void>): Promise<number> {
-  const t0 = process.cpuUsage();
-  await fn();
-  const d = process.cpuUsage(t0);
-  return (d.user + d.system) / 1e6;
 }
 
 export function ensurePocketsphinx(): boolean {
@@ -103,27 +85,13 @@ export async function benchRecognizer(options: { quick?: boolean; pocketsphinx?:
     for (const entry of entries) {
       const audio = await readAudioFile(entry.path);
       audioSeconds += audio.samples.length / audio.sampleRate;
-      let feats = computeMfcc(new Float32Array(0));
-      // with the quiet tail a finishing stream adds (RecognizerOptions.endPadding), as `hearken transcribe` hears it
-      t.features += cpuSeconds(() => { feats = computeMfcc(withEndPadding(audio.samples, DEFAULT_END_PADDING), model.card.featureConfig); });
-      let logProbs: Float32Array = new Float32Array(0);
-      t.model += await cpuSecondsAsync(async () => {
-        logProbs = await encodeUtterance(model, feats);
-      });
-      const V = model.card.vocabulary.length;
-      let greedyText = '';
-      t.greedy += cpuSeconds(() => {
-        const d = new GreedyDecoder(model.card.vocabulary, model.card.blank);
-        d.acceptFrames(logProbs, logProbs.length / V);
-        greedyText = d.finalize().text;
-      });
-      let beam = { text: '', words: [] as Array<{ word: string; conf: number }> };
-      t.beam += cpuSeconds(() => {
-        const d = new BeamSearchDecoder({ vocabulary: model.card.vocabulary, blank: model.card.blank, lm, ...tuned, confidence: null });
-        d.acceptFrames(logProbs, logProbs.length / V);
-        beam = d.finalize();
-      });
-      wer.greedy.add(entry.transcript, greedyText);
+      const stages = await timeStages(model, audio.samples, { lm, decoder: tuned, greedy: true });
+      t.features += stages.seconds.features;
+      t.model += stages.seconds.model;
+      t.greedy += stages.seconds.greedyDecoder ?? 0;
+      t.beam += stages.seconds.beamDecoder;
+      const { beam } = stages;
+      wer.greedy.add(entry.transcript, stages.greedyText ?? '');
       wer.beam.add(entry.transcript, beam.text);
       const whole = await recognizer.transcribe(audio.samples, audio.sampleRate);
       wer.transcribe.add(entry.transcript, whole.text);
