@@ -13,12 +13,7 @@ import { loadLanguageModelFile } from '../lm/load.js';
 import { mixArpa } from '../lm/mix.js';
 import { prepareCorpusLine, readSentences } from '../lm/corpus.js';
 import { perplexity } from '../lm/perplexity.js';
-
-function positiveInt(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
-  return n;
-}
+import { collect, positiveInt } from './options.js';
 
 function quantisationBits(v: string): BinaryLmBits {
   const n = Number(v);
@@ -30,10 +25,6 @@ function unitInterval(v: string): number {
   const n = Number(v);
   if (!(n >= 0 && n <= 1)) throw new InvalidArgumentError('expected a number from 0 to 1');
   return n;
-}
-
-function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
 }
 
 function nonNegativeInt(v: string, prev: number[] | undefined): number[] {

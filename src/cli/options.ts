@@ -10,6 +10,7 @@ import { DEFAULT_END_PADDING, MODELS_DIR, defaultModels } from '../recognizer/re
 import type { PortableRecognizerOptions } from '../recognizer/recognizer.js';
 import { MaskWordsError, parseMaskWordList } from '../text/mask-words.js';
 
+/** A flag's value as a whole number of at least 1 (commander names the flag in its refusal). */
 export function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');

@@ -1,12 +1,23 @@
 import { readFileSync, writeFileSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { featuresCommand } from '../../src/cli/features.js';
 import { readAudioFile } from '../../src/audio/index.js';
 import { computeMfcc } from '../../src/features/index.js';
 import { dumpFeatures, type DumpIndex } from '../../src/features/dump.js';
 import { SAMPLES, tempDir } from '../helpers.js';
 
 describe('feature dump', () => {
+  it('hearken features refuses a --workers that is not a positive integer, naming the flag', async () => {
+    for (const workers of ['0', '-2', '1.5']) {
+      // commander would exit the process; thrown errors and no stderr let the refusal be checked here
+      const command = featuresCommand().exitOverride().configureOutput({ writeErr: () => undefined });
+      await expect(command.parseAsync(['--manifest', 'missing.tsv', '--out', 'unused', '--workers', workers], { from: 'user' })).rejects.toThrow(
+        new RegExp(`--workers <n>' argument '${workers}' is invalid\\. must be a positive integer`),
+      );
+    }
+  });
+
   it('round-trips: shards hold exactly the frames of computeMfcc, and a bad file is skipped, not fatal', async () => {
     const dir = tempDir();
     copyFileSync(join(SAMPLES, 'librilight-831-130739-0011.wav'), join(dir, 'a.wav'));

@@ -187,4 +187,15 @@ describe('hearken lm build', () => {
     expect(printed).toMatch(/\(2 held out\)/);
     expect(parseArpa(readFileSync(output, 'utf8')).has('dollars')).toBe(false);
   });
+
+  it('refuses an --order that is not a positive integer, naming the flag, before reading any file', async () => {
+    for (const order of ['0', '2.5', 'three']) {
+      const lm = lmCommand();
+      // commander would exit the process; thrown errors and no stderr let the refusal be checked here
+      for (const command of [lm, ...lm.commands]) command.exitOverride().configureOutput({ writeErr: () => undefined });
+      await expect(lm.parseAsync(['build', 'missing.txt', '-o', 'unused.arpa', '--order', order], { from: 'user' })).rejects.toThrow(
+        new RegExp(`--order <n>' argument '${order}' is invalid\\. must be a positive integer`),
+      );
+    }
+  });
 });
