@@ -29,7 +29,7 @@ import type { QueueConnectionErrorCode } from './queue/connection.js';
 import type { StreamStateErrorCode } from './recognizer/stream.js';
 
 export { HearkenError } from './util/errors.js';
-export { OptionsError } from './recognizer/options-error.js';
+export { OptionsError } from './util/options-error.js';
 export { EndpointConfigError } from './recognizer/endpoint.js';
 export { ModelLoadError, type ModelErrorCode } from './model/errors.js';
 export { AudioFormatError, type AudioErrorCode } from './audio/errors.js';

@@ -4,14 +4,15 @@
  * hotword, beam, padding, grammar or endpoint setting is refused with the same error (OptionsError; GrammarError for
  * grammars, as compileGrammar's) and the same message
  * whichever way it came in, instead of being clamped or dropped in one path and refused in another. Messages
- * name the option as the library spells it, and show at most a few dozen characters of the bad value.
+ * name the option as the library spells it, and show at most a few dozen characters of the bad value. The primitive
+ * rules (a positive integer, a finite number, ...) are util/option-rules.ts's, shared with the decoders' own checks.
  */
 import { GrammarError } from '../decoder/grammar.js';
 import type { Hotword } from '../decoder/hotwords.js';
 import { normalizeText } from '../text/normalize.js';
 import { echo } from '../util/echo.js';
+import { boolean, finiteNumber, log10Probability, positiveInteger, positiveNumber, refuseOption as fail } from '../util/option-rules.js';
 import { checkEndpointConfig, type EndpointConfig } from './endpoint.js';
-import { OptionsError } from './options-error.js';
 
 /** RecognizerOptions.endPadding: its default, and the most that still means "silence after the speech". */
 export const DEFAULT_END_PADDING = 0.3;
@@ -27,32 +28,8 @@ export const MAX_HOTWORD_BOOST = 100;
 /** Most n-best alternatives per result. */
 export const MAX_ALTERNATIVES = 100;
 
-function fail(option: string, message: string): never {
-  throw new OptionsError(option, message);
-}
-
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function positiveInteger(name: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) fail(name, `${name} must be a positive integer, got ${echo(value)}`);
-  return value;
-}
-
-function positiveNumber(name: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) fail(name, `${name} must be a positive number, got ${echo(value)}`);
-  return value;
-}
-
-function finiteNumber(name: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) fail(name, `${name} must be a finite number, got ${echo(value)}`);
-  return value;
-}
-
-function boolean(name: string, value: unknown): boolean {
-  if (typeof value !== 'boolean') fail(name, `${name} must be true or false, got ${echo(value)}`);
-  return value;
 }
 
 /**
@@ -64,10 +41,7 @@ export const RECOGNIZER_OPTION_RULES = {
   beamThreshold: positiveNumber,
   alpha: finiteNumber,
   beta: finiteNumber,
-  oovLog10: (name: string, value: unknown): number => {
-    if (typeof value !== 'number' || Number.isNaN(value) || value > 0) fail(name, `${name} must be a log10 probability (a number up to 0), got ${echo(value)}`);
-    return value;
-  },
+  oovLog10: log10Probability,
   maxAlternatives: (name: string, value: unknown): number => {
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_ALTERNATIVES) {
       fail(name, `${name} must be an integer from 0 to ${MAX_ALTERNATIVES}, got ${echo(value)}`);
