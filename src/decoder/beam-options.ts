@@ -1,8 +1,11 @@
 /**
  * The settings of the CTC prefix beam search (beam.ts): search width and pruning, the language model and its
- * weights, unknown words, hotwords, alternatives, confidences, and the prefix trie's memory bound.
+ * weights, unknown words, hotwords, alternatives, confidences, and the prefix trie's memory bound; and their check
+ * (checkBeamSearchOptions), which refuses a value that makes no sense instead of rounding or clamping it.
  */
 import type { NgramLM } from '../lm/ngram-lm.js';
+import { echo } from '../util/echo.js';
+import { finiteNumber, log10Probability, nonNegativeInteger, positiveInteger, positiveNumber, refuseOption } from '../util/option-rules.js';
 import type { ConfidenceCalibration } from './word-confidence.js';
 import type { Hotword } from './hotwords.js';
 
@@ -84,4 +87,47 @@ export interface BeamSearchOptions {
   /** Trie nodes allowed before those unreachable from the beam are compacted away (default 4096; doubled while
    * more than half survive). Bounds a stream's memory: without it a long utterance grows the trie to many MB. */
   compactNodes?: number;
+}
+
+/**
+ * Checks the numeric settings of `options` for a vocabulary of `vocabularySize` tokens; throws an OptionsError (code
+ * INVALID_OPTION, `option` the setting's name) for the first bad one. A setting the recognizer also takes is refused
+ * by the same rule, with the same message, as recognizer/options-validation.ts refuses it (but maxAlternatives, which
+ * the recognizer also caps at a service limit). Undefined means the default. Values the search can take as they are stay legal: a topK above the vocabulary (capped), a blankSkipProb
+ * above 1 (no skipping), -Infinity for oovLog10 (grammars: unknown words forbidden), tokenLogProbFloor (every token
+ * tried) and hotwordOovLog10 (no floor).
+ */
+export function checkBeamSearchOptions(options: BeamSearchOptions, vocabularySize: number): void {
+  const given = <K extends keyof BeamSearchOptions>(name: K, rule: (name: string, value: unknown) => unknown): void => {
+    if (options[name] !== undefined) rule(name, options[name]);
+  };
+  given('blank', (name, value) => {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value >= vocabularySize) {
+      refuseOption(name, `${name} must be a token id of the vocabulary (an integer from 0 to ${vocabularySize - 1}), got ${echo(value)}`);
+    }
+  });
+  given('beamWidth', positiveInteger);
+  given('topK', positiveInteger);
+  given('cumulativeProb', (name, value) => {
+    if (typeof value !== 'number' || !(value > 0 && value <= 1)) refuseOption(name, `${name} must be a probability above 0 and up to 1, got ${echo(value)}`);
+  });
+  given('tokenLogProbFloor', (name, value) => {
+    // a natural-log probability; above 0 no token could ever be tried
+    if (typeof value !== 'number' || Number.isNaN(value) || value > 0) refuseOption(name, `${name} must be a natural-log probability (a number up to 0), got ${echo(value)}`);
+  });
+  given('blankSkipProb', (name, value) => {
+    if (typeof value !== 'number' || !(value > 0)) refuseOption(name, `${name} must be a positive number (above 1 turns the skip off), got ${echo(value)}`);
+  });
+  given('beamThreshold', positiveNumber);
+  given('alpha', finiteNumber);
+  given('beta', finiteNumber);
+  given('oovLog10', log10Probability);
+  given('oovCharLog10', (name, value) => {
+    // finite: -Infinity times an LM weight of 0 would make every score NaN (oovLog10 -Infinity forbids unknown words)
+    if (typeof value !== 'number' || !Number.isFinite(value) || value > 0) refuseOption(name, `${name} must be a log10 cost per character (a finite number up to 0), got ${echo(value)}`);
+  });
+  given('hotwordBoost', positiveNumber);
+  given('hotwordOovLog10', log10Probability);
+  given('maxAlternatives', nonNegativeInteger);
+  given('compactNodes', positiveInteger);
 }

@@ -12,7 +12,7 @@
  * identical however the input is split across `acceptFrames` calls.
  */
 import { nthLargest } from '../util/nth-largest.js';
-import type { BeamSearchOptions } from './beam-options.js';
+import { checkBeamSearchOptions, type BeamSearchOptions } from './beam-options.js';
 import { PrefixTrie } from './prefix-trie.js';
 import { alignHypothesis, type BeamSearchResult } from './result.js';
 import { BLANK, DEFAULT_VOCABULARY } from './vocabulary.js';
@@ -76,14 +76,17 @@ export class BeamSearchDecoder {
   private partialNode = -1;
   private partialText = '';
 
+  /** Throws an OptionsError for a bad setting (checkBeamSearchOptions): none is rounded or clamped into range. */
   constructor(options: BeamSearchOptions = {}) {
     this.vocab = options.vocabulary ?? DEFAULT_VOCABULARY;
     this.V = this.vocab.length;
+    checkBeamSearchOptions(options, this.V);
     this.blank = options.blank ?? BLANK;
     this.space = this.vocab.indexOf(' ');
     if (this.space < 0) throw new Error('vocabulary has no space token');
-    this.beamWidth = Math.max(1, Math.floor(options.beamWidth ?? 16));
-    this.topK = Math.max(1, Math.min(this.V - 1, Math.floor(options.topK ?? 12)));
+    this.beamWidth = options.beamWidth ?? 16;
+    // more tokens than the vocabulary has are as good as all of them (grammars ask for Number.MAX_SAFE_INTEGER)
+    this.topK = Math.min(this.V - 1, options.topK ?? 12);
     this.cumulativeProb = options.cumulativeProb ?? 0.999;
     this.tokenFloor = options.tokenLogProbFloor ?? -12;
     const skip = options.blankSkipProb ?? 0.999;

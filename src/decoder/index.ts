@@ -6,4 +6,5 @@ export { HotwordTrie, type Hotword } from './hotwords.js';
 export { compileGrammar, normalizeGrammar, GrammarError, GrammarView, UNKNOWN_WORD, type Grammar, type GrammarSpec } from './grammar.js';
 export { BLANK, DEFAULT_VOCABULARY, SPACE, spaceIndex, tokensToText } from './vocabulary.js';
 export { GreedyDecoder } from './greedy.js';
+export { OptionsError } from '../util/options-error.js';
 export { BeamStreamingDecoder, type StreamingDecoder, type DecoderOutput, type DecoderWord, type UtteranceBoundary, type TextView } from './streaming-decoder.js';

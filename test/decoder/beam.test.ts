@@ -5,6 +5,9 @@ import { wordConfidence } from '../../src/decoder/word-confidence.js';
 import { greedyDecode } from '../../src/decoder/greedy.js';
 import { parseArpa } from '../../src/lm/arpa.js';
 import { buildArpa } from '../../src/lm/build.js';
+import { GRAMMAR_SEARCH } from '../../src/decoder/grammar.js';
+import { checkRecognizerOption, RECOGNIZER_OPTION_RULES, type CheckedRecognizerOption } from '../../src/recognizer/options-validation.js';
+import { OptionsError } from '../../src/util/options-error.js';
 import { concat, frame, LM_CORPUS, noisy, rng, spell, tokenOf, V } from './synth.js';
 
 function decode(rows: Float32Array[], options: BeamSearchOptions = {}): BeamSearchResult {
@@ -304,5 +307,84 @@ describe('pruning shortcuts', () => {
         }
       }
     }
+  });
+});
+
+describe('BeamSearchDecoder options', () => {
+  /** The error constructing a decoder with `options` throws. */
+  function refusal(options: BeamSearchOptions): OptionsError {
+    try {
+      new BeamSearchDecoder(options);
+    } catch (err) {
+      expect(err).toBeInstanceOf(OptionsError);
+      return err as OptionsError;
+    }
+    throw new Error(`${JSON.stringify(options)} was accepted`);
+  }
+
+  const notANumber = '16' as unknown as number;
+  const BAD: Array<[keyof BeamSearchOptions, unknown[], RegExp]> = [
+    ['beamWidth', [2.5, 0, -3, Number.NaN, Infinity, notANumber], /^beamWidth must be a positive integer, got /],
+    ['beamThreshold', [0, -1, Number.NaN, Infinity], /^beamThreshold must be a positive number, got /],
+    ['alpha', [Number.NaN, Infinity], /^alpha must be a finite number, got /],
+    ['beta', [Number.NaN, -Infinity], /^beta must be a finite number, got /],
+    ['oovLog10', [Number.NaN, 1], /^oovLog10 must be a log10 probability \(a number up to 0\), got /],
+    ['topK', [0, 1.5, Number.NaN], /^topK must be a positive integer, got /],
+    ['maxAlternatives', [-1, 1.5, Number.NaN], /^maxAlternatives must be a non-negative integer, got /],
+    ['cumulativeProb', [0, -0.1, 1.01, Number.NaN], /^cumulativeProb must be a probability above 0 and up to 1, got /],
+    ['blankSkipProb', [0, -1, Number.NaN], /^blankSkipProb must be a positive number \(above 1 turns the skip off\), got /],
+    ['tokenLogProbFloor', [Number.NaN, 0.5], /^tokenLogProbFloor must be a natural-log probability \(a number up to 0\), got /],
+    ['oovCharLog10', [Number.NaN, 1, -Infinity], /^oovCharLog10 must be a log10 cost per character \(a finite number up to 0\), got /],
+    ['hotwordBoost', [0, -2, Number.NaN], /^hotwordBoost must be a positive number, got /],
+    ['hotwordOovLog10', [Number.NaN, 0.1], /^hotwordOovLog10 must be a log10 probability \(a number up to 0\), got /],
+    ['compactNodes', [0, 10.5, Number.NaN], /^compactNodes must be a positive integer, got /],
+    ['blank', [-1, V, 0.5], new RegExp(`^blank must be a token id of the vocabulary \\(an integer from 0 to ${V - 1}\\), got `)],
+  ];
+  const cases = BAD.flatMap(([option, values, message]) => values.map((value) => ({ option, value, message })));
+
+  it.each(cases)('refuses $option = $value with an OptionsError naming it', ({ option, value, message }) => {
+    const err = refusal({ [option]: value });
+    expect(err.code).toBe('INVALID_OPTION');
+    expect(err.option).toBe(option);
+    expect(err.message).toMatch(message);
+    expect(err.message.endsWith(`got ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`)).toBe(true);
+  });
+
+  // maxAlternatives aside: the recognizer also caps it (MAX_ALTERNATIVES, a limit on what one result carries), so
+  // its rule, and message, say more than the decoder's non-negative integer.
+  const shared = cases.filter((c) => c.option in RECOGNIZER_OPTION_RULES && c.option !== 'maxAlternatives');
+  it('checks the options the recognizer shares with it', () => {
+    expect(new Set(shared.map((c) => c.option))).toEqual(new Set(['beamWidth', 'beamThreshold', 'alpha', 'beta', 'oovLog10']));
+  });
+
+  it.each(shared)('refuses $option = $value with the recognizer\'s message', ({ option, value }) => {
+    let recognizers: unknown;
+    try {
+      checkRecognizerOption(option as CheckedRecognizerOption, value);
+    } catch (err) {
+      recognizers = err;
+    }
+    expect(recognizers).toBeInstanceOf(OptionsError);
+    expect(refusal({ [option]: value }).message).toBe((recognizers as OptionsError).message);
+  });
+
+  it('takes the edge values that mean something, and decodes with them', () => {
+    const rows = spell('they lost their keys');
+    const text = 'they lost their keys';
+    expect(decode(rows, { beamWidth: 1 }).text).toBe(text);
+    expect(decode(rows, { blankSkipProb: 2 }).text).toBe(text);
+    expect(decode(rows, { lm, oovLog10: -Infinity, hotwordOovLog10: -Infinity }).text).toBe(text);
+    expect(decode(rows, { topK: Number.MAX_SAFE_INTEGER, cumulativeProb: 1, tokenLogProbFloor: -Infinity }).text).toBe(text);
+    expect(decode(rows, { lm, ...GRAMMAR_SEARCH }).text).toBe(text);
+    const none = decode(ambiguous('over ', 'their', ' now'), { maxAlternatives: 0 });
+    expect(none.text).toBe('over their now');
+    expect(none.alternatives).toEqual([]);
+    expect(decode(rows, { alpha: 0, beta: -1, lm, oovCharLog10: 0, hotwordBoost: 0.5, compactNodes: 1, blank: 0 }).text).toBe(text);
+  });
+
+  it('keeps the defaults for options given as undefined', () => {
+    const rows = noisy('they lost their keys over there', 3);
+    const unset: BeamSearchOptions = { lm, beamWidth: undefined, topK: undefined, beamThreshold: undefined, alpha: undefined, beta: undefined, oovLog10: undefined, maxAlternatives: undefined, blankSkipProb: undefined };
+    expect(decode(rows, unset)).toEqual(decode(rows, { lm }));
   });
 });
