@@ -35,249 +35,28 @@ import json
 import logging
 import multiprocessing as mp
 import os
-import random
-import subprocess
 import sys
-import tempfile
 import time
-import wave
 
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import new_speakers  # noqa: E402
-import textnorm  # noqa: E402
+# audio_io.py: WAV and sox helpers; augment.py: noise, channel augmentation, speaker perturbation; tts.py: voices,
+# synthesis and the sentence pool.  write_wav and shift_voice are not used here: they stay importable as
+# prepare.write_wav / prepare.shift_voice (training/lcblstm/selftest.py).
+from audio_io import SR, read_wav, run, wav_seconds, write_wav  # noqa: E402,F401
+from augment import augment, perturb_speaker, shift_voice  # noqa: E402,F401
+from tts import check_voices, est_seconds, load_sentences, pick_voice, tts  # noqa: E402
 
-SR = 16000
 SHARED = "/work/shared"
 REAL = os.path.join(SHARED, "train/real")
-CORPUS = os.path.join(SHARED, "corpus")
 log = logging.getLogger("prepare")
-
-# ---------------------------------------------------------------- voices
-ESPEAK_TRAIN_BASES = ["en-us", "en-gb", "en-gb-scotland", "en-gb-x-rp", "en-gb-x-gbclan", "en-gb-x-gbcwmd",
-                      "en-us-nyc"]
-ESPEAK_TRAIN_VARIANTS = ["m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8", "f1", "f2", "f3", "f5",
-                         "klatt", "klatt2", "klatt3", "klatt4", "Alex", "Alicia", "Andrea", "Andy", "Annie",
-                         "adam", "anika", "aunty", "belinda", "benjamin", "caleb", "david", "ed", "edward",
-                         "iven", "john", "linda", "max", "michel", "paul", "rob", "robert", "steph", "steph2",
-                         "quincy", "zac", "shelby", "travis", "victor", "norbert", "Denis", "Gene", "Lee",
-                         "Michael", "Mike", "grandpa", "grandma"]
-ESPEAK_DEV_BASES = ["en-029"]                      # never used in synth-train
-ESPEAK_DEV_VARIANTS = ["f4", "steph3", "edward2"]  # never used in synth-train
-FLITE_TRAIN = ["kal16", "awb", "slt", "kal"]
-FLITE_DEV = ["rms"]                                # never used in synth-train
-FESTIVAL_TRAIN = ["kal_diphone", "ked_diphone", "cmu_us_slt_arctic_hts"]  # only installed ones are used
-ENGINE_WEIGHTS = [("espeak", 0.55), ("flite", 0.30), ("festival", 0.15)]
-
-
-def check_voices():
-    """Drop TTS voices that are not installed here (logged); a missing dev voice is fatal."""
-    import glob
-    global FLITE_TRAIN, FESTIVAL_TRAIN
-    fl = run(["flite", "-lv"]).decode().split(":", 1)[-1].split()
-    fest = {os.path.basename(p) for p in glob.glob("/usr/share/festival/voices/*/*")}
-    for name, have, lst in (("flite", fl, FLITE_TRAIN), ("festival", fest, FESTIVAL_TRAIN)):
-        missing = [v for v in lst if v not in have]
-        if missing:
-            log.warning("%s voices not installed, not used: %s", name, missing)
-    FLITE_TRAIN = [v for v in FLITE_TRAIN if v in fl]
-    FESTIVAL_TRAIN = [v for v in FESTIVAL_TRAIN if v in fest]
-    assert all(v in fl for v in FLITE_DEV), "flite dev voice missing"
-    log.info("voices: flite %s, festival %s", FLITE_TRAIN, FESTIVAL_TRAIN)
 
 
 def rng_for(seed, *tag):
     h = hashlib.sha256(("%d|" % seed + "|".join(map(str, tag))).encode()).digest()
     return np.random.default_rng(int.from_bytes(h[:8], "little"))
-
-
-# ---------------------------------------------------------------- audio helpers
-def run(cmd, inp=None, timeout=300):
-    p = subprocess.run(cmd, input=inp, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout)
-    if p.returncode != 0:
-        raise RuntimeError("%s failed (%d): %s" % (cmd[0], p.returncode, p.stderr.decode(errors="replace")[-300:]))
-    return p.stdout
-
-
-def read_wav(path):
-    with wave.open(path, "rb") as w:
-        assert w.getsampwidth() == 2 and w.getnchannels() == 1 and w.getframerate() == SR, path
-        x = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2")
-    return x.astype(np.float32) / 32768.0
-
-
-def write_wav(path, x):
-    """Write float [-1,1] as 16-bit mono WAV atomically (no dither: deterministic)."""
-    peak = float(np.max(np.abs(x))) if len(x) else 0.0
-    if peak > 0.99:
-        x = x * (0.99 / peak)
-    y = np.clip(np.round(x * 32767.0), -32768, 32767).astype("<i2")
-    tmp = path + ".part"
-    with wave.open(tmp, "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(SR)
-        w.writeframes(y.tobytes())
-    os.replace(tmp, path)
-
-
-def wav_seconds(path):
-    with wave.open(path, "rb") as w:
-        return w.getnframes() / float(w.getframerate())
-
-
-def sox_float(src_args, effects):
-    """Run sox on an input (list of args) and return float32 mono 16k samples."""
-    out = run(["sox", "-D", "-R", "-V1"] + src_args +
-              ["-t", "raw", "-e", "floating-point", "-b", "32", "-c", "1", "-r", str(SR), "-"] + effects)
-    return np.frombuffer(out, dtype=np.float32).copy()
-
-
-def sox_float_pipe(x, effects):
-    """Run sox effects on float32 samples via pipes."""
-    return np.frombuffer(run(
-            ["sox", "-D", "-R", "-V1", "-t", "raw", "-e", "floating-point", "-b", "32", "-c", "1", "-r", str(SR),
-             "-", "-t", "raw", "-e", "floating-point", "-b", "32", "-c", "1", "-r", str(SR), "-"] + effects,
-            inp=x.astype(np.float32).tobytes()), dtype=np.float32).copy()
-
-
-def active_rms(x):
-    if len(x) < 320:
-        return float(np.sqrt(np.mean(x ** 2) + 1e-12))
-    n = len(x) // 320
-    e = np.mean(x[:n * 320].reshape(n, 320) ** 2, axis=1)
-    thr = e.max() * 10 ** (-40 / 10)
-    act = e[e > thr]
-    return float(np.sqrt(np.mean(act) + 1e-12)) if len(act) else float(np.sqrt(np.mean(e) + 1e-12))
-
-
-def colored_noise(rng, n, kind):
-    if kind == "white":
-        return rng.standard_normal(n).astype(np.float32)
-    w = rng.standard_normal(n)
-    f = np.fft.rfftfreq(n, 1.0 / SR)
-    f[0] = f[1] if n > 1 else 1.0
-    spec = np.fft.rfft(w) / (np.sqrt(f) if kind == "pink" else f)
-    spec[f < 20] = 0
-    y = np.fft.irfft(spec, n)
-    return (y / (np.std(y) + 1e-9)).astype(np.float32)
-
-
-def babble(rng, n, pool, exclude):
-    k = int(rng.integers(3, 7))
-    out = np.zeros(n, np.float32)
-    got = 0
-    for _ in range(k * 3):
-        if got >= k:
-            break
-        p = pool[int(rng.integers(len(pool)))]
-        if p == exclude:
-            continue
-        try:
-            y = read_wav(p)
-        except Exception:
-            continue
-        if len(y) < 1600:
-            continue
-        y = y / (active_rms(y) + 1e-9)
-        reps = int(np.ceil((n + len(y)) / len(y)))
-        y = np.tile(y, reps)
-        off = int(rng.integers(len(y) - n + 1))
-        out += y[off:off + n]
-        got += 1
-    return out / (np.std(out) + 1e-9)
-
-
-def augment(src, dst, rng, babble_pool=None, mild=False):
-    """Random combo of speed / reverb / noise (white, pink, brown, babble) / telephone band / gain."""
-    desc = []
-    eff = []
-    if rng.random() < (0.3 if mild else 0.6):
-        lo, hi = (0.95, 1.05) if mild else (0.9, 1.1)
-        sp = float(rng.uniform(lo, hi))
-        eff += ["speed", "%.3f" % sp, "rate", "-h", str(SR)]
-        desc.append("speed%.2f" % sp)
-    if rng.random() < (0.15 if mild else 0.3):
-        rev = (float(rng.uniform(10, 50 if mild else 90)), float(rng.uniform(10, 90)),
-               float(rng.uniform(10, 100)), float(rng.uniform(0, 30)))
-        eff += ["reverb", "%.0f" % rev[0], "%.0f" % rev[1], "%.0f" % rev[2], "100", "%.0f" % rev[3]]
-        desc.append("reverb%.0f" % rev[0])
-    x = sox_float([src], eff)
-    use_noise = rng.random() < (0.5 if mild else 0.7)
-    use_tel = rng.random() < (0.1 if mild else 0.2)
-    if not desc and not use_noise and not use_tel and not mild:
-        use_noise = True
-    if use_noise:
-        kinds = ["white", "pink", "brown"] + (["babble", "babble"] if babble_pool else [])
-        kind = kinds[int(rng.integers(len(kinds)))]
-        snr = float(rng.uniform(15, 30) if mild else rng.uniform(5, 30))
-        nz = babble(rng, len(x), babble_pool, src) if kind == "babble" else colored_noise(rng, len(x), kind)
-        x = x + nz * (active_rms(x) / (10 ** (snr / 20)))
-        desc.append("%s%.0fdB" % (kind, snr))
-    if use_tel:
-        teff = ["sinc", "300-3400"]
-        if rng.random() < 0.5:
-            teff += ["rate", "8000", "rate", str(SR)]
-            desc.append("tel8k")
-        else:
-            desc.append("tel")
-        x = sox_float_pipe(x, teff)
-    g = float(rng.uniform(-3, 3) if mild else rng.uniform(-6, 6))
-    x = x * (10 ** (g / 20))
-    desc.append("gain%+.1f" % g)
-    if len(x) < 1600 or not np.isfinite(x).all():
-        raise RuntimeError("augment produced bad audio")
-    write_wav(dst, x)
-    return "+".join(desc)
-
-
-def shift_voice(src, dst, cents, tempo):
-    """Pitch and formants up or down by `cents` at the same duration, then the duration divided by `tempo` at the
-    same pitch (both WSOLA in sox)."""
-    run(["sox", "-D", "-R", "-V1", src, "-b", "16", dst, "pitch", "%.0f" % cents, "tempo", "-s", "%.3f" % tempo,
-         "rate", "-h", str(SR)])
-
-
-def perturb_speaker(src, dst, rng, babble_pool=None):
-    """A new voice from an old one: pitch + formants (vocal tract length) and speaking rate, each changed on its
-    own, then the mild channel augmentation.  Shifts under 100 cents are left to real-aug's speed perturbation."""
-    cents = float(rng.uniform(100, 350)) * (1 if rng.random() < 0.5 else -1)
-    tempo = float(rng.uniform(0.85, 1.15))
-    tmp = dst + ".vtp.wav"
-    try:
-        shift_voice(src, tmp, cents, tempo)
-        desc = augment(tmp, dst, rng, babble_pool=babble_pool, mild=True)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return "pitch%+.0f+tempo%.2f+%s" % (cents, tempo, desc)
-
-
-# ---------------------------------------------------------------- TTS
-def tts(engine, voice, text, rng, raw_path):
-    if engine == "espeak":
-        base, var = voice.split("+", 1)
-        rate = int(rng.integers(130, 201))
-        pitch = int(rng.integers(30, 71))
-        run(["espeak-ng", "-v", voice, "-s", str(rate), "-p", str(pitch), "-w", raw_path, text])
-        return "s%d p%d" % (rate, pitch)
-    if engine == "flite":
-        st = float(rng.uniform(0.85, 1.2))
-        run(["flite", "-voice", voice, "--setf", "duration_stretch=%.2f" % st, "-t", text, "-o", raw_path])
-        return "stretch%.2f" % st
-    if engine == "festival":
-        st = float(rng.uniform(0.85, 1.2))
-        with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
-            f.write(text + "\n")
-            tpath = f.name
-        try:
-            run(["text2wave", "-eval", "(voice_%s)" % voice, "-eval",
-                 "(Parameter.set 'Duration_Stretch %.2f)" % st, tpath, "-o", raw_path])
-        finally:
-            os.unlink(tpath)
-        return "stretch%.2f" % st
-    raise ValueError(engine)
 
 
 # ---------------------------------------------------------------- jobs (run in worker processes)
@@ -411,55 +190,7 @@ def write_manifest(setdir, rows):
     return n, secs
 
 
-# ---------------------------------------------------------------- sentences
-def load_sentences(seed):
-    pool, seen = [], set()
-    stats = {}
-    for name in ("ljspeech.txt", "gutenberg.txt", "wikitext2-valid-test.txt"):
-        kept = 0
-        with open(os.path.join(CORPUS, name), encoding="utf-8") as f:
-            for line in f:
-                line = line.strip()
-                if not line:
-                    continue
-                if name.startswith("wikitext"):
-                    line = textnorm.wikitext_fix(line)
-                for s in textnorm.split_sentences(line):
-                    n = textnorm.normalise(s)
-                    if n and n not in seen:
-                        seen.add(n)
-                        pool.append((name, n))
-                        kept += 1
-        stats[name] = kept
-    random.Random(seed).shuffle(pool)
-    return pool, stats
-
-
-def est_seconds(text, engine):
-    # ~165 wpm average speaking rate + leading/trailing silence; calibrated roughly on these engines
-    return (len(text.split()) * 60.0 / 165.0 * 1.05 + 0.4) * 0.85
-
-
-def pick_voice(rng, dev):
-    if dev:
-        if rng.random() < 0.5:
-            return "espeak", "%s+%s" % (ESPEAK_DEV_BASES[int(rng.integers(len(ESPEAK_DEV_BASES)))],
-                                        ESPEAK_DEV_VARIANTS[int(rng.integers(len(ESPEAK_DEV_VARIANTS)))])
-        return "flite", FLITE_DEV[0]
-    r = rng.random()
-    acc = 0.0
-    for eng, w in ENGINE_WEIGHTS:
-        acc += w
-        if r < acc:
-            break
-    if eng == "espeak":
-        return eng, "%s+%s" % (ESPEAK_TRAIN_BASES[int(rng.integers(len(ESPEAK_TRAIN_BASES)))],
-                               ESPEAK_TRAIN_VARIANTS[int(rng.integers(len(ESPEAK_TRAIN_VARIANTS)))])
-    if eng == "flite":
-        return eng, FLITE_TRAIN[int(rng.integers(len(FLITE_TRAIN)))]
-    return eng, FESTIVAL_TRAIN[int(rng.integers(len(FESTIVAL_TRAIN)))]
-
-
+# ---------------------------------------------------------------- synthesis jobs
 def synth_job(out, setname, idx, text, seed, dev):
     rng = rng_for(seed, "voice", setname, idx)
     eng, voice = pick_voice(rng, dev)
