@@ -130,4 +130,16 @@ export function checkBeamSearchOptions(options: BeamSearchOptions, vocabularySiz
   given('hotwordOovLog10', log10Probability);
   given('maxAlternatives', nonNegativeInteger);
   given('compactNodes', positiveInteger);
+  given('hotwords', (name, value) => {
+    if (!Array.isArray(value)) refuseOption(name, `${name} must be an array, got ${echo(value)}`);
+    value.forEach((hw: unknown, i) => {
+      const at = `${name}[${i}]`;
+      if (typeof hw !== 'object' || hw === null || typeof (hw as Hotword).phrase !== 'string') {
+        refuseOption(at, `${at} must be {phrase, boost?} with a string phrase, got ${echo(hw)}`);
+      }
+      // A boost of 0 or less would be skipped by the hotword trie without a word: refuse it instead.
+      const boost = (hw as Hotword).boost;
+      if (boost !== undefined) positiveNumber(`${at}.boost`, boost);
+    });
+  });
 }

@@ -350,6 +350,17 @@ describe('BeamSearchDecoder options', () => {
     expect(err.message.endsWith(`got ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`)).toBe(true);
   });
 
+  it('refuses a hotword whose boost is not a positive number, or that is not {phrase, boost?}, naming which', () => {
+    for (const boost of [0, -1, Number.NaN, Infinity]) {
+      const err = refusal({ hotwords: [{ phrase: 'stella' }, { phrase: 'kate', boost }] });
+      expect(err.option).toBe('hotwords[1].boost');
+      expect(err.message).toBe(`hotwords[1].boost must be a positive number, got ${String(boost)}`);
+    }
+    expect(refusal({ hotwords: [42 as unknown as { phrase: string }] }).option).toBe('hotwords[0]');
+    expect(refusal({ hotwords: 'stella' as unknown as [] }).option).toBe('hotwords');
+    expect(() => new BeamSearchDecoder({ hotwords: [{ phrase: 'stella', boost: 0.5 }, { phrase: 'kate' }] })).not.toThrow();
+  });
+
   // maxAlternatives aside: the recognizer also caps it (MAX_ALTERNATIVES, a limit on what one result carries), so
   // its rule, and message, say more than the decoder's non-negative integer.
   const shared = cases.filter((c) => c.option in RECOGNIZER_OPTION_RULES && c.option !== 'maxAlternatives');
