@@ -6,7 +6,7 @@
 import { statSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
-import { arpaFileBytes } from '../lm/arpa.js';
+import { arpaFileBytes, parseArpa } from '../lm/arpa.js';
 import { type BinaryLmBits, binaryLmBytes } from '../lm/binary.js';
 import { writeArpa } from '../lm/build.js';
 import { loadLanguageModelFile } from '../lm/load.js';
@@ -33,22 +33,31 @@ function nonNegativeInt(v: string, prev: number[] | undefined): number[] {
   return [...(prev ?? []), n];
 }
 
+/** A model file's bytes: Hearken's binary format when the name ends in .hklm, else ARPA text (gzip for .gz). */
+function modelFileBytes(path: string, arpa: string | readonly string[], bits: BinaryLmBits): Buffer {
+  return path.endsWith('.hklm') ? binaryLmBytes(parseArpa(arpa), { bits }) : arpaFileBytes(path, arpa);
+}
+
+const OUTPUT_HELP = 'output model: binary when the name ends in .hklm, else ARPA text (gzip-compressed when it ends in .gz)';
+const BITS_HELP = 'bits per probability and back-off of orders 2 and up in a .hklm output: 8, 16, or 32 (exact)';
+
 export function lmCommand(): Command {
   const lm = new Command('lm').description('n-gram language model tools');
 
   lm.command('build')
-    .description('build an interpolated modified Kneser-Ney ARPA model from text files (one sentence per line)')
+    .description('build an interpolated modified Kneser-Ney model from text files (one sentence per line)')
     .argument('<files...>', 'text files, one sentence per line (.gz too); manifests (.tsv) give their transcripts; a directory holds books, one a file')
-    .requiredOption('-o, --output <file>', 'output ARPA file (gzip-compressed when the name ends in .gz)')
+    .requiredOption('-o, --output <file>', OUTPUT_HELP)
+    .option('--bits <n>', BITS_HELP, quantisationBits, 16 as BinaryLmBits)
     .option('--order <n>', 'n-gram order', positiveInt, 3)
     .option('--prune <counts...>', 'per-order count thresholds, e.g. 0 1 1 drops singleton bigrams and trigrams', nonNegativeInt)
     .option('--exclude <file>', 'hold these sentences out: a text file or manifest as for <files> (repeatable; default: none)', collect)
-    .action((files: string[], opts: { output: string; order: number; prune?: number[]; exclude?: string[] }) => {
+    .action((files: string[], opts: { output: string; order: number; prune?: number[]; exclude?: string[]; bits: BinaryLmBits }) => {
       const t0 = performance.now();
       const exclude = [...readSentences(opts.exclude ?? [])];
       const parts: string[] = [];
       const stats = writeArpa(readSentences(files), (text) => parts.push(text), { order: opts.order, prune: opts.prune, exclude });
-      writeFileSync(opts.output, arpaFileBytes(opts.output, parts));
+      writeFileSync(opts.output, modelFileBytes(opts.output, parts, opts.bits));
       const secs = ((performance.now() - t0) / 1000).toFixed(1);
       process.stdout.write(
         `${opts.output}: ${stats.sentences} sentences${stats.excluded ? ` (${stats.excluded} held out)` : ''}, ${stats.tokens} tokens, vocabulary ${stats.vocabulary}\n` +
@@ -58,15 +67,16 @@ export function lmCommand(): Command {
     });
 
   lm.command('mix')
-    .description('interpolate two ARPA models of the same order into one: (1 - weight) * first + weight * second')
+    .description('interpolate two models of the same order into one: (1 - weight) * first + weight * second')
     .argument('<first>', 'ARPA (plain or .gz) or binary model')
     .argument('<second>', 'ARPA (plain or .gz) or binary model')
     .requiredOption('--weight <w>', 'weight of the second model, 0 to 1', unitInterval)
-    .requiredOption('-o, --output <file>', 'output ARPA file (gzip-compressed when the name ends in .gz)')
-    .action((first: string, second: string, opts: { weight: number; output: string }) => {
+    .requiredOption('-o, --output <file>', OUTPUT_HELP)
+    .option('--bits <n>', BITS_HELP, quantisationBits, 16 as BinaryLmBits)
+    .action((first: string, second: string, opts: { weight: number; output: string; bits: BinaryLmBits }) => {
       const t0 = performance.now();
       const arpa = mixArpa(loadLanguageModelFile(first), loadLanguageModelFile(second), { weight: opts.weight });
-      writeFileSync(opts.output, arpaFileBytes(opts.output, arpa));
+      writeFileSync(opts.output, modelFileBytes(opts.output, arpa, opts.bits));
       const mixed = loadLanguageModelFile(opts.output);
       process.stdout.write(
         `${opts.output}: ${mixed.counts.map((c, i) => `${i + 1}-grams ${c}`).join(', ')}\n` +
@@ -78,7 +88,7 @@ export function lmCommand(): Command {
     .description('convert a model to Hearken\'s binary format: a smaller file that loads faster, in a fraction of the memory')
     .argument('<model>', 'ARPA model (plain or .gz) or binary model')
     .requiredOption('-o, --output <file>', 'output binary model (e.g. en-3gram.hklm)')
-    .option('--bits <n>', 'bits per probability and back-off of orders 2 and up: 8, 16, or 32 (exact)', quantisationBits, 16 as BinaryLmBits)
+    .option('--bits <n>', BITS_HELP.replace(' in a .hklm output', ''), quantisationBits, 16 as BinaryLmBits)
     .action((input: string, opts: { output: string; bits: BinaryLmBits }) => {
       const t0 = performance.now();
       const model = loadLanguageModelFile(input);

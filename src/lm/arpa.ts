@@ -201,19 +201,25 @@ function clip(s: string): string {
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 
-/** Parses ARPA text held in memory. */
-export function parseArpa(text: string): NgramLM {
+/**
+ * Parses ARPA text held in memory: one string, or pieces (`writeArpa`'s chunks, for models larger than one JS
+ * string can hold) whose lines may run from one piece into the next.
+ */
+export function parseArpa(text: string | readonly string[]): NgramLM {
   const p = new ArpaParser();
-  let start = 0;
-  for (;;) {
-    const nl = text.indexOf('\n', start);
-    if (nl < 0) {
-      if (start < text.length) p.line(text.slice(start));
-      break;
+  let carry = '';
+  for (const piece of typeof text === 'string' ? [text] : text) {
+    let start = 0;
+    for (;;) {
+      const nl = piece.indexOf('\n', start);
+      if (nl < 0) break;
+      p.line(carry + piece.slice(start, nl));
+      carry = '';
+      start = nl + 1;
     }
-    p.line(text.slice(start, nl));
-    start = nl + 1;
+    carry += piece.slice(start);
   }
+  if (carry.length > 0) p.line(carry);
   return p.finish();
 }
 

@@ -32,6 +32,19 @@ ngram 3=2
 \\end\\
 `;
 
+describe('ARPA text in pieces', () => {
+  it('parses lines that run from one piece into the next as one text', () => {
+    const whole = parseArpa(ARPA);
+    for (const cut of [1, 7, 40, 77, ARPA.length - 3]) {
+      const pieces = [ARPA.slice(0, cut), ARPA.slice(cut, cut + 5), ARPA.slice(cut + 5)];
+      const lm = parseArpa(pieces);
+      expect(lm.words).toEqual(whole.words);
+      expect(lm.counts).toEqual(whole.counts);
+      expect(lm.score([lm.wordId('<s>'), lm.wordId('a')], lm.wordId('b'))).toBe(whole.score([whole.wordId('<s>'), whole.wordId('a')], whole.wordId('b')));
+    }
+  });
+});
+
 describe('ARPA loading and scoring', () => {
   const lm = parseArpa(ARPA);
   const id = (w: string): number => lm.wordId(w);

@@ -224,6 +224,26 @@ describe('hearken lm compile', () => {
     expect(ppl.stdout).toMatch(/perplexity [\d.]+ over/);
   }, 300_000);
 
+  it('build and mix write the binary format when the output ends in .hklm, the same bytes compile writes', async () => {
+    const text = tmp('train.txt');
+    writeFileSync(text, `${TRAIN.join('\n')}\n`);
+    const dir = join(text, '..');
+    const built = await hearken(['lm', 'build', text, '-o', join(dir, 'a.arpa.gz'), '--order', '3']);
+    expect(built.code).toBe(0);
+    expect((await hearken(['lm', 'build', text, '-o', join(dir, 'a.hklm'), '--order', '3'])).code).toBe(0);
+    expect((await hearken(['lm', 'compile', join(dir, 'a.arpa.gz'), '-o', join(dir, 'b.hklm')])).code).toBe(0);
+    expect(isBinaryLm(readFileSync(join(dir, 'a.hklm')))).toBe(true);
+    expect(readFileSync(join(dir, 'a.hklm')).equals(readFileSync(join(dir, 'b.hklm')))).toBe(true);
+    const mixed = await hearken(['lm', 'mix', join(dir, 'a.hklm'), join(dir, 'a.arpa.gz'), '--weight', '0.5', '-o', join(dir, 'm.hklm'), '--bits', '32']);
+    expect(mixed.code).toBe(0);
+    // Mixing a model with itself gives it back: here one copy is a.hklm, quantised at 16 bits, so to within that.
+    const m = loadLanguageModelFile(join(dir, 'm.hklm'));
+    const a = loadLanguageModelFile(join(dir, 'a.arpa.gz'));
+    const diff = queries(m, 13).map((v, i) => Math.abs(v - queries(a, 13)[i]!));
+    expect(Math.max(...diff)).toBeLessThan(0.01);
+    expect(Math.max(...diff)).toBeGreaterThan(0);
+  }, 300_000);
+
   it('refuses a bit width it does not write, and a file that is neither format, with a clear message', async () => {
     const arpa = tmp('x.arpa');
     writeFileSync(arpa, buildArpa(TRAIN, { order: 2 }));
