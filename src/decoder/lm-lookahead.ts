@@ -1,3 +1,4 @@
+import { ContextRanges } from '../lm/context-ranges.js';
 import type { NgramLM } from '../lm/ngram-lm.js';
 import type { LexiconTrie } from './lexicon.js';
 
@@ -23,11 +24,9 @@ export class LmLookahead {
   private readonly lexicon: LexiconTrie;
   /** Highest unigram log10 probability of a word below each lexicon node. */
   private readonly unigramMax: Float32Array;
-  /** CSR lists of listed successors: bigram entries by their first word, trigram entries by their bigram. */
-  private readonly bigramStart: Int32Array;
-  private readonly bigramEntries: Int32Array;
-  private readonly trigramStart: Int32Array | null;
-  private readonly trigramEntries: Int32Array | null;
+  /** Listed successors: bigram entries by their first word, trigram entries by their bigram (null below order 3). */
+  private readonly bigrams: Successors;
+  private readonly trigrams: Successors | null;
   private readonly bigramMaps = new Map<number, Map<number, number>>();
   private readonly trigramMaps = new Map<number, Map<number, number>>();
   private readonly maxCachedContexts: number;
@@ -46,9 +45,8 @@ export class LmLookahead {
       }
     }
     this.unigramMax = max;
-    [this.bigramStart, this.bigramEntries] = lm.order >= 2 ? groupByContext(lm.table(2).ctx, lm.counts[0]!) : [new Int32Array(1), new Int32Array(0)];
-    if (lm.order >= 3) [this.trigramStart, this.trigramEntries] = groupByContext(lm.table(3).ctx, lm.counts[1]!);
-    else [this.trigramStart, this.trigramEntries] = [null, null];
+    this.bigrams = lm.order >= 2 ? successors(lm, 2) : { start: new Int32Array(1), entries: null };
+    this.trigrams = lm.order >= 3 ? successors(lm, 3) : null;
   }
 
   /**
@@ -63,26 +61,26 @@ export class LmLookahead {
     const lm = this.lm;
     const boV = lm.table(1).backoff![v]!;
     let best = boV + uniMax;
-    const listed2 = this.successorMax(this.bigramMaps, v, this.bigramStart, this.bigramEntries, 2).get(node);
+    const listed2 = this.successorMax(this.bigramMaps, v, this.bigrams, 2).get(node);
     if (listed2 !== undefined && listed2 > best) best = listed2;
     const u = k >= 2 ? context[k - 2]! : -1;
-    if (u < 0 || !this.trigramStart) return best;
+    if (u < 0 || !this.trigrams) return best;
     const uv = lm.table(2).index!.get(u, v);
     if (uv < 0) return best;
     best += lm.table(2).backoff![uv]!;
-    const listed3 = this.successorMax(this.trigramMaps, uv, this.trigramStart, this.trigramEntries!, 3).get(node);
+    const listed3 = this.successorMax(this.trigramMaps, uv, this.trigrams, 3).get(node);
     if (listed3 !== undefined && listed3 > best) best = listed3;
     return best;
   }
 
   /** For one context, the highest listed log10 probability below each lexicon node that has a listed successor. */
-  private successorMax(cache: Map<number, Map<number, number>>, context: number, start: Int32Array, entries: Int32Array, order: 2 | 3): Map<number, number> {
+  private successorMax(cache: Map<number, Map<number, number>>, context: number, { start, entries }: Successors, order: 2 | 3): Map<number, number> {
     let map = cache.get(context);
     if (map) return map;
     map = new Map();
     const { word: words, prob } = this.lm.table(order);
     for (let i = start[context]!; i < start[context + 1]!; i++) {
-      const e = entries[i]!;
+      const e = entries ? entries[i]! : i;
       const p = prob[e]!;
       for (let node = this.lexicon.nodeOfWord(words[e]!); node >= 0; node = this.lexicon.parentOf(node)) {
         const had = map.get(node);
@@ -95,6 +93,23 @@ export class LmLookahead {
     cache.set(context, map);
     return map;
   }
+}
+
+/** A table's entries by context: entries[start[c] .. start[c + 1]) have context c; null entries = the table's own order. */
+interface Successors {
+  start: Int32Array;
+  entries: Int32Array | null;
+}
+
+/**
+ * The order-n table's entries by context. A binary-loaded table is already sorted by context and its index holds the
+ * ranges, so they are used as they are; a hash-indexed (ARPA) table is grouped here.
+ */
+function successors(lm: NgramLM, order: 2 | 3): Successors {
+  const t = lm.table(order);
+  if (t.index instanceof ContextRanges) return { start: t.index.arrays().start, entries: null };
+  const [start, entries] = groupByContext(t.ctx, lm.counts[order - 2]!);
+  return { start, entries };
 }
 
 /** Entries grouped by their context index (a counting sort): entries[start[c] .. start[c + 1]) have context c. */

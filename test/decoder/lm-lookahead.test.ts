@@ -4,6 +4,7 @@ import { LexiconTrie } from '../../src/decoder/lexicon.js';
 import { LmLookahead } from '../../src/decoder/lm-lookahead.js';
 import { DEFAULT_VOCABULARY } from '../../src/decoder/vocabulary.js';
 import { parseArpa } from '../../src/lm/arpa.js';
+import { binaryLmBytes, parseBinaryLm } from '../../src/lm/binary.js';
 import { buildArpa } from '../../src/lm/build.js';
 import { concat, LM_CORPUS, noisy } from './synth.js';
 
@@ -33,6 +34,14 @@ describe('LmLookahead', () => {
   const below = subtrees();
   const id = (w: string): number => lm.wordId(w);
   const contexts: number[][] = [[], [id('their')], [id('over')], [id('over'), id('there')], [id('<s>'), id('the')], [id('is'), id('their')], [id('the'), id('the')]];
+
+  it('gives the same bounds over a binary-loaded model, whose sorted tables it reads in place', () => {
+    const binary = parseBinaryLm(binaryLmBytes(lm, { bits: 32 }));
+    const fromBinary = new LmLookahead(binary, new LexiconTrie(binary.words, tokens));
+    for (const context of contexts) {
+      for (const node of below.keys()) expect(fromBinary.bound(context, node)).toBe(la.bound(context, node));
+    }
+  });
 
   it('bounds log10 P(w | context) from above for every word below a node, and is exact with no context', () => {
     for (const context of contexts) {
